@@ -1,0 +1,83 @@
+#include "router.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Matches one pattern against path, filling m's parameters. Both start with
+ * '/'; a trailing '/' on the path is not accepted (one canonical URL).
+ */
+static int
+route_match_pattern(const char *pattern, const char *path,
+    struct route_match *m)
+{
+	const char	*p = pattern, *s = path;
+
+	m->nparams = 0;
+	while (*p != '\0' && *s != '\0') {
+		if (*p == '{') {
+			const char	*close = strchr(p, '}');
+			size_t		 len = strcspn(s, "/");
+
+			if (close == NULL || len == 0 || len >= ROUTE_PARAM_LEN ||
+			    m->nparams == ROUTE_PARAMS_MAX)
+				return 0;
+			m->params[m->nparams].name = p + 1;
+			m->params[m->nparams].namelen = (size_t)(close - p - 1);
+			memcpy(m->params[m->nparams].value, s, len);
+			m->params[m->nparams].value[len] = '\0';
+			m->nparams++;
+			p = close + 1;
+			s += len;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+enum route_result
+route_find(const struct route *table, size_t n, const char *method,
+    const char *path, struct route_match *m, char *allow, size_t allowlen)
+{
+	struct route_match	 tmp;
+	size_t			 i, used = 0;
+	int			 path_known = 0;
+
+	if (allowlen > 0)
+		allow[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (!route_match_pattern(table[i].pattern, path, &tmp))
+			continue;
+		if (strcmp(table[i].method, method) == 0) {
+			*m = tmp;
+			m->route = &table[i];
+			return ROUTE_FOUND;
+		}
+		path_known = 1;
+		if (allowlen > used) {
+			int w = snprintf(allow + used, allowlen - used, "%s%s",
+			    used > 0 ? ", " : "", table[i].method);
+
+			if (w > 0)
+				used += (size_t)w;
+		}
+	}
+	return path_known ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
+}
+
+const char *
+route_param(const struct route_match *m, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < m->nparams; i++) {
+		if (strlen(name) == m->params[i].namelen &&
+		    strncmp(m->params[i].name, name, m->params[i].namelen) == 0)
+			return m->params[i].value;
+	}
+	return NULL;
+}

@@ -1,0 +1,68 @@
+/*
+ * The route table: one line per endpoint (method, path pattern, handler,
+ * auth, flags, body limit). Patterns are literal segments and {name}
+ * parameters, each matching one non-empty path segment:
+ *   { "GET", "/api/v1/instances/{id}", h_instance_get, AUTH_EITHER, ROUTE_DB, 0 }
+ */
+#ifndef WAQTOR_ROUTER_H
+#define WAQTOR_ROUTER_H
+
+#include <stddef.h>
+
+struct req;
+
+enum route_auth {
+	AUTH_NONE,	/* public */
+	AUTH_SESSION,	/* dashboard login only */
+	AUTH_APIKEY,	/* X-API-Key only */
+	AUTH_EITHER,	/* session or API key */
+};
+
+#define ROUTE_DB	0x1	/* needs PostgreSQL: 503 while it is down */
+#define ROUTE_REDIS	0x2	/* needs Redis: 503 while it is down */
+#define ROUTE_PREMIUM	0x4	/* 402 without an active subscription */
+
+typedef void route_handler(struct req *);
+
+struct route {
+	const char	*method;
+	const char	*pattern;
+	route_handler	*handler;
+	enum route_auth	 auth;
+	int		 flags;
+	size_t		 body_max;	/* 0: the configured default */
+};
+
+#define ROUTE_PARAMS_MAX	4
+#define ROUTE_PARAM_LEN		128
+
+struct route_match {
+	const struct route	*route;
+	int			 nparams;
+	struct {
+		const char	*name;	/* points into the pattern */
+		size_t		 namelen;
+		char		 value[ROUTE_PARAM_LEN];
+	}			 params[ROUTE_PARAMS_MAX];
+};
+
+enum route_result {
+	ROUTE_FOUND,
+	ROUTE_NOT_FOUND,
+	ROUTE_METHOD_NOT_ALLOWED,	/* path known: allow lists its methods */
+};
+
+extern const struct route	route_table[];
+extern const size_t		route_table_len;
+
+/*
+ * Finds the route for method and path in table. On ROUTE_METHOD_NOT_ALLOWED
+ * writes the allowed methods ("GET, POST") into allow.
+ */
+enum route_result route_find(const struct route *table, size_t n,
+    const char *method, const char *path, struct route_match *m,
+    char *allow, size_t allowlen);
+/* The raw value of parameter name, or NULL. */
+const char *route_param(const struct route_match *m, const char *name);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * One PostgreSQL connection that reconnects after a fault. Calls never block
+ * for long when the server is down: a failed connect is retried at most once
+ * per backoff interval (growing to 2 s), and in between db_ensure() fails fast.
+ * Only parameterised SQL goes through db_query().
+ */
+#ifndef WAQTOR_DB_H
+#define WAQTOR_DB_H
+
+#include <libpq-fe.h>
+
+struct db {
+	PGconn		*conn;
+	char		*url;
+	long long	 next_try_ms;	/* monotonic ms of the next connect */
+	int		 backoff_ms;
+};
+
+/* Remembers url and tries to connect; a server that is down is not an error. */
+void db_init(struct db *db, const char *url);
+void db_close(struct db *db);
+/* 0 when connected (reconnecting if needed and allowed), else -1. */
+int db_ensure(struct db *db) __attribute__((warn_unused_result));
+/*
+ * Runs sql with text parameters. Returns the result (caller PQclear()s it)
+ * when the server answered, even with an SQL error; NULL when the connection
+ * is unusable. A statement that fails because the connection broke is retried
+ * once on a fresh connection only when retry_safe is set (read-only SQL).
+ */
+PGresult *db_query(struct db *db, const char *sql, int nparams,
+    const char *const *params, int retry_safe);
+/* SELECT 1: 0 when PostgreSQL answers. */
+int db_ping(struct db *db) __attribute__((warn_unused_result));
+/* Runs a statement expecting no rows; 0 on success, -1 (logged) otherwise. */
+int db_exec(struct db *db, const char *sql, int nparams,
+    const char *const *params) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,98 @@
+#include "event.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonx.h"
+#include "log.h"
+#include "util.h"
+
+/* The event table of ARCHITECTURE.md: engine type, namespace, Socket.IO name. */
+static const struct event_type event_types[] = {
+	{ "session.qr",			"status",	 "qr" },
+	{ "session.status",		"status",	 "status" },
+	{ "session.stats",		"status",	 "stats" },
+	{ "message.sent",		"status",	 "message-status" },
+	{ "campaign.progress",		"campaigns",	 "progress" },
+	{ "campaign.completed",		"campaigns",	 "completed" },
+	{ "message.received",		"smartbot",	 "incoming" },
+	{ "smartbot.reply",		"smartbot",	 "reply" },
+	{ "smartbot.rule-updated",	"smartbot",	 "rule-updated" },
+	{ "notification.new",		"notifications", "notification:new" },
+	{ "engine.heartbeat",		"system",	 NULL },
+};
+
+const struct event_type *
+event_type_find(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof event_types / sizeof event_types[0]; i++) {
+		if (strcmp(event_types[i].type, type) == 0)
+			return &event_types[i];
+	}
+	return NULL;
+}
+
+struct json_object *
+event_envelope(const char *type, const char *tenant_id,
+    const char *instance_id, struct json_object *data)
+{
+	struct json_object	*env;
+	char			 id[UTIL_UUID_LEN + 1], ts[UTIL_TS_LEN + 1];
+
+	if (event_type_find(type) == NULL) {
+		json_object_put(data);
+		return NULL;
+	}
+	util_uuid(id);
+	util_timestamp(ts);
+	env = json_object_new_object();
+	jsonx_add_str(env, "id", id);
+	jsonx_add_str(env, "type", type);
+	jsonx_add_str(env, "tenantId", tenant_id);
+	jsonx_add_str(env, "instanceId", instance_id);
+	jsonx_add_str(env, "ts", ts);
+	json_object_object_add(env, "data",
+	    data != NULL ? data : json_object_new_object());
+	return env;
+}
+
+int
+event_channel(const struct event_type *t, const char *tenant_id, char *out,
+    size_t outlen)
+{
+	int	n = snprintf(out, outlen, "waqtor:%s:%s",
+	    tenant_id != NULL ? tenant_id : "system", t->ns);
+
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+long long
+event_publish(struct rds *r, const char *type, const char *tenant_id,
+    const char *instance_id, struct json_object *data)
+{
+	const struct event_type	*t = event_type_find(type);
+	struct json_object	*env;
+	redisReply		*reply;
+	char			 channel[128];
+	const char		*payload;
+	long long		 n = -1;
+
+	if (t == NULL) {
+		log_error("event: unknown type %s", type);
+		json_object_put(data);
+		return -1;
+	}
+	env = event_envelope(type, tenant_id, instance_id, data);
+	if (event_channel(t, tenant_id, channel, sizeof channel) == -1)
+		goto out;
+	payload = jsonx_string(env);
+	reply = rds_command(r, "PUBLISH %s %s", channel, payload);
+	if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
+		n = reply->integer;
+	freeReplyObject(reply);
+out:
+	json_object_put(env);
+	return n;
+}

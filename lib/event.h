@@ -1,0 +1,42 @@
+/*
+ * The event envelope, the contract between engine, pushd, webhooks and SDKs:
+ *   {"id","type","tenantId","instanceId","ts","data"}
+ * published on the Redis channel waqtor:<tenantId>:<namespace>, where the
+ * namespace follows from the type (EVENT_TYPE_TABLE). Events with no tenant
+ * (the engine's heartbeat) go to waqtor:system:<namespace>.
+ */
+#ifndef WAQTOR_EVENT_H
+#define WAQTOR_EVENT_H
+
+#include <json-c/json.h>
+
+#include "rds.h"
+
+struct event_type {
+	const char	*type;		/* engine's name, e.g. "session.qr" */
+	const char	*ns;		/* status, campaigns, smartbot, ... */
+	const char	*sio_name;	/* Socket.IO event name, e.g. "qr" */
+};
+
+/* The type's row, or NULL for a type that is not in the table. */
+const struct event_type *event_type_find(const char *type);
+
+/*
+ * Builds an envelope; data (may be NULL for {}) is taken over. tenant_id and
+ * instance_id may be NULL. Returns a new json object; -1 style errors are
+ * impossible here except an unknown type, which returns NULL.
+ */
+struct json_object *event_envelope(const char *type, const char *tenant_id,
+    const char *instance_id, struct json_object *data);
+/* Writes the channel of an envelope into out; -1 if it does not fit. */
+int event_channel(const struct event_type *t, const char *tenant_id,
+    char *out, size_t outlen) __attribute__((warn_unused_result));
+/*
+ * Builds the envelope and PUBLISHes it. Takes over data. Returns the number
+ * of subscribers that received it, or -1 when Redis is down or the type is
+ * unknown.
+ */
+long long event_publish(struct rds *r, const char *type, const char *tenant_id,
+    const char *instance_id, struct json_object *data);
+
+#endif

@@ -1,0 +1,23 @@
+/* Small helpers shared by the daemons: clocks, ids, timestamps. */
+#ifndef WAQTOR_UTIL_H
+#define WAQTOR_UTIL_H
+
+#include <stddef.h>
+
+#define UTIL_UUID_LEN	36
+#define UTIL_TS_LEN	24	/* 2026-11-26T00:40:00.123Z */
+
+/* Initialises libsodium; call once at start-up. Aborts when it fails. */
+void util_init(void);
+/* Monotonic milliseconds. */
+long long util_now_ms(void);
+/* A random (version 4) UUID, lower-case, into out[UTIL_UUID_LEN + 1]. */
+void util_uuid(char *out);
+/* The current UTC time in RFC 3339 with milliseconds, into out[UTIL_TS_LEN + 1]. */
+void util_timestamp(char *out);
+/* n random bytes as 2n lower-case hex digits into out[2n + 1]. */
+void util_random_hex(char *out, size_t n);
+/* 1 when s looks like a canonical UUID. */
+int util_is_uuid(const char *s);
+
+#endif
