@@ -1,5 +1,6 @@
 #include "jsonx.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,51 @@ jsonx_utf8_valid(const char *buf, size_t len)
 	return 1;
 }
 
+/*
+ * json-c's strict mode still takes 'single-quoted' strings and NaN or
+ * Infinity. Outside strings JSON has no quote but '"' and no words but
+ * true, false, null and a number's exponent: find anything else.
+ */
+static int
+jsonx_prescan(const char *buf, size_t len, size_t *at)
+{
+	size_t	i, n;
+	int	in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		char	c = buf[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+			continue;
+		}
+		if (c == '"') {
+			in_string = 1;
+			continue;
+		}
+		if (c == '\'')
+			goto bad;
+		if (!isalpha((unsigned char)c))
+			continue;
+		for (n = 0; i + n < len && isalpha((unsigned char)buf[i + n]); n++)
+			;
+		if (!((n == 4 && (memcmp(buf + i, "true", 4) == 0 ||
+		    memcmp(buf + i, "null", 4) == 0)) ||
+		    (n == 5 && memcmp(buf + i, "false", 5) == 0) ||
+		    (n == 1 && (c == 'e' || c == 'E') && i > 0 &&
+		    isdigit((unsigned char)buf[i - 1]))))
+			goto bad;
+		i += n - 1;
+	}
+	return 0;
+bad:
+	*at = i;
+	return 1;
+}
+
 int
 jsonx_parse(const char *buf, size_t len, int max_depth,
     struct json_object **out, char *err, size_t errlen)
@@ -70,12 +116,23 @@ jsonx_parse(const char *buf, size_t len, int max_depth,
 		snprintf(err, errlen, "invalid UTF-8");
 		return -1;
 	}
+	if (jsonx_prescan(buf, len, &used)) {
+		snprintf(err, errlen, "unexpected character at byte %zu", used);
+		return -1;
+	}
 	if ((tok = json_tokener_new_ex(max_depth)) == NULL)
 		fatal("out of memory creating a JSON tokener");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
+	used = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue && obj == NULL) {
+		/* a bare number only ends at the end of input: say so */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		used = len;
+	}
 	if (jerr == json_tokener_continue) {
 		snprintf(err, errlen, "unexpected end of JSON");
 		goto out;
@@ -86,7 +143,6 @@ jsonx_parse(const char *buf, size_t len, int max_depth,
 		    json_tokener_error_desc(jerr), json_tokener_get_parse_end(tok));
 		goto out;
 	}
-	used = json_tokener_get_parse_end(tok);
 	for (; used < len; used++) {
 		if (strchr(" \t\r\n", buf[used]) == NULL) {
 			snprintf(err, errlen, "trailing data at byte %zu", used);

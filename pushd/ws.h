@@ -1,0 +1,60 @@
+/*
+ * The HTTP/WebSocket side of waqtor-pushd: one libwebsockets 4.1 context
+ * riding the daemon's own libuv loop (a "foreign" loop to lws), listening on
+ * one address (HTTP/1.1, no TLS: nginx sits in front).
+ *
+ *   GET /healthz           200 {"status":"ok","redis":"ok"|"down",
+ *                          "connections":N}; 503 "draining" after ws_drain()
+ *   WebSocket /socket.io/  accepted (any query string) and counted
+ *   anything else          404
+ *
+ * Messages from clients are read and discarded for now; one larger than
+ * WS_MAX_MESSAGE closes its connection with status 1009.
+ *
+ * Lifecycle: ws_new(), then optionally ws_drain(), then ws_destroy(), then
+ * run the loop until it ends (lws closes its uv handles asynchronously),
+ * then ws_free(). ws_new() and ws_free() must not be called from callbacks.
+ */
+#ifndef WAQTOR_PUSHD_WS_H
+#define WAQTOR_PUSHD_WS_H
+
+#include <uv.h>
+
+#include "addr.h"
+
+#define WS_PATH		"/socket.io/"
+#define WS_MAX_MESSAGE	(1024 * 1024)
+
+struct ws_hooks {
+	/* 1 when the Redis subscription is up, for /healthz. */
+	int	(*redis_up)(void *arg);
+	/*
+	 * After ws_drain(), once no WebSocket is left. May run inside lws or
+	 * inside ws_drain() itself, so it must only schedule work.
+	 */
+	void	(*drained)(void *arg);
+	void	 *arg;
+};
+
+struct ws;
+
+/*
+ * Creates the context and listens on listen (reclaiming a stale unix socket
+ * file first). NULL, after logging why, when it cannot listen.
+ */
+struct ws *ws_new(uv_loop_t *loop, const struct addr *listen,
+    const struct ws_hooks *hooks);
+/* Open WebSocket connections. */
+unsigned ws_connections(const struct ws *ws);
+/*
+ * Stops listening (removing the unix socket file) and sends every
+ * WebSocket a close frame with status 1001 (going away). Connections that
+ * do not answer are cut by lws after 5 s, or by ws_destroy().
+ */
+void ws_drain(struct ws *ws);
+/* Closes every connection at once and starts freeing the lws context. */
+void ws_destroy(struct ws *ws);
+/* Finishes what ws_destroy() started, once the loop has run dry. */
+void ws_free(struct ws *ws);
+
+#endif

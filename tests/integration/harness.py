@@ -1,0 +1,288 @@
+"""Integration test harness: real PostgreSQL, Redis, nginx and our daemons.
+
+Each Stack is a whole WaQtor stack started by `./waqtor up` in its own temp
+state directory on a free port, and always torn down (`./waqtor down`, then
+the directory removed). Tests print TAP through Tap, for automake's driver.
+"""
+import atexit
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+SRC = os.environ.get("WAQTOR_SRC_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("WAQTOR_BUILD_DIR") or os.path.join(SRC, "build")
+IS_ROOT = os.geteuid() == 0
+
+
+class Tap:
+    """TAP output; a failed check prints diagnostics but the test goes on."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, diag=None):
+        self.n += 1
+        print(("ok" if cond else "not ok") + " %d - %s" % (self.n, name), flush=True)
+        if not cond:
+            self.failed += 1
+            if diag is not None:
+                for line in str(diag).splitlines()[:40]:
+                    print("#   " + line, flush=True)
+        return cond
+
+    def eq(self, got, want, name):
+        return self.ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
+
+    def done(self):
+        print("1..%d" % self.n, flush=True)
+        sys.exit(1 if self.failed else 0)
+
+    def bail(self, why):
+        print("Bail out! %s" % why, flush=True)
+        sys.exit(1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(pred, timeout=15.0, interval=0.1):
+    """Polls pred() until it returns a true value (returned) or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            v = pred()
+        except Exception:  # a probe that fails means "not yet"
+            v = None
+        if v or time.monotonic() >= deadline:
+            return v
+        time.sleep(interval)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout=10):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.unix_path)
+
+
+_stacks = []
+
+
+def _teardown_all():
+    for s in list(_stacks):
+        s.destroy()
+
+
+atexit.register(_teardown_all)
+for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(_sig, lambda *_: sys.exit(1))
+
+
+class Stack:
+    def __init__(self, **env):
+        self.state = tempfile.mkdtemp(prefix="wq-")
+        os.chmod(self.state, 0o755)  # services run as the waqtor user
+        self.port = free_port()
+        self.env = dict(os.environ)
+        self.env.update({
+            "WAQTOR_STATE": self.state,
+            "WAQTOR_PORT": str(self.port),
+            "WAQTOR_BUILD_DIR": BUILD,
+            "WAQTOR_SKIP_BUILD": "1",
+            "WAQTOR_SKIP_INSTALL": "1",
+            "WAQTOR_API_WORKERS": "2",
+            "WAQTOR_HEARTBEAT_MS": "300",
+            "WAQTOR_SHUTDOWN_SECS": "10",
+        })
+        self.env.update({k: str(v) for k, v in env.items()})
+        _stacks.append(self)
+
+    # -- lifecycle ---------------------------------------------------------
+    def waqtor(self, *args, check=True, timeout=180):
+        p = subprocess.run([os.path.join(SRC, "waqtor")] + list(args), env=self.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise RuntimeError("./waqtor %s failed (%d):\n%s\n%s" % (
+                " ".join(args), p.returncode, p.stdout, self.logs()))
+        return p
+
+    def up(self):
+        return self.waqtor("up")
+
+    def down(self):
+        return self.waqtor("down", check=False)
+
+    def destroy(self):
+        if self not in _stacks:
+            return
+        _stacks.remove(self)
+        try:
+            self.down()
+        finally:
+            shutil.rmtree(self.state, ignore_errors=True)
+
+    def logs(self):
+        out = []
+        logdir = os.path.join(self.state, "log")
+        for name in sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []:
+            with open(os.path.join(logdir, name), errors="replace") as f:
+                lines = f.readlines()[-15:]
+            out.append("--- %s\n%s" % (name, "".join(lines)))
+        return "\n".join(out)
+
+    # -- processes ---------------------------------------------------------
+    def pid(self, name):
+        try:
+            with open(os.path.join(self.state, "run", name + ".pid")) as f:
+                pid = int(f.read().strip())
+            os.kill(pid, 0)
+            return pid
+        except (OSError, ValueError):
+            return None
+
+    def children(self, pid):
+        out = subprocess.run(["pgrep", "-P", str(pid)], stdout=subprocess.PIPE,
+                             text=True).stdout.split()
+        return sorted(int(x) for x in out)
+
+    def path(self, *parts):
+        return os.path.join(self.state, *parts)
+
+    # -- clients -----------------------------------------------------------
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+                headers = dict(headers or {}, **{"Content-Type": "application/json"})
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            c.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def health(self):
+        try:
+            return self.get("/api/v1/health")
+        except OSError:
+            return None
+
+    def unix_get(self, sock, path):
+        c = UnixHTTPConnection(sock)
+        try:
+            c.request("GET", path)
+            r = c.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            c.close()
+
+    def redis(self, *args):
+        return subprocess.run(["redis-cli", "-s", self.path("run", "redis.sock")] + list(args),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, timeout=20).stdout.strip()
+
+    def psql(self, sql):
+        p = subprocess.run(["psql", "-X", "-h", self.path("pg", "sock"), "-U", "waqtor",
+                            "-d", "waqtor", "-tAc", sql], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=30)
+        if p.returncode != 0:
+            raise RuntimeError("psql: " + p.stdout)
+        return p.stdout.strip()
+
+    def as_service(self):
+        """Command prefix that runs as the services' user."""
+        if IS_ROOT:
+            return ["setpriv", "--reuid=waqtor", "--regid=waqtor", "--init-groups"]
+        return []
+
+    def ctl(self, *args, input=None, env=None):
+        e = dict(self.env)
+        e.update({
+            "WAQTOR_DATABASE_URL": "postgresql:///waqtor?host=%s&user=waqtor" % self.path("pg", "sock"),
+            "WAQTOR_SQL_DIR": self.path("app", "sql"),
+        })
+        e.update(env or {})
+        return subprocess.run(self.as_service() + [self.path("app", "bin", "waqtorctl")] + list(args),
+                              env=e, input=input, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+
+
+# -- FastCGI, to talk to waqtor-api without nginx ----------------------------
+FCGI_BEGIN, FCGI_END, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+
+
+def fcgi_record(rtype, content, req_id=1):
+    pad = (8 - len(content) % 8) % 8
+    return struct.pack(">BBHHBB", 1, rtype, req_id, len(content), pad, 0) + content + b"\0" * pad
+
+
+def fcgi_params(params):
+    out = b""
+    for k, v in params.items():
+        k, v = k.encode(), v.encode()
+        for n in (len(k), len(v)):
+            out += bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+        out += k + v
+    return out
+
+
+def fcgi_begin(params):
+    """The records that open a responder request, up to (not including) stdin."""
+    return (fcgi_record(FCGI_BEGIN, struct.pack(">HB5x", 1, 0)) +
+            fcgi_record(FCGI_PARAMS, fcgi_params(params)) + fcgi_record(FCGI_PARAMS, b""))
+
+
+def fcgi_read_stdout(sock):
+    """Reads records until END_REQUEST; returns the concatenated stdout."""
+    buf, out = b"", b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return out
+        buf += chunk
+        while len(buf) >= 8:
+            _, rtype, _, clen, pad, _ = struct.unpack(">BBHHBB", buf[:8])
+            if len(buf) < 8 + clen + pad:
+                break
+            content, buf = buf[8:8 + clen], buf[8 + clen + pad:]
+            if rtype == FCGI_STDOUT:
+                out += content
+            elif rtype == FCGI_END:
+                return out

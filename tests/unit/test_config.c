@@ -1,0 +1,56 @@
+/* The configuration table: defaults, parsing, bounds, redaction. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	char	err[256], buf[256];
+	size_t	i;
+
+	unsetenv("WAQTOR_PORT");
+	unsetenv("WAQTOR_API_WORKERS");
+	ok(config_load(err, sizeof err) == 0, "loads with an empty environment");
+	is_int(config_int(CFG_PORT), 8080, "default port");
+	is_str(config_str(CFG_LOG_LEVEL), "info", "default log level");
+
+	for (i = 0; i < CFG__COUNT; i++) {
+		if (config_table[i].help == NULL || *config_table[i].help == '\0' ||
+		    strncmp(config_table[i].name, "WAQTOR_", 7) != 0)
+			break;
+	}
+	is_int(i, CFG__COUNT, "every option is WAQTOR_* and has a meaning");
+
+	setenv("WAQTOR_PORT", "9090", 1);
+	setenv("WAQTOR_API_WORKERS", "7", 1);
+	ok(config_load(err, sizeof err) == 0, "loads overrides");
+	is_int(config_int(CFG_PORT), 9090, "port from the environment");
+	is_int(config_int(CFG_API_WORKERS), 7, "workers from the environment");
+
+	setenv("WAQTOR_PORT", "80x", 1);
+	ok(config_load(err, sizeof err) == -1, "rejects a non-integer");
+	ok(strstr(err, "WAQTOR_PORT") != NULL, "the error names the variable");
+	is_int(config_int(CFG_PORT), 8080, "a failed load leaves defaults");
+
+	setenv("WAQTOR_PORT", "70000", 1);
+	ok(config_load(err, sizeof err) == -1, "rejects an out-of-range value");
+	ok(strstr(err, "1..65535") != NULL, "the error gives the bounds");
+	setenv("WAQTOR_PORT", "", 1);
+	ok(config_load(err, sizeof err) == 0, "an empty variable means default");
+	is_int(config_int(CFG_PORT), 8080, "empty gives the default");
+
+	url_redact("postgresql://app:s3cret@db:5432/waqtor", buf, sizeof buf);
+	is_str(buf, "postgresql://app:***@db:5432/waqtor", "postgres URL redacted");
+	url_redact("redis://:hunter2@cache:6379/1", buf, sizeof buf);
+	is_str(buf, "redis://:***@cache:6379/1", "redis URL redacted");
+	url_redact("host=/tmp dbname=x password=pw user=u", buf, sizeof buf);
+	is_str(buf, "host=/tmp dbname=x password=*** user=u", "conninfo redacted");
+	url_redact("unix:///var/run/redis.sock", buf, sizeof buf);
+	is_str(buf, "unix:///var/run/redis.sock", "URL without secret unchanged");
+	url_redact("redis://cache/2", buf, sizeof buf);
+	is_str(buf, "redis://cache/2", "URL without credentials unchanged");
+	return tap_done();
+}

@@ -1,0 +1,46 @@
+/* Route matching: literals, parameters, 404 vs 405 with Allow. */
+#include "router.h"
+#include "tap.h"
+
+static void h(struct req *r) { (void)r; }
+
+static const struct route table[] = {
+	{ "GET",    "/api/v1/instances",			h, AUTH_EITHER, 0, 0 },
+	{ "POST",   "/api/v1/instances",			h, AUTH_EITHER, 0, 0 },
+	{ "GET",    "/api/v1/instances/{id}",			h, AUTH_EITHER, 0, 0 },
+	{ "DELETE", "/api/v1/instances/{id}",			h, AUTH_EITHER, 0, 0 },
+	{ "POST",   "/api/v1/chats/{chatId}/read",		h, AUTH_EITHER, 0, 0 },
+	{ "GET",    "/api/v1/instances/{id}/state",		h, AUTH_EITHER, 0, 0 },
+};
+#define N (sizeof table / sizeof table[0])
+
+int
+main(void)
+{
+	struct route_match	m;
+	char			allow[64];
+
+	ok(route_find(table, N, "GET", "/api/v1/instances", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[0], "literal");
+	ok(route_find(table, N, "POST", "/api/v1/instances", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[1], "by method");
+	ok(route_find(table, N, "GET", "/api/v1/instances/abc", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[2], "parameter");
+	is_str(route_param(&m, "id"), "abc", "parameter value");
+	ok(route_param(&m, "i") == NULL, "no prefix match of names");
+	ok(route_find(table, N, "POST", "/api/v1/chats/966501234567@c.us/read",
+	    &m, allow, sizeof allow) == ROUTE_FOUND, "parameter mid-path");
+	is_str(route_param(&m, "chatId"), "966501234567@c.us", "chat id");
+	ok(route_find(table, N, "GET", "/api/v1/instances/abc/state", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[5], "deeper");
+	ok(route_find(table, N, "GET", "/api/v1/instances/", &m, allow,
+	    sizeof allow) == ROUTE_NOT_FOUND, "empty parameter");
+	ok(route_find(table, N, "GET", "/api/v1/instances/a/b", &m, allow,
+	    sizeof allow) == ROUTE_NOT_FOUND, "extra segment");
+	ok(route_find(table, N, "GET", "/api/v1/instance", &m, allow,
+	    sizeof allow) == ROUTE_NOT_FOUND, "prefix of a literal");
+	ok(route_find(table, N, "PUT", "/api/v1/instances/x", &m, allow,
+	    sizeof allow) == ROUTE_METHOD_NOT_ALLOWED, "405");
+	is_str(allow, "GET, DELETE", "Allow lists the methods");
+	return tap_done();
+}
