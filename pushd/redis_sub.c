@@ -14,7 +14,6 @@
 #define REDIS_SUB_BACKOFF_MIN_MS	100
 #define REDIS_SUB_BACKOFF_MAX_MS	5000
 #define REDIS_SUB_HANDSHAKE_MS		3000	/* connect to subscribed */
-#define REDIS_SUB_KEEPALIVE_SECS	15	/* TCP: notice a vanished host */
 
 enum redis_sub_state {
 	REDIS_SUB_WAITING,	/* no connection; the timer tries again */
@@ -222,7 +221,7 @@ redis_sub_connect(struct redis_sub *rs)
 		return;
 	}
 	if (rs->addr.port != 0)
-		(void)redisKeepAlive(&ac->c, REDIS_SUB_KEEPALIVE_SECS);
+		(void)redisEnableKeepAlive(&ac->c);
 	ac->data = rs;
 	rs->ac = ac;
 	rs->why = NULL;

@@ -160,7 +160,7 @@ class Stack:
         logdir = os.path.join(self.state, "log")
         for name in sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []:
             with open(os.path.join(logdir, name), errors="replace") as f:
-                lines = f.readlines()[-15:]
+                lines = [l for l in f.readlines() if "nginx-access" not in name][-15:]
             out.append("--- %s\n%s" % (name, "".join(lines)))
         return "\n".join(out)
 
@@ -169,7 +169,9 @@ class Stack:
         try:
             with open(os.path.join(self.state, "run", name + ".pid")) as f:
                 pid = int(f.read().strip())
-            os.kill(pid, 0)
+            with open("/proc/%d/status" % pid) as f:
+                if any(l.startswith("State:") and "Z" in l for l in f):
+                    return None  # killed, not yet reaped by its parent
             return pid
         except (OSError, ValueError):
             return None
