@@ -130,6 +130,9 @@ migrate_run(struct db *db, const char *dir, int *applied)
 		log_error("migrate: PostgreSQL is not reachable");
 		return -1;
 	}
+	if (migrate_simple(db->conn, "SET client_min_messages TO warning",
+	    "set") == -1)
+		goto out;
 	if (migrate_simple(db->conn, "SELECT pg_advisory_lock("
 	    MIGRATE_LOCK_KEY ")", "lock") == -1)
 		goto out;

@@ -15,7 +15,8 @@ static const struct {
 	{ 401, "Unauthorized" }, { 402, "Payment Required" },
 	{ 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
-	{ 413, "Content Too Large" }, { 415, "Unsupported Media Type" },
+	{ 413, "Content Too Large" },
+	{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
 	{ 422, "Unprocessable Content" }, { 429, "Too Many Requests" },
 	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
 };

@@ -23,6 +23,7 @@ struct req {
 	struct worker		*worker;
 	const char		*method;
 	char			 path[1024];	/* without the query string */
+	int			 path_too_long;	/* answered 414 */
 	const char		*query;
 	char			 request_id[HTTP_REQUEST_ID_MAX + 1];
 	char			*body;		/* NUL-terminated, body_len bytes */

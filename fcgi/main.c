@@ -19,6 +19,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "router.h"
 #include "util.h"
 #include "worker.h"
 #include "xmalloc.h"
@@ -169,14 +170,27 @@ master_loop(const sigset_t *set, const sigset_t *oldmask)
 	return 0;
 }
 
+/* Prints the route table, one "METHOD PATTERN" a line (the spec test). */
+static int
+master_print_routes(void)
+{
+	size_t	i;
+
+	for (i = 0; i < route_table_len; i++)
+		printf("%s %s\n", route_table[i].method, route_table[i].pattern);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	sigset_t	 set, oldmask;
 	char		 err[256];
 	const char	*addr;
 	int		 rc;
 
+	if (argc > 1 && strcmp(argv[1], "--routes") == 0)
+		return master_print_routes();
 	if (daemon_config("api", err, sizeof err) == -1) {
 		log_error("bad configuration: %s", err);
 		return 2;

@@ -110,8 +110,10 @@ worker_request_init(struct req *r, struct worker *w, FCGX_Request *fr)
 	if (uri == NULL)
 		uri = "/";
 	pathlen = strcspn(uri, "?");
-	if (pathlen >= sizeof r->path)
+	if (pathlen >= sizeof r->path) {
+		r->path_too_long = 1;
 		pathlen = sizeof r->path - 1;
+	}
 	memcpy(r->path, uri, pathlen);
 	r->path[pathlen] = '\0';
 	r->query = uri[pathlen] == '?' ? uri + pathlen + 1 : "";
@@ -154,6 +156,11 @@ worker_dispatch(struct req *r)
 	char	allow[128];
 	size_t	body_max;
 
+	if (r->path_too_long) {
+		http_respond_error(r, 414, "uri_too_long",
+		    "the request path is too long", NULL);
+		return;
+	}
 	switch (route_find(route_table, route_table_len, r->method, r->path,
 	    &r->match, allow, sizeof allow)) {
 	case ROUTE_NOT_FOUND:

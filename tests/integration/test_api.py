@@ -1,0 +1,100 @@
+"""The API's contract: docs/openapi.yaml and the route table agree, and
+bad requests get precise JSON errors (directly over FastCGI too)."""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import BUILD, SRC, FCGI_STDIN, Stack, Tap, fcgi_begin, fcgi_read_stdout, fcgi_record  # noqa: E402
+
+t = Tap()
+
+
+def spec_operations(path):
+    """(METHOD, path) pairs of an OpenAPI file, read without a YAML library:
+    paths sit at two spaces under `paths:`, methods at four."""
+    ops, in_paths, current = set(), False, None
+    for line in open(path):
+        if re.match(r"^\S", line):
+            in_paths = line.startswith("paths:")
+            continue
+        if not in_paths:
+            continue
+        m = re.match(r"^  (/\S*):\s*$", line)
+        if m:
+            current = m.group(1)
+            continue
+        m = re.match(r"^    (get|put|post|delete|patch|head|options):\s*$", line)
+        if m and current:
+            ops.add((m.group(1).upper(), current))
+    return ops
+
+
+routes = set(tuple(l.split(" ", 1)) for l in subprocess.run(
+    [os.path.join(BUILD, "waqtor-api"), "--routes"], stdout=subprocess.PIPE,
+    text=True, check=True).stdout.splitlines())
+spec = spec_operations(os.path.join(SRC, "docs", "openapi.yaml"))
+t.ok(len(routes) > 0, "the route table is listed")
+t.eq(sorted(routes - spec), [], "every route is in docs/openapi.yaml")
+t.eq(sorted(spec - routes), [], "every documented operation is routed")
+
+s = Stack()
+
+
+def fcgi(params, body=b""):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(10)
+    sock.connect(s.path("run", "api.sock"))
+    try:
+        msg = fcgi_begin(params)
+        if body:
+            msg += fcgi_record(FCGI_STDIN, body)
+        sock.sendall(msg + fcgi_record(FCGI_STDIN, b""))
+        out = fcgi_read_stdout(sock).decode()
+    finally:
+        sock.close()
+    head, _, body = out.partition("\r\n\r\n")
+    status = int(head.split("\r\n")[0].split()[1])
+    headers = dict(l.split(": ", 1) for l in head.split("\r\n")[1:])
+    return status, headers, body
+
+
+try:
+    s.up()
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/version"})
+    t.ok(st == 200 and h.get("X-Request-Id"), "direct FastCGI request gets a request id", h)
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/health",
+                        "CONTENT_LENGTH": "12x"})
+    t.ok(st == 400 and json.loads(body)["error"]["code"] == "bad_request",
+         "a malformed Content-Length is 400", body)
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/health",
+                        "CONTENT_LENGTH": "-1"})
+    t.eq(st, 400, "a negative Content-Length is 400")
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/health",
+                        "CONTENT_LENGTH": "10"}, b"abc")
+    t.ok(st == 400 and "shorter" in body, "a body shorter than announced is 400", body)
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/health",
+                        "CONTENT_LENGTH": "99999999999999999999999"})
+    t.eq(st, 400, "an overflowing Content-Length is 400")
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/version?x=1"})
+    t.eq(st, 200, "a query string does not change the route")
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/version/"})
+    t.eq(st, 404, "a trailing slash is another path")
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/" + "a" * 5000})
+    t.ok(st == 414 and json.loads(body)["error"]["code"] == "uri_too_long",
+         "an over-long path is 414", body)
+    st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/version",
+                        "HTTP_X_REQUEST_ID": "x" * 65})
+    t.ok(st == 200 and h["X-Request-Id"] != "x" * 65, "an over-long request id is replaced", h)
+    r = s.request("BREW", "/api/v1/health")
+    t.ok(r.status in (400, 405), "an unknown method is refused", r.status)
+    master = s.pid("waqtor-api")
+    t.eq(len(s.children(master)), 2, "no worker died on bad input")
+except Exception as e:
+    t.ok(False, "unexpected error", "%r\n%s" % (e, s.logs()))
+finally:
+    s.destroy()
+t.done()
