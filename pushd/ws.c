@@ -19,7 +19,6 @@ struct ws_conn {
 	LIST_ENTRY(ws_conn)	 entry;
 	struct lws		*wsi;
 	int			 is_ws;		/* on ws->conns */
-	int			 closing;	/* send a close frame when writable */
 	size_t			 rx_len;	/* bytes of the message so far */
 };
 
@@ -193,11 +192,6 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		return ws_receive(c, wsi, len);
-	case LWS_CALLBACK_SERVER_WRITEABLE:
-		/* lws then sends the close frame prepared by ws_drain() */
-		if (c->closing)
-			return -1;
-		break;
 	case LWS_CALLBACK_CLOSED:
 		ws_conn_gone(ws, c);
 		break;
@@ -276,23 +270,31 @@ ws_connections(const struct ws *ws)
 	return ws->nconns;
 }
 
+/*
+ * Debian's lws 4.1.6 is a _DEBUG build, and with libuv a close requested by
+ * returning -1 from a callback is run twice ("uv repeat test"): the second
+ * run kills the socket before the close frame goes out. A single
+ * lws_close_free_wsi(), which LWS_TO_KILL_SYNC is, sends the frame and then
+ * waits up to 5 s for the peer's answer. Only safe outside lws callbacks.
+ */
 void
 ws_drain(struct ws *ws)
 {
 	static unsigned char	 reason[] = "server shutting down";
-	struct ws_conn		*c;
+	struct ws_conn		*c, *next;
 
 	if (ws->draining)
 		return;
 	ws->draining = 1;
 	/* Closes the listening sockets; existing connections stay. */
-	//lws_context_deprecate(ws->ctx, NULL);
+	lws_context_deprecate(ws->ctx, NULL);
 	addr_release(&ws->listen);
-	LIST_FOREACH(c, &ws->conns, entry) {
-		c->closing = 1;
+	for (c = LIST_FIRST(&ws->conns); c != NULL; c = next) {
+		next = LIST_NEXT(c, entry);	/* c may go away right here */
 		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY, reason,
 		    sizeof reason - 1);
-		lws_callback_on_writable(c->wsi);
+		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_SYNC);
 	}
 	if (ws->nconns == 0)
 		ws->hooks.drained(ws->hooks.arg);

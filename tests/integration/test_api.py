@@ -41,6 +41,22 @@ t.ok(len(routes) > 0, "the route table is listed")
 t.eq(sorted(routes - spec), [], "every route is in docs/openapi.yaml")
 t.eq(sorted(spec - routes), [], "every documented operation is routed")
 
+names = [l.split()[0] for l in subprocess.run(
+    [os.path.join(BUILD, "waqtorctl"), "config"], stdout=subprocess.PIPE, text=True,
+    check=True).stdout.splitlines()[1:]]
+readme = open(os.path.join(SRC, "README.md")).read()
+t.ok(len(names) > 5, "waqtorctl config lists the settings", names)
+t.eq([n for n in names if "`%s`" % n not in readme], [], "the README's table has every setting")
+r = subprocess.run([os.path.join(BUILD, "waqtorctl"), "config"], stdout=subprocess.PIPE, text=True,
+                   env=dict(os.environ, WAQTOR_DATABASE_URL="postgresql://u:hunter2@db/x",
+                            WAQTOR_REDIS_URL="redis://:s3cret@cache:6379"))
+t.ok("hunter2" not in r.stdout and "s3cret" not in r.stdout and "u:***@db" in r.stdout,
+     "waqtorctl config redacts credentials", r.stdout)
+r = subprocess.run([os.path.join(BUILD, "waqtor-api")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                   text=True, env=dict(os.environ, WAQTOR_API_WORKERS="0"), timeout=10)
+t.ok(r.returncode == 2 and "WAQTOR_API_WORKERS" in r.stderr, "a bad setting stops a daemon, naming it",
+     r.stderr)
+
 s = Stack()
 
 
