@@ -1,5 +1,6 @@
 #include "rds.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,34 @@
 
 #define RDS_BACKOFF_MIN_MS	100
 #define RDS_BACKOFF_MAX_MS	2000
+
+/* Decodes %XX escapes of src[0..len) into out; -1 on a bad escape or overflow. */
+static int
+rds_unescape(const char *src, size_t len, char *out, size_t outlen)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		char	c = src[i];
+
+		if (c == '%') {
+			unsigned int	v;
+
+			if (i + 2 >= len ||
+			    !isxdigit((unsigned char)src[i + 1]) ||
+			    !isxdigit((unsigned char)src[i + 2]) ||
+			    sscanf(src + i + 1, "%2x", &v) != 1 || v == 0)
+				return -1;
+			c = (char)v;
+			i += 2;
+		}
+		if (o + 1 >= outlen)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
 
 int
 rds_parse_url(const char *url, struct rds_addr *a, char *err, size_t errlen)
@@ -39,11 +68,12 @@ rds_parse_url(const char *url, struct rds_addr *a, char *err, size_t errlen)
 		const char *pw = memchr(p, ':', (size_t)(at - p));
 
 		pw = pw != NULL ? pw + 1 : p;
-		if ((size_t)(at - pw) >= sizeof a->password) {
-			snprintf(err, errlen, "password too long");
+		if (rds_unescape(pw, (size_t)(at - pw), a->password,
+		    sizeof a->password) == -1) {
+			snprintf(err, errlen, "bad or too long password in "
+			    "Redis URL");
 			return -1;
 		}
-		memcpy(a->password, pw, (size_t)(at - pw));
 		p = at + 1;
 	}
 	slash = strchr(p, '/');

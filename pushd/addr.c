@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,8 @@
 int
 addr_parse(const char *spec, struct addr *a, char *err, size_t errlen)
 {
+	struct in_addr	 in4;
+	struct in6_addr	 in6;
 	const char	*colon, *host;
 	size_t		 hostlen;
 	char		*end;
@@ -58,7 +63,21 @@ addr_parse(const char *spec, struct addr *a, char *err, size_t errlen)
 	}
 	memcpy(a->host, host, hostlen);
 	a->port = (int)port;
-	return 0;
+
+	/*
+	 * Only IP literals: lws 4.1 would also take an interface name, and
+	 * binds an IPv4 address on every interface unless IPv6 is off.
+	 */
+	if (strcmp(a->host, "localhost") == 0)
+		snprintf(a->host, sizeof a->host, "127.0.0.1");
+	if (a->host[0] == '\0' || inet_pton(AF_INET, a->host, &in4) == 1)
+		return 0;
+	if (inet_pton(AF_INET6, a->host, &in6) == 1) {
+		a->is_ipv6 = 1;
+		return 0;
+	}
+	snprintf(err, errlen, "\"%s\" is not an IP address", a->host);
+	return -1;
 }
 
 void
@@ -66,7 +85,7 @@ addr_format(const struct addr *a, char *out, size_t outlen)
 {
 	if (a->is_unix)
 		snprintf(out, outlen, "unix:%s", a->host);
-	else if (strchr(a->host, ':') != NULL)
+	else if (a->is_ipv6)
 		snprintf(out, outlen, "[%s]:%d", a->host, a->port);
 	else
 		snprintf(out, outlen, "%s:%d", a->host[0] ? a->host : "*",

@@ -1,8 +1,8 @@
 /*
  * The listen address of waqtor-pushd, from WAQTOR_PUSHD_SOCKET. A value
  * containing a '/' is a unix socket path; anything else is "host:port",
- * ":port" (every interface) or "[v6-address]:port", where the host is an IP
- * address or an interface name, as libwebsockets binds it.
+ * ":port" (every interface) or "[v6-address]:port"; the host is an IP
+ * address ("localhost" stands for 127.0.0.1).
  *
  * For unix sockets the daemon owns the socket file: addr_reclaim() removes a
  * stale one left by a crash (but refuses a live one), addr_claim() notes the
@@ -18,6 +18,7 @@
 
 struct addr {
 	int	 is_unix;
+	int	 is_ipv6;		/* host is an IPv6 address */
 	char	 host[ADDR_HOST_MAX];	/* the socket path, or "" for any */
 	int	 port;			/* 0 for a unix socket */
 	dev_t	 dev;			/* the socket file we bound, if any */

@@ -7,7 +7,7 @@
  *                   drop Redis; once no WebSocket is left, or when the
  *                   WAQTOR_SHUTDOWN_SECS budget is spent, destroy the lws
  *                   context, let the loop run dry and exit 0.
- *   second signal   exit(1) at once.
+ *   second signal   _exit(1) at once.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -51,6 +51,7 @@ struct pushd {
 
 static void	pushd_on_stop_timer(uv_timer_t *);
 
+/* Counting only, until the Socket.IO fan-out takes the messages. */
 static void
 pushd_on_message(const char *channel, size_t channel_len,
     const char *payload, size_t payload_len, void *arg)
@@ -202,9 +203,11 @@ main(void)
 	hooks.redis_up = pushd_redis_up;
 	hooks.drained = pushd_drained;
 	hooks.arg = &pd;
-	/* On failure lws may leave handles on the loop: just exit. */
-	if ((pd.ws = ws_new(&pd.loop, &pd.listen, &hooks)) == NULL)
+	if ((pd.ws = ws_new(&pd.loop, &pd.listen, &hooks)) == NULL) {
+		if (uv_loop_close(&pd.loop) != 0)
+			uv_walk(&pd.loop, pushd_walk, NULL);
 		return 1;
+	}
 
 	uv_signal_init(&pd.loop, &pd.sigterm);
 	uv_signal_init(&pd.loop, &pd.sigint);

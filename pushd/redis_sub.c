@@ -6,9 +6,9 @@
 
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
-#include <hiredis/adapters/libuv.h>
 
 #include "log.h"
+#include "redis_uv.h"
 #include "xmalloc.h"
 
 #define REDIS_SUB_BACKOFF_MIN_MS	100
@@ -215,11 +215,12 @@ redis_sub_connect(struct redis_sub *rs)
 		redis_sub_failed(rs, why);
 		return;
 	}
-	if (redisLibuvAttach(ac, rs->loop) != REDIS_OK) {
+	if (redis_uv_attach(ac, rs->loop) == -1) {
 		redisAsyncFree(ac);
 		redis_sub_failed(rs, "cannot watch the socket");
 		return;
 	}
+	/* TCP keepalive (hiredis: 15 s) notices a host that vanished. */
 	if (rs->addr.port != 0)
 		(void)redisEnableKeepAlive(&ac->c);
 	ac->data = rs;

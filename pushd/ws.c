@@ -13,6 +13,8 @@
 #include "xmalloc.h"
 
 #define WS_HEALTHZ	"/healthz"
+#define WS_VHOST	"pushd"
+#define WS_FAIL_SPINS	16	/* loop turns for lws to undo a failed start */
 
 /* Per-connection state (lws "per session data"), zeroed by lws. */
 struct ws_conn {
@@ -29,6 +31,7 @@ struct ws {
 	LIST_HEAD(, ws_conn)	 conns;
 	unsigned		 nconns;
 	int			 draining;
+	int			 drained;	/* hooks.drained() was called */
 	struct lws_protocols	 protocols[2];
 };
 
@@ -155,6 +158,16 @@ ws_receive(struct ws_conn *c, struct lws *wsi, size_t len)
 	return 0;
 }
 
+/* Tells the owner, once, that a drain has finished. */
+static void
+ws_check_drained(struct ws *ws)
+{
+	if (ws->draining && ws->nconns == 0 && !ws->drained) {
+		ws->drained = 1;
+		ws->hooks.drained(ws->hooks.arg);
+	}
+}
+
 static void
 ws_conn_gone(struct ws *ws, struct ws_conn *c)
 {
@@ -164,20 +177,16 @@ ws_conn_gone(struct ws *ws, struct ws_conn *c)
 	LIST_REMOVE(c, entry);
 	ws->nconns--;
 	log_debug("ws: connection closed, %u open", ws->nconns);
-	if (ws->draining && ws->nconns == 0)
-		ws->hooks.drained(ws->hooks.arg);
+	ws_check_drained(ws);
 }
 
 static int
 ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
-	struct lws_context	*ctx = lws_get_context(wsi);
-	struct ws		*ws = ctx != NULL ? lws_context_user(ctx) : NULL;
-	struct ws_conn		*c = user;
+	struct ws	*ws = lws_context_user(lws_get_context(wsi));
+	struct ws_conn	*c = user;
 
-	if (ws == NULL)
-		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
 		return ws_http(ws, wsi, in);
@@ -204,7 +213,6 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 static int
 ws_lws_levels(void)
 {
-	if (getenv("XX_LWS_LOGS")) return atoi(getenv("XX_LWS_LOGS")); /* XXX debug */
 	if (log_min_level <= LOG_DEBUG)
 		return LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_USER;
 	if (log_min_level <= LOG_WARN)
@@ -220,6 +228,7 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	struct ws				*ws = xcalloc(1, sizeof *ws);
 	void					*loops[1] = { loop };
 	char					 err[256], where[160];
+	int					 i;
 
 	ws->listen = *listen;
 	ws->hooks = *hooks;
@@ -243,6 +252,7 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	info.protocols = ws->protocols;
 	info.user = ws;
 	info.pcontext = &ws->ctx;
+	info.vhost_name = WS_VHOST;
 	info.uid = -1;
 	info.gid = -1;
 	if (ws->listen.is_unix) {
@@ -252,15 +262,28 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	} else {
 		info.iface = ws->listen.host[0] != '\0' ? ws->listen.host : NULL;
 		info.port = ws->listen.port;
+		/* else lws binds an IPv4 address on every interface */
+		if (info.iface != NULL && !ws->listen.is_ipv6)
+			info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	}
-	if ((ws->ctx = lws_create_context(&info)) == NULL) {
+	/*
+	 * With a foreign libuv loop lws 4.1 returns a half-destroyed context
+	 * rather than NULL when the vhost (the listener) fails; the vhost is
+	 * the tell. Let lws close its handles, then finish the destroy.
+	 */
+	ws->ctx = lws_create_context(&info);
+	if (ws->ctx == NULL || lws_get_vhost_by_name(ws->ctx, WS_VHOST) ==
+	    NULL) {
 		log_error("cannot listen on %s", where);
+		for (i = 0; i < WS_FAIL_SPINS && ws->ctx != NULL &&
+		    uv_run(loop, UV_RUN_NOWAIT) != 0; i++)
+			;
 		goto fail;
 	}
 	addr_claim(&ws->listen);
 	return ws;
 fail:
-	free(ws);
+	ws_free(ws);
 	return NULL;
 }
 
@@ -286,7 +309,11 @@ ws_drain(struct ws *ws)
 	if (ws->draining)
 		return;
 	ws->draining = 1;
-	/* Closes the listening sockets; existing connections stay. */
+	/*
+	 * Closes the listening sockets; existing connections stay. (lws would
+	 * SIGINT its own process at its next 30 s check once no connection
+	 * is left; we destroy the context long before.)
+	 */
 	lws_context_deprecate(ws->ctx, NULL);
 	addr_release(&ws->listen);
 	for (c = LIST_FIRST(&ws->conns); c != NULL; c = next) {
@@ -296,8 +323,7 @@ ws_drain(struct ws *ws)
 		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_SYNC);
 	}
-	if (ws->nconns == 0)
-		ws->hooks.drained(ws->hooks.arg);
+	ws_check_drained(ws);
 }
 
 void

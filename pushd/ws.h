@@ -29,8 +29,8 @@ struct ws_hooks {
 	/* 1 when the Redis subscription is up, for /healthz. */
 	int	(*redis_up)(void *arg);
 	/*
-	 * After ws_drain(), once no WebSocket is left. May run inside lws or
-	 * inside ws_drain() itself, so it must only schedule work.
+	 * Once, after ws_drain(), when no WebSocket is left. May run inside
+	 * lws or inside ws_drain() itself, so it must only schedule work.
 	 */
 	void	(*drained)(void *arg);
 	void	 *arg;
@@ -40,10 +40,11 @@ struct ws;
 
 /*
  * Creates the context and listens on listen (reclaiming a stale unix socket
- * file first). NULL, after logging why, when it cannot listen.
+ * file first). NULL, after logging why, when it cannot listen; lws undoes a
+ * failed start on the loop, so call this before anything else uses it.
  */
 struct ws *ws_new(uv_loop_t *loop, const struct addr *listen,
-    const struct ws_hooks *hooks);
+    const struct ws_hooks *hooks) __attribute__((warn_unused_result));
 /* Open WebSocket connections. */
 unsigned ws_connections(const struct ws *ws);
 /*

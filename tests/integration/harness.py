@@ -112,7 +112,11 @@ for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
 
 
 class Stack:
-    def __init__(self, **env):
+    """A whole stack. With tap, its teardown also checks the logs for
+    sanitizer reports (ASan, UBSan, LeakSanitizer) as one more test."""
+
+    def __init__(self, tap=None, **env):
+        self.tap = tap
         self.state = tempfile.mkdtemp(prefix="wq-")
         os.chmod(self.state, 0o755)  # services run as the waqtor user
         self.port = free_port()
@@ -152,8 +156,23 @@ class Stack:
         _stacks.remove(self)
         try:
             self.down()
+            if self.tap is not None:
+                reports = self.sanitizer_reports()
+                self.tap.ok(not reports, "no sanitizer report in the stack's logs", "\n".join(reports))
         finally:
             shutil.rmtree(self.state, ignore_errors=True)
+
+    def sanitizer_reports(self):
+        found = []
+        logdir = os.path.join(self.state, "log")
+        for name in sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []:
+            with open(os.path.join(logdir, name), errors="replace") as f:
+                lines = f.readlines()
+            for i, line in enumerate(lines):
+                if "Sanitizer" in line or "runtime error:" in line:
+                    found.append("%s: %s" % (name, "".join(lines[i:i + 12])))
+                    break
+        return found
 
     def logs(self):
         out = []

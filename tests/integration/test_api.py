@@ -57,7 +57,7 @@ r = subprocess.run([os.path.join(BUILD, "waqtor-api")], stdout=subprocess.PIPE, 
 t.ok(r.returncode == 2 and "WAQTOR_API_WORKERS" in r.stderr, "a bad setting stops a daemon, naming it",
      r.stderr)
 
-s = Stack()
+s = Stack(t)
 
 
 def fcgi(params, body=b""):

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import Stack, Tap, wait_for  # noqa: E402
 
 t = Tap()
-s = Stack()
+s = Stack(t)
 
 
 def ws_open(path="/socket.io/?EIO=4&transport=websocket"):

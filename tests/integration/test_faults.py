@@ -14,7 +14,7 @@ from harness import (FCGI_STDIN, Stack, Tap, fcgi_begin, fcgi_read_stdout,  # no
                      fcgi_record, wait_for)
 
 t = Tap()
-s = Stack()
+s = Stack(t)
 
 
 def health_is(code, **fields):

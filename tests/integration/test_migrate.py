@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import Stack, Tap  # noqa: E402
 
 t = Tap()
-s = Stack()
+s = Stack(t)
 try:
     s.up()
     files = sorted(f for f in os.listdir(s.path("app", "sql")) if f.endswith(".sql"))

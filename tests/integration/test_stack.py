@@ -11,7 +11,7 @@ SECURITY_HEADERS = ("X-Request-Id", "X-Content-Type-Options", "Referrer-Policy",
 DAEMONS = ("nginx", "waqtor-api", "waqtor-pushd", "waqtor-engine", "redis")
 
 t = Tap()
-a, b = Stack(), Stack()
+a, b = Stack(t), Stack(t)
 try:
     out = a.up().stdout
     t.ok("WaQtor is running: http://127.0.0.1:%d/" % a.port in out, "up prints the URL", out)
