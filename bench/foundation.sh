@@ -18,10 +18,7 @@ trap '"$ROOT/waqtor" down >/dev/null 2>&1 || true; rm -rf "$STATE"' EXIT
 "$ROOT/waqtor" up >/dev/null
 
 rss_kb() {	# total RSS of a pid and its children, in kB
-	local pids
-	pids="$1 $(pgrep -P "$1" | tr '\n' ' ')"
-	# shellcheck disable=SC2086
-	ps -o rss= -p ${pids// /,} 2>/dev/null | awk '{s+=$1} END {print s+0}'
+	ps -o rss= -p "$1" --ppid "$1" | awk '{s+=$1} END {print s+0}'
 }
 memory() {
 	local n
