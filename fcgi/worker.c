@@ -213,7 +213,7 @@ worker_run(int listen_fd)
 	int		 rc;
 
 	memset(&w, 0, sizeof w);
-	w.listen_fd = worker_listen_fd = listen_fd;
+	worker_listen_fd = listen_fd;
 	worker_signals(&term);
 	sigprocmask(SIG_BLOCK, &term, NULL);
 

@@ -10,7 +10,6 @@
 #include "rds.h"
 
 struct worker {
-	int		 listen_fd;
 	struct db	 db;
 	struct rds	 rds;
 };
