@@ -43,7 +43,7 @@ ctl_migrate(int argc, char **argv)
 	struct db	db;
 	int		applied, rc;
 
-	db_init(&db, config_str(CFG_DATABASE_URL));
+	db_init(&db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
 	rc = migrate_run(&db, config_str(CFG_SQL_DIR), &applied);
 	db_close(&db);
 	if (rc == -1)
@@ -111,7 +111,7 @@ ctl_seed_demo(int argc, char **argv)
 	params[0] = tenant;
 	params[1] = email;
 	params[2] = hash;
-	db_init(&db, config_str(CFG_DATABASE_URL));
+	db_init(&db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
 	res = db_query(&db, ctl_seed_sql, 3, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "seed-demo: %s\n", res != NULL ?

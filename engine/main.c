@@ -86,7 +86,7 @@ main(void)
 	e.pg_up = e.redis_up = -1;
 	util_uuid(e.id);
 
-	db_init(&e.db, config_str(CFG_DATABASE_URL));
+	db_init(&e.db, config_str(CFG_DATABASE_URL), DB_AS_APP);
 	if (rds_init(&e.rds, config_str(CFG_REDIS_URL)) == -1)
 		return 2;
 

@@ -217,7 +217,7 @@ worker_run(int listen_fd)
 	worker_signals(&term);
 	sigprocmask(SIG_BLOCK, &term, NULL);
 
-	db_init(&w.db, config_str(CFG_DATABASE_URL));
+	db_init(&w.db, config_str(CFG_DATABASE_URL), DB_AS_APP);
 	if (rds_init(&w.rds, config_str(CFG_REDIS_URL)) == -1)
 		return 2;
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {

@@ -33,6 +33,7 @@ X(PUSHD_SOCKET,    "WAQTOR_PUSHD_SOCKET",    STR,  "./var/run/pushd.sock",      
 X(HEARTBEAT_MS,    "WAQTOR_HEARTBEAT_MS",    INT,  "5000",                       100, 3600000, 0,          "interval of the engine's heartbeat event in milliseconds") \
 X(SHUTDOWN_SECS,   "WAQTOR_SHUTDOWN_SECS",   INT,  "10",                         0, 600,       0,          "how long SIGTERM waits for in-flight work before exiting") \
 X(SQL_DIR,         "WAQTOR_SQL_DIR",         STR,  "./sql",                      0, 0,         0,          "directory of numbered SQL migrations") \
+X(SECRET_KEY,      "WAQTOR_SECRET_KEY",      STR,  "",                           0, 0,         CONFIG_SECRET, "64 hex digits: the server key that signs realtime tokens (./waqtor up makes one per stack)") \
 X(LOG_LEVEL,       "WAQTOR_LOG_LEVEL",       STR,  "info",                       0, 0,         0,          "log level: debug, info, warn or error")
 
 enum config_id {

@@ -22,10 +22,20 @@ db_connect(struct db *db)
 		PQfinish(db->conn);
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(db->conn) == CONNECTION_OK) {
-		db->backoff_ms = 0;
-		return;
-	}
-	log_warn("postgres: connect failed: %s", PQerrorMessage(db->conn));
+		PGresult *res = db->role == DB_AS_APP ?
+		    PQexec(db->conn, "SET ROLE " DB_APP_ROLE) : NULL;
+
+		if (res == NULL || PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			db->backoff_ms = 0;
+			return;
+		}
+		log_warn("postgres: SET ROLE " DB_APP_ROLE " failed (migrations "
+		    "not applied?): %s", PQresultErrorMessage(res));
+		PQclear(res);
+	} else
+		log_warn("postgres: connect failed: %s",
+		    PQerrorMessage(db->conn));
 	PQfinish(db->conn);
 	db->conn = NULL;
 	db->backoff_ms = db->backoff_ms == 0 ? DB_BACKOFF_MIN_MS :
@@ -36,10 +46,11 @@ db_connect(struct db *db)
 }
 
 void
-db_init(struct db *db, const char *url)
+db_init(struct db *db, const char *url, enum db_role role)
 {
 	memset(db, 0, sizeof *db);
 	db->url = xstrdup(url);
+	db->role = role;
 	db_connect(db);
 }
 
@@ -102,6 +113,30 @@ db_ping(struct db *db)
 
 	PQclear(res);
 	return ok ? 0 : -1;
+}
+
+int
+db_tx_begin(struct db *db, const char *tenant_id)
+{
+	const char	*params[] = { tenant_id };
+
+	if (db_exec(db, "BEGIN", 0, NULL) == -1)
+		return -1;
+	if (tenant_id != NULL && db_exec(db,
+	    "SELECT set_config('waqtor.tenant_id', $1, true)", 1, params) == -1) {
+		if (db_tx_end(db, 0) == -1)
+			log_warn("postgres: rollback failed");
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_tx_end(struct db *db, int commit)
+{
+	if (db->conn == NULL)
+		return -1;
+	return db_exec(db, commit ? "COMMIT" : "ROLLBACK", 0, NULL);
 }
 
 int

@@ -9,15 +9,24 @@
 
 #include <libpq-fe.h>
 
+/*
+ * Daemons work as the role waqtor_app, which owns no table, so PostgreSQL's
+ * row-level security applies to everything they do (sql/002). waqtorctl
+ * works as the connecting (owner) role.
+ */
+enum db_role { DB_AS_OWNER, DB_AS_APP };
+#define DB_APP_ROLE	"waqtor_app"
+
 struct db {
 	PGconn		*conn;
 	char		*url;
+	enum db_role	 role;
 	long long	 next_try_ms;	/* monotonic ms of the next connect */
 	int		 backoff_ms;
 };
 
 /* Remembers url and tries to connect; a server that is down is not an error. */
-void db_init(struct db *db, const char *url);
+void db_init(struct db *db, const char *url, enum db_role role);
 void db_close(struct db *db);
 /* 0 when connected (reconnecting if needed and allowed), else -1. */
 int db_ensure(struct db *db) __attribute__((warn_unused_result));
@@ -31,6 +40,13 @@ PGresult *db_query(struct db *db, const char *sql, int nparams,
     const char *const *params, int retry_safe);
 /* SELECT 1: 0 when PostgreSQL answers. */
 int db_ping(struct db *db) __attribute__((warn_unused_result));
+/*
+ * A transaction scoped to one tenant: BEGIN and set waqtor.tenant_id (RLS)
+ * for its duration. db_tx_end() commits when commit is set, else rolls back.
+ */
+int db_tx_begin(struct db *db, const char *tenant_id)
+    __attribute__((warn_unused_result));
+int db_tx_end(struct db *db, int commit) __attribute__((warn_unused_result));
 /* Runs a statement expecting no rows; 0 on success, -1 (logged) otherwise. */
 int db_exec(struct db *db, const char *sql, int nparams,
     const char *const *params) __attribute__((warn_unused_result));
