@@ -1,11 +1,45 @@
-/* Endpoint handlers, grouped by resource (h_<resource>.c). */
+/* Endpoint handlers, grouped by resource (h_<resource>.c); see routes.c. */
 #ifndef WAQTOR_HANDLERS_H
 #define WAQTOR_HANDLERS_H
 
 #include "http.h"
 
 /* h_system.c */
-void h_health(struct req *r);
-void h_version(struct req *r);
+void h_health(struct req *);
+void h_version(struct req *);
+/* h_auth.c */
+void h_signup(struct req *);
+void h_login(struct req *);
+void h_logout(struct req *);
+void h_me(struct req *);
+void h_me_update(struct req *);
+void h_me_password(struct req *);
+void h_me_avatar(struct req *);
+void h_avatar_get(struct req *);
+void h_realtime_token(struct req *);
+/* h_members.c */
+void h_members_list(struct req *);
+void h_members_invite(struct req *);
+void h_members_delete(struct req *);
+void h_invitation_accept(struct req *);
+/* h_apikeys.c */
+void h_apikeys_list(struct req *);
+void h_apikeys_create(struct req *);
+void h_apikeys_delete(struct req *);
+/* h_instances.c */
+void h_instances_list(struct req *);
+void h_instances_create(struct req *);
+void h_instances_get(struct req *);
+void h_instances_update(struct req *);
+void h_instances_delete(struct req *);
+/* h_settings.c */
+void h_settings_get(struct req *);
+void h_settings_update(struct req *);
+/* h_subscription.c */
+void h_subscription_get(struct req *);
+void h_subscription_redeem(struct req *);
+/* h_audit.c */
+void h_audit_list(struct req *);
+void h_report_summary(struct req *);
 
 #endif

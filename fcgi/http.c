@@ -1,10 +1,12 @@
 #include "http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonx.h"
 #include "log.h"
+#include "xmalloc.h"
 
 static const struct {
 	int		 status;
@@ -63,32 +65,118 @@ http_add_header(struct req *r, const char *name, const char *value)
 	return 0;
 }
 
-void
-http_respond_json(struct req *r, int status, struct json_object *body)
+int
+http_cookie(struct req *r, const char *name, char *out, size_t outlen)
 {
-	const char	*text = body != NULL ? jsonx_string(body) : NULL;
+	const char	*h = http_param(r, "HTTP_COOKIE");
+	size_t		 nlen = strlen(name);
 
+	while (h != NULL && *h != '\0') {
+		size_t	len;
+
+		h += strspn(h, " \t;");
+		len = strcspn(h, ";");
+		if (len > nlen && strncmp(h, name, nlen) == 0 && h[nlen] == '=') {
+			size_t vlen = len - nlen - 1;
+
+			if (vlen >= outlen)
+				return -1;
+			memcpy(out, h + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return 0;
+		}
+		h += len;
+	}
+	return -1;
+}
+
+int
+http_is_https(struct req *r)
+{
+	const char	*https = http_param(r, "HTTPS");
+	const char	*scheme = http_param(r, "REQUEST_SCHEME");
+
+	return (https != NULL && strcmp(https, "on") == 0) ||
+	    (scheme != NULL && strcmp(scheme, "https") == 0);
+}
+
+const char *
+http_client_ip(struct req *r)
+{
+	const char	*ip = http_param(r, "REMOTE_ADDR");
+
+	return ip != NULL ? ip : "unknown";
+}
+
+static void
+http_set(struct req *r, int status, const char *content_type, const void *data,
+    size_t len)
+{
 	if (r->responded) {
-		log_error("second response for one request (status %d)", status);
-		json_object_put(body);
+		log_error("second answer for one request (status %d)", status);
 		return;
 	}
 	r->responded = 1;
 	r->status = status;
+	r->resp_type = content_type;
+	r->resp_len = len;
+	r->resp_body = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(r->resp_body, data, len);
+}
+
+void
+http_respond_raw(struct req *r, int status, const char *content_type,
+    const void *data, size_t len)
+{
+	http_set(r, status, content_type, data, len);
+}
+
+void
+http_respond_json(struct req *r, int status, struct json_object *body)
+{
+	char	*text;
+
+	if (body == NULL) {
+		http_set(r, status, NULL, "", 0);
+		return;
+	}
+	text = xasprintf("%s\n", jsonx_string(body));
+	http_set(r, status, "application/json", text, strlen(text));
+	free(text);
+	json_object_put(body);
+}
+
+void
+http_discard(struct req *r)
+{
+	free(r->resp_body);
+	r->resp_body = NULL;
+	r->resp_len = 0;
+	r->responded = 0;
+	r->headers_len = 0;
+	r->headers[0] = '\0';
+}
+
+void
+http_flush(struct req *r)
+{
+	if (!r->responded)
+		http_respond_error(r, 500, "internal", "internal error", NULL);
 	FCGX_FPrintF(r->fcgi->out,
 	    "Status: %d %s\r\n"
 	    "X-Request-Id: %s\r\n"
 	    "Cache-Control: no-store\r\n"
-	    "%s"
-	    "%s"
-	    "\r\n",
-	    status, http_reason(status), r->request_id, r->headers,
-	    text != NULL ? "Content-Type: application/json\r\n" : "");
-	if (text != NULL) {
-		FCGX_PutS(text, r->fcgi->out);
-		FCGX_PutS("\n", r->fcgi->out);
-	}
-	json_object_put(body);
+	    "%s",
+	    r->status, http_reason(r->status), r->request_id, r->headers);
+	if (r->resp_type != NULL)
+		FCGX_FPrintF(r->fcgi->out, "Content-Type: %s\r\n",
+		    r->resp_type);
+	FCGX_PutS("\r\n", r->fcgi->out);
+	if (r->resp_len > 0)
+		FCGX_PutStr(r->resp_body, (int)r->resp_len, r->fcgi->out);
+	free(r->resp_body);
+	r->resp_body = NULL;
 }
 
 void

@@ -15,6 +15,20 @@
 
 struct worker;
 
+enum auth_kind { AUTH_KIND_NONE, AUTH_KIND_SESSION, AUTH_KIND_APIKEY };
+
+/* Who makes the request, once authenticated (fcgi/auth.c). */
+struct auth {
+	enum auth_kind	 kind;
+	char		 tenant_id[37];
+	char		 user_id[37];	/* "" for an API key */
+	char		 key_id[37];	/* "" for a session */
+	char		 session_id[37];
+	char		 role[8];	/* owner, admin, member; keys act as admin */
+	char		 plan[16];
+	int		 plan_active;
+};
+
 #define HTTP_REQUEST_ID_MAX	64
 #define HTTP_HEADERS_MAX	2048
 
@@ -29,9 +43,17 @@ struct req {
 	char			*body;		/* NUL-terminated, body_len bytes */
 	size_t			 body_len;
 	struct route_match	 match;
+	struct auth		 auth;
+	int			 in_tx;		/* a transaction is open */
+	int			 keep_on_error;	/* commit even when failing:
+						   the failure's audit row */
 
+	/* The answer, kept until the transaction is settled (http_flush). */
 	int			 responded;
-	int			 status;	/* for the access log */
+	int			 status;
+	char			*resp_body;
+	size_t			 resp_len;
+	const char		*resp_type;	/* static string or NULL */
 	char			 headers[HTTP_HEADERS_MAX];	/* extra */
 	size_t			 headers_len;
 };
@@ -42,6 +64,20 @@ const char *http_param(struct req *r, const char *name);
  * unless checked. -1 when the header buffer is full. */
 int http_add_header(struct req *r, const char *name, const char *value)
     __attribute__((warn_unused_result));
+/* The value of cookie name from the Cookie header into out; -1 if absent. */
+int http_cookie(struct req *r, const char *name, char *out, size_t outlen)
+    __attribute__((warn_unused_result));
+/* 1 when the client reached us over TLS (nginx's HTTPS or REQUEST_SCHEME). */
+int http_is_https(struct req *r);
+/* The client's address (REMOTE_ADDR), never NULL. */
+const char *http_client_ip(struct req *r);
+/* Sends status with a body of another type (images). */
+void http_respond_raw(struct req *r, int status, const char *content_type,
+    const void *data, size_t len);
+/* Writes the answer out; a request without one gets a 500. */
+void http_flush(struct req *r);
+/* Drops an answer not yet flushed, to replace it. */
+void http_discard(struct req *r);
 /* Sends status and body (taken over; NULL for no body). */
 void http_respond_json(struct req *r, int status, struct json_object *body);
 /* Sends {"error":{"code","message","details"}}; details taken over, may be NULL. */

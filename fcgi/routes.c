@@ -1,14 +1,48 @@
 /*
  * Every endpoint of the API, one line each. docs/openapi.yaml describes the
  * same list; tests/integration/test_api.py fails when the two disagree.
+ * Auth: NONE public, SESSION dashboard login only, APIKEY key only, EITHER.
+ * Flags: ROUTE_DB / ROUTE_REDIS answer 503 while that service is down;
+ * ROUTE_PREMIUM answers 402 without an active plan.
  */
 #include "handlers.h"
 #include "router.h"
 
+#define DB	ROUTE_DB
+#define DBR	(ROUTE_DB | ROUTE_REDIS)
+#define AVATAR_BODY	(2 * 1024 * 1024 + 64 * 1024)	/* + multipart */
+
 const struct route route_table[] = {
-	/* method  pattern              handler     auth       flags  body_max */
-	{ "GET",   "/api/v1/health",    h_health,   AUTH_NONE, 0,     0 },
-	{ "GET",   "/api/v1/version",   h_version,  AUTH_NONE, 0,     0 },
+/* method    pattern                          handler                auth          flags              body_max */
+{ "GET",    "/api/v1/health",                 h_health,              AUTH_NONE,    0,                 0 },
+{ "GET",    "/api/v1/version",                h_version,             AUTH_NONE,    0,                 0 },
+{ "POST",   "/api/v1/auth/signup",            h_signup,              AUTH_NONE,    DBR,               0 },
+{ "POST",   "/api/v1/auth/login",             h_login,               AUTH_NONE,    DBR,               0 },
+{ "POST",   "/api/v1/auth/logout",            h_logout,              AUTH_SESSION, DB,                0 },
+{ "GET",    "/api/v1/me",                     h_me,                  AUTH_EITHER,  DB,                0 },
+{ "PATCH",  "/api/v1/me",                     h_me_update,           AUTH_SESSION, DB,                0 },
+{ "POST",   "/api/v1/me/password",            h_me_password,         AUTH_SESSION, DB,                0 },
+{ "POST",   "/api/v1/me/avatar",              h_me_avatar,           AUTH_SESSION, DB,                AVATAR_BODY },
+{ "GET",    "/api/v1/avatars/{userId}",       h_avatar_get,          AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/realtime/token",         h_realtime_token,      AUTH_SESSION, DB,                0 },
+{ "GET",    "/api/v1/members",                h_members_list,        AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/members",                h_members_invite,      AUTH_EITHER,  DB,                0 },
+{ "DELETE", "/api/v1/members/{id}",           h_members_delete,      AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/invitations/accept",     h_invitation_accept,   AUTH_NONE,    DBR,               0 },
+{ "GET",    "/api/v1/api-keys",               h_apikeys_list,        AUTH_SESSION, DB,                0 },
+{ "POST",   "/api/v1/api-keys",               h_apikeys_create,      AUTH_SESSION, DB,                0 },
+{ "DELETE", "/api/v1/api-keys/{id}",          h_apikeys_delete,      AUTH_SESSION, DB,                0 },
+{ "GET",    "/api/v1/instances",              h_instances_list,      AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/instances",              h_instances_create,    AUTH_EITHER,  DB,                0 },
+{ "GET",    "/api/v1/instances/{id}",         h_instances_get,       AUTH_EITHER,  DB,                0 },
+{ "PATCH",  "/api/v1/instances/{id}",         h_instances_update,    AUTH_EITHER,  DB,                0 },
+{ "DELETE", "/api/v1/instances/{id}",         h_instances_delete,    AUTH_EITHER,  DB,                0 },
+{ "GET",    "/api/v1/settings",               h_settings_get,        AUTH_EITHER,  DB,                0 },
+{ "PATCH",  "/api/v1/settings",               h_settings_update,     AUTH_EITHER,  DB,                0 },
+{ "GET",    "/api/v1/subscription",           h_subscription_get,    AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/subscription/redeem",    h_subscription_redeem, AUTH_EITHER,  DBR,               0 },
+{ "GET",    "/api/v1/audit",                  h_audit_list,          AUTH_EITHER,  DB,                0 },
+{ "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  DB | ROUTE_PREMIUM, 0 },
 };
 
 const size_t route_table_len = sizeof route_table / sizeof route_table[0];

@@ -9,10 +9,13 @@
 
 #include <fcgiapp.h>
 
+#include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "http.h"
 #include "jsonx.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "router.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -150,6 +153,52 @@ worker_check_deps(struct req *r)
 	return -1;
 }
 
+/*
+ * Authentication, limits and the handler run in one transaction, committed
+ * only for a successful answer: whatever a rejected request wrote is undone
+ * (a handler may keep a failure's audit row with keep_on_error).
+ */
+static void
+worker_run_handler(struct req *r)
+{
+	const struct route	*route = r->match.route;
+	int			 commit;
+
+	if ((route->flags & ROUTE_DB) || route->auth != AUTH_NONE) {
+		if (db_tx_begin(&r->worker->db, NULL) == -1) {
+			http_respond_error(r, 503, "service_unavailable",
+			    "the database is unavailable, retry shortly", NULL);
+			return;
+		}
+		r->in_tx = 1;
+	}
+	if (auth_request(r) == -1 || ratelimit_check(r) == -1)
+		goto out;
+	if ((route->flags & ROUTE_PREMIUM) && !r->auth.plan_active) {
+		http_respond_error(r, 402, "subscription_required",
+		    "this feature needs an active subscription: redeem an "
+		    "access code", NULL);
+		goto out;
+	}
+	if (r->auth.kind != AUTH_KIND_NONE &&
+	    api_set_tenant(r, r->auth.tenant_id) == -1)
+		goto out;
+	route->handler(r);
+	if (!r->responded)
+		log_error("handler for %s %s sent no response", r->method,
+		    route->pattern);
+out:
+	if (!r->in_tx)
+		return;
+	commit = r->status < 400 || r->keep_on_error;
+	if (db_tx_end(&r->worker->db, commit) == -1 && commit) {
+		log_error("commit failed after status %d", r->status);
+		http_discard(r);
+		http_respond_error(r, 503, "service_unavailable",
+		    "the change could not be saved, retry shortly", NULL);
+	}
+}
+
 static void
 worker_dispatch(struct req *r)
 {
@@ -182,12 +231,7 @@ worker_dispatch(struct req *r)
 		return;
 	if (worker_check_deps(r) == -1)
 		return;
-	r->match.route->handler(r);
-	if (!r->responded) {
-		log_error("handler for %s %s sent no response", r->method,
-		    r->match.route->pattern);
-		http_respond_error(r, 500, "internal", "internal error", NULL);
-	}
+	worker_run_handler(r);
 }
 
 static void
@@ -198,10 +242,12 @@ worker_handle(struct worker *w, FCGX_Request *fr)
 
 	worker_request_init(&r, w, fr);
 	worker_dispatch(&r);
+	http_flush(&r);
 	log_info("%s %s %d %lldms", r.method, r.path, r.status,
 	    util_now_ms() - start);
 	free(r.body);
 	log_set_request(NULL);
+	log_set_tenant(NULL);
 }
 
 int

@@ -15,8 +15,9 @@ db_connect(struct db *db)
 {
 	/* connect_timeout bounds the wait when the host does not answer */
 	static const char *const keys[] = { "dbname", "connect_timeout",
-	    "application_name", NULL };
-	const char	*vals[] = { db->url, "3", "waqtor", NULL };
+	    "application_name", "options", NULL };
+	const char	*vals[] = { db->url, "3", "waqtor", "-c TimeZone=UTC",
+	    NULL };
 
 	if (db->conn != NULL)
 		PQfinish(db->conn);
@@ -134,9 +135,20 @@ db_tx_begin(struct db *db, const char *tenant_id)
 int
 db_tx_end(struct db *db, int commit)
 {
+	PGresult	*res;
+	int		 rc = -1;
+
 	if (db->conn == NULL)
 		return -1;
-	return db_exec(db, commit ? "COMMIT" : "ROLLBACK", 0, NULL);
+	res = db_query(db, commit ? "COMMIT" : "ROLLBACK", 0, NULL, 0);
+	/* COMMIT of a transaction that failed on the way answers ROLLBACK */
+	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK &&
+	    strcmp(PQcmdStatus(res), commit ? "COMMIT" : "ROLLBACK") == 0)
+		rc = 0;
+	else if (commit)
+		log_error("postgres: the transaction was rolled back");
+	PQclear(res);
+	return rc;
 }
 
 int

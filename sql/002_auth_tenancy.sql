@@ -109,7 +109,7 @@ CREATE POLICY tenant_isolation ON tenants TO waqtor_app
 	WITH CHECK (id = NULLIF(current_setting('waqtor.tenant_id', true), '')::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO waqtor_app;
 GRANT USAGE ON SEQUENCE audit_log_id_seq TO waqtor_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON access_codes TO waqtor_app;
+-- access_codes: no grant; tenants reach it only through redeem_access_code().
 
 -- ---------------------------------------------------------------- auth ----
 -- The user with this e-mail (any tenant), for password login.
@@ -119,31 +119,37 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 	SELECT id, tenant_id, password_hash FROM users WHERE lower(email) = lower(p_email)
 $$;
 
--- The live session with this token hash; extends nothing.
+-- A tenant's plan is active when it is not free and has not expired.
+CREATE FUNCTION plan_active(p_plan text, p_expires timestamptz) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_plan <> 'free' AND (p_expires IS NULL OR p_expires > now())
+$$;
+
+-- The live session with this token hash, with what a request needs.
 CREATE FUNCTION auth_session(p_hash bytea)
-RETURNS TABLE (session_id uuid, user_id uuid, tenant_id uuid, role text, expires_at timestamptz)
+RETURNS TABLE (session_id uuid, user_id uuid, tenant_id uuid, role text,
+	plan text, plan_active boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-	SELECT s.id, s.user_id, s.tenant_id, u.role, s.expires_at
+	SELECT s.id, s.user_id, s.tenant_id, u.role, t.plan,
+	       plan_active(t.plan, t.plan_expires_at)
 	FROM sessions s JOIN users u ON u.id = s.user_id
+	     JOIN tenants t ON t.id = s.tenant_id
 	WHERE s.token_hash = p_hash AND s.expires_at > now()
 $$;
 
 -- The live API key with this prefix and hash; notes its use (at most once a
 -- minute, so a busy key does not write on every request).
 CREATE FUNCTION auth_api_key(p_prefix text, p_hash bytea)
-RETURNS TABLE (key_id uuid, tenant_id uuid)
+RETURNS TABLE (key_id uuid, tenant_id uuid, plan text, plan_active boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-	RETURN QUERY
 	UPDATE api_keys k SET last_used_at = now()
 	WHERE k.prefix = p_prefix AND k.key_hash = p_hash AND k.revoked_at IS NULL
-	  AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')
-	RETURNING k.id, k.tenant_id;
-	IF NOT FOUND THEN
-		RETURN QUERY
-		SELECT k.id, k.tenant_id FROM api_keys k
-		WHERE k.prefix = p_prefix AND k.key_hash = p_hash AND k.revoked_at IS NULL;
-	END IF;
+	  AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute');
+	RETURN QUERY
+	SELECT k.id, k.tenant_id, t.plan, plan_active(t.plan, t.plan_expires_at)
+	FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+	WHERE k.prefix = p_prefix AND k.key_hash = p_hash AND k.revoked_at IS NULL;
 END
 $$;
 
@@ -155,7 +161,19 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 	WHERE token_hash = p_hash AND accepted_at IS NULL AND expires_at > now()
 $$;
 
+-- Spends one use of a live access code; its plan and days, or no row.
+CREATE FUNCTION redeem_access_code(p_hash bytea)
+RETURNS TABLE (plan text, days int)
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	UPDATE access_codes SET uses_left = uses_left - 1
+	WHERE code_hash = p_hash AND uses_left > 0
+	  AND (expires_at IS NULL OR expires_at > now())
+	RETURNING plan, days
+$$;
+
 REVOKE ALL ON FUNCTION auth_user_by_email(text), auth_session(bytea),
-	auth_api_key(text, bytea), auth_invitation(bytea) FROM PUBLIC;
+	auth_api_key(text, bytea), auth_invitation(bytea),
+	redeem_access_code(bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION auth_user_by_email(text), auth_session(bytea),
-	auth_api_key(text, bytea), auth_invitation(bytea) TO waqtor_app;
+	auth_api_key(text, bytea), auth_invitation(bytea),
+	redeem_access_code(bytea) TO waqtor_app;

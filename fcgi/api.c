@@ -1,0 +1,236 @@
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jsonx.h"
+#include "log.h"
+#include "token.h"
+#include "util.h"
+#include "worker.h"
+
+PGresult *
+api_query_conflict(struct req *r, const char *conflict, const char *sql,
+    int n, const char *const *params)
+{
+	PGresult	*res = db_query(&r->worker->db, sql, n, params, 0);
+	const char	*state;
+
+	if (res == NULL) {
+		http_respond_error(r, 503, "service_unavailable",
+		    "the database is unavailable, retry shortly", NULL);
+		return NULL;
+	}
+	if (PQresultStatus(res) == PGRES_TUPLES_OK ||
+	    PQresultStatus(res) == PGRES_COMMAND_OK)
+		return res;
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (conflict != NULL && state != NULL && strcmp(state, "23505") == 0)
+		http_respond_error(r, 409, "conflict", conflict, NULL);
+	else {
+		log_error("query failed: %s", PQresultErrorMessage(res));
+		http_respond_error(r, 500, "internal", "internal error", NULL);
+	}
+	PQclear(res);
+	return NULL;
+}
+
+PGresult *
+api_query(struct req *r, const char *sql, int n, const char *const *params)
+{
+	return api_query_conflict(r, NULL, sql, n, params);
+}
+
+int
+api_set_tenant(struct req *r, const char *tenant_id)
+{
+	const char	*params[] = { tenant_id };
+	PGresult	*res = api_query(r,
+	    "SELECT set_config('waqtor.tenant_id', $1, true)", 1, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	if (tenant_id != r->auth.tenant_id)
+		snprintf(r->auth.tenant_id, sizeof r->auth.tenant_id, "%s",
+		    tenant_id);
+	log_set_tenant(tenant_id);
+	return 0;
+}
+
+int
+api_require_admin(struct req *r)
+{
+	if (strcmp(r->auth.role, "owner") == 0 ||
+	    strcmp(r->auth.role, "admin") == 0)
+		return 0;
+	http_respond_error(r, 403, "forbidden",
+	    "only an owner or an admin may do this", NULL);
+	return -1;
+}
+
+int
+api_require_user(struct req *r)
+{
+	if (r->auth.kind == AUTH_KIND_SESSION)
+		return 0;
+	http_respond_error(r, 403, "session_required",
+	    "this needs a logged-in user, not an API key", NULL);
+	return -1;
+}
+
+void
+api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
+    const char *action, struct json_object *details)
+{
+	const char	*params[6];
+	PGresult	*res;
+
+	params[0] = tenant_id;
+	params[1] = user_id != NULL && *user_id != '\0' ? user_id : NULL;
+	params[2] = r->auth.key_id[0] != '\0' ? r->auth.key_id : NULL;
+	params[3] = action;
+	params[4] = http_client_ip(r);
+	params[5] = details != NULL ? jsonx_string(details) : "{}";
+	res = db_query(&r->worker->db,
+	    "INSERT INTO audit_log (tenant_id, user_id, api_key_id, action, ip, "
+	    "details) VALUES ($1, $2, $3, $4, $5, $6)", 6, params, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		log_error("audit %s not recorded: %s", action,
+		    res != NULL ? PQresultErrorMessage(res) : "no database");
+	PQclear(res);
+	json_object_put(details);
+}
+
+void
+api_audit(struct req *r, const char *action, struct json_object *details)
+{
+	api_audit_as(r, r->auth.tenant_id, r->auth.user_id, action, details);
+}
+
+static int
+api_set_cookie(struct req *r, const char *value, long max_age)
+{
+	char	cookie[256];
+
+	snprintf(cookie, sizeof cookie,
+	    SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+	    "Max-Age=%ld%s", value, max_age, http_is_https(r) ? "; Secure" : "");
+	return http_add_header(r, "Set-Cookie", cookie);
+}
+
+int
+api_session_start(struct req *r, const char *tenant_id, const char *user_id)
+{
+	char		 token[65], hash[2 * TOKEN_HASH_LEN + 3], ttl[32];
+	const char	*params[4];
+	PGresult	*res;
+
+	util_random_hex(token, 32);
+	token_hash_bytea(token, hash, sizeof hash);
+	snprintf(ttl, sizeof ttl, "%d seconds", SESSION_TTL_SECS);
+	params[0] = tenant_id;
+	params[1] = user_id;
+	params[2] = hash;
+	params[3] = ttl;
+	res = api_query(r, "INSERT INTO sessions (tenant_id, user_id, "
+	    "token_hash, expires_at) VALUES ($1, $2, $3, now() + $4::interval)",
+	    4, params);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	if (api_set_cookie(r, token, SESSION_TTL_SECS) == -1) {
+		http_respond_error(r, 500, "internal", "internal error", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+api_session_clear_cookie(struct req *r)
+{
+	return api_set_cookie(r, "", 0);
+}
+
+struct json_object *
+api_user_json(PGresult *res, int row)
+{
+	struct json_object	*u = json_object_new_object();
+	const char		*email = PQgetvalue(res, row, 2);
+	char			 url[160], lower[256], hex[65];
+	unsigned char		 h[32];
+	size_t			 i;
+
+	jsonx_add_str(u, "id", PQgetvalue(res, row, 0));
+	jsonx_add_str(u, "name", PQgetvalue(res, row, 1));
+	jsonx_add_str(u, "email", email);
+	jsonx_add_str(u, "role", PQgetvalue(res, row, 3));
+	jsonx_add_str(u, "phone", PQgetisnull(res, row, 4) ? NULL :
+	    PQgetvalue(res, row, 4));
+	if (!PQgetisnull(res, row, 5))
+		snprintf(url, sizeof url, "/api/v1/avatars/%s",
+		    PQgetvalue(res, row, 0));
+	else {
+		/* Gravatar takes SHA-256 of the trimmed, lower-cased address */
+		for (i = 0; email[i] != '\0' && i < sizeof lower - 1; i++)
+			lower[i] = (char)(email[i] >= 'A' && email[i] <= 'Z' ?
+			    email[i] + 32 : email[i]);
+		lower[i] = '\0';
+		crypto_hash_sha256(h, (const unsigned char *)lower, i);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		snprintf(url, sizeof url,
+		    "https://www.gravatar.com/avatar/%s?d=identicon", hex);
+	}
+	jsonx_add_str(u, "avatarUrl", url);
+	return u;
+}
+
+int
+api_password_hash(const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str_alg(out, password, strlen(password),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_ALG_ARGON2ID13) == 0 ? 0 : -1;
+}
+
+int
+api_password_check(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void
+api_password_dummy(const char *password)
+{
+	static char	dummy[crypto_pwhash_STRBYTES];
+
+	if (dummy[0] == '\0' &&
+	    api_password_hash("not a password of anyone", dummy,
+	    sizeof dummy) == -1)
+		return;
+	(void)api_password_check(dummy, password);
+}
+
+void
+api_add_time(struct json_object *obj, const char *key, const char *pg)
+{
+	char	out[32];
+	size_t	frac;
+
+	if (pg == NULL || strlen(pg) < 19) {
+		jsonx_add_str(obj, key, pg);
+		return;
+	}
+	/* date and time, then up to three digits of the fraction */
+	memcpy(out, pg, 19);
+	out[10] = 'T';
+	frac = pg[19] == '.' ? strspn(pg + 20, "0123456789") : 0;
+	snprintf(out + 19, sizeof out - 19, ".%.3s%sZ", frac > 0 ? pg + 20 : "000",
+	    frac == 1 ? "00" : frac == 2 ? "0" : "");
+	jsonx_add_str(obj, key, out);
+}

@@ -1,0 +1,60 @@
+/*
+ * Helpers every handler uses: queries that answer the request themselves on
+ * failure, the tenant of the transaction, roles, the audit log, sessions.
+ * The worker wraps each request in one transaction and commits it only when
+ * the answer is a success (< 400): a rejected request changes nothing.
+ */
+#ifndef WAQTOR_API_H
+#define WAQTOR_API_H
+
+#include <libpq-fe.h>
+#include <json-c/json.h>
+
+#include "http.h"
+
+#define SESSION_COOKIE		"wq_session"
+#define SESSION_TTL_SECS	(14 * 24 * 3600)
+
+/*
+ * Runs a statement in the request's transaction. On failure answers 503
+ * (PostgreSQL gone) or 500 (logged, nothing leaked) and returns NULL; with
+ * conflict set, a unique violation answers 409 conflict with that message.
+ */
+PGresult *api_query(struct req *r, const char *sql, int n,
+    const char *const *params);
+PGresult *api_query_conflict(struct req *r, const char *conflict, const char *sql,
+    int n, const char *const *params);
+/* Sets the tenant of the open transaction (RLS); -1 answered. */
+int api_set_tenant(struct req *r, const char *tenant_id)
+    __attribute__((warn_unused_result));
+/* 0 when the caller's role is admin or owner; else answers 403. */
+int api_require_admin(struct req *r) __attribute__((warn_unused_result));
+/* 0 for a logged-in user (not an API key); else answers 403. */
+int api_require_user(struct req *r) __attribute__((warn_unused_result));
+/* Appends to the tenant's audit log in the request's transaction. */
+void api_audit(struct req *r, const char *action, struct json_object *details);
+/* Same for a tenant and user that are not (yet) the request's. */
+void api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
+    const char *action, struct json_object *details);
+/* Creates a session for user and sets its cookie; -1 answered. */
+int api_session_start(struct req *r, const char *tenant_id,
+    const char *user_id) __attribute__((warn_unused_result));
+/* Expires the cookie on the client. */
+int api_session_clear_cookie(struct req *r) __attribute__((warn_unused_result));
+/* The user as the API shows it: {"id","name","email","role","phone","avatarUrl"}. */
+struct json_object *api_user_json(PGresult *res, int row);
+#define API_USER_COLUMNS "u.id, u.name, u.email, u.role, u.phone, u.avatar_updated_at" /* FROM users u */
+/*
+ * Adds key: a PostgreSQL timestamptz (sessions run in UTC, text form
+ * "2026-11-26 00:59:40.464408+00") as RFC 3339 "2026-11-26T00:59:40.464Z";
+ * NULL adds null.
+ */
+void api_add_time(struct json_object *obj, const char *key, const char *pg);
+/* Password hashing with argon2id; -1 only when out of memory. */
+int api_password_hash(const char *password, char *out, size_t outlen)
+    __attribute__((warn_unused_result));
+int api_password_check(const char *hash, const char *password);
+/* A dummy verification, so unknown e-mails take as long as wrong passwords. */
+void api_password_dummy(const char *password);
+
+#endif

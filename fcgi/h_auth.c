@@ -1,0 +1,478 @@
+/*
+ * Sign-up, login, logout and the caller's own profile (/me): the dashboard's
+ * way in. Passwords are argon2id; sessions are server-side rows behind an
+ * HttpOnly, SameSite=Strict cookie, a new one on every login.
+ */
+#include <stdlib.h>
+#include <strings.h>
+#include <time.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api.h"
+#include "handlers.h"
+#include "jsonx.h"
+#include "log.h"
+#include "multipart.h"
+#include "ratelimit.h"
+#include "token.h"
+#include "util.h"
+#include "validate.h"
+#include "worker.h"
+
+#define LOGIN_MAX_FAILURES	5	/* per e-mail, then locked out */
+#define LOGIN_MAX_IP_FAILURES	30	/* per client address */
+#define LOGIN_WINDOW_SECS	900
+#define PASSWORD_MIN		8
+#define PASSWORD_MAX		256
+#define AVATAR_MAX		(2 * 1024 * 1024)
+#define REALTIME_TOKEN_SECS	300
+
+static void
+lowercase(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+	}
+}
+
+/* Answers {"user":{...}} (and tenant) for user id, with status. */
+static void
+respond_user(struct req *r, int status, const char *user_id, int with_tenant)
+{
+	const char		*params[] = { user_id };
+	PGresult		*res;
+	struct json_object	*body;
+
+	res = api_query(r, "SELECT " API_USER_COLUMNS ", t.id, t.name, t.plan "
+	    "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+	    "WHERE u.id = $1", 1, params);
+	if (res == NULL)
+		return;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		http_respond_error(r, 404, "not_found", "no such user", NULL);
+		return;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, "user", api_user_json(res, 0));
+	if (with_tenant) {
+		struct json_object *t = json_object_new_object();
+
+		jsonx_add_str(t, "id", PQgetvalue(res, 0, 6));
+		jsonx_add_str(t, "name", PQgetvalue(res, 0, 7));
+		jsonx_add_str(t, "plan", PQgetvalue(res, 0, 8));
+		json_object_object_add(body, "tenant", t);
+	}
+	PQclear(res);
+	http_respond_json(r, status, body);
+}
+
+void
+h_signup(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "tenantName", V_STRING, 1, 1, 200, NULL },
+		{ "name", V_STRING, 1, 1, 200, NULL },
+		{ "email", V_EMAIL, 1, 0, 0, NULL },
+		{ "password", V_TEXT, 1, PASSWORD_MIN, PASSWORD_MAX, NULL },
+	};
+	struct json_object	*in, *details;
+	char			 tenant[UTIL_UUID_LEN + 1], user[UTIL_UUID_LEN + 1];
+	char			 hash[crypto_pwhash_STRBYTES];
+	const char		*params[5];
+	PGresult		*res;
+
+	if (validate_body(r, fields, 4, &in) == -1)
+		return;
+	if (api_password_hash(jsonx_get_str(in, "password"), hash,
+	    sizeof hash) == -1) {
+		http_respond_error(r, 503, "service_unavailable",
+		    "out of memory, retry shortly", NULL);
+		goto out;
+	}
+	util_uuid(tenant);
+	util_uuid(user);
+	if (api_set_tenant(r, tenant) == -1)
+		goto out;
+	params[0] = tenant;
+	params[1] = jsonx_get_str(in, "tenantName");
+	if ((res = api_query(r, "INSERT INTO tenants (id, name) VALUES ($1, $2)",
+	    2, params)) == NULL)
+		goto out;
+	PQclear(res);
+	params[0] = user;
+	params[1] = tenant;
+	params[2] = jsonx_get_str(in, "email");
+	params[3] = jsonx_get_str(in, "name");
+	params[4] = hash;
+	res = api_query_conflict(r, "an account with this e-mail exists",
+	    "INSERT INTO users (id, tenant_id, email, name, password_hash, role) "
+	    "VALUES ($1, $2, $3, $4, $5, 'owner')", 5, params);
+	if (res == NULL)
+		goto out;
+	PQclear(res);
+	snprintf(r->auth.user_id, sizeof r->auth.user_id, "%s", user);
+	if (api_session_start(r, tenant, user) == -1)
+		goto out;
+	details = json_object_new_object();
+	jsonx_add_str(details, "email", jsonx_get_str(in, "email"));
+	api_audit(r, "signup", details);
+	respond_user(r, 201, user, 1);
+out:
+	sodium_memzero(hash, sizeof hash);
+	json_object_put(in);
+}
+
+void
+h_login(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "email", V_STRING, 1, 1, 254, NULL },
+		{ "password", V_TEXT, 1, 1, PASSWORD_MAX, NULL },
+	};
+	struct json_object	*in;
+	char			 email[256], tenant[UTIL_UUID_LEN + 1];
+	char			 user[UTIL_UUID_LEN + 1];
+	const char		*ip = http_client_ip(r), *params[1];
+	PGresult		*res = NULL;
+	long			 wait;
+	int			 ok;
+
+	if (validate_body(r, fields, 2, &in) == -1)
+		return;
+	snprintf(email, sizeof email, "%s", jsonx_get_str(in, "email"));
+	lowercase(email);
+	if ((wait = ratelimit_locked(r, "login", email, LOGIN_MAX_FAILURES)) > 0 ||
+	    (wait = ratelimit_locked(r, "login-ip", ip, LOGIN_MAX_IP_FAILURES)) > 0) {
+		ratelimit_respond(r, wait,
+		    "too many failed logins: wait before trying again");
+		goto out;
+	}
+	params[0] = email;
+	if ((res = api_query(r, "SELECT user_id, tenant_id, password_hash "
+	    "FROM auth_user_by_email($1)", 1, params)) == NULL)
+		goto out;
+	if (PQntuples(res) != 1) {
+		api_password_dummy(jsonx_get_str(in, "password"));
+		ok = 0;
+	} else
+		ok = api_password_check(PQgetvalue(res, 0, 2),
+		    jsonx_get_str(in, "password"));
+	if (!ok) {
+		ratelimit_failure(r, "login", email, LOGIN_WINDOW_SECS);
+		ratelimit_failure(r, "login-ip", ip, LOGIN_WINDOW_SECS);
+		/* the tenant sees failed logins in its audit log */
+		if (PQntuples(res) == 1 &&
+		    api_set_tenant(r, PQgetvalue(res, 0, 1)) == 0) {
+			api_audit_as(r, PQgetvalue(res, 0, 1),
+			    PQgetvalue(res, 0, 0), "login.failed", NULL);
+			r->keep_on_error = 1;
+		}
+		if (r->responded)
+			goto out;
+		http_respond_error(r, 401, "invalid_credentials",
+		    "wrong e-mail or password", NULL);
+		goto out;
+	}
+	snprintf(user, sizeof user, "%s", PQgetvalue(res, 0, 0));
+	snprintf(tenant, sizeof tenant, "%s", PQgetvalue(res, 0, 1));
+	ratelimit_forget(r, "login", email);
+	if (api_set_tenant(r, tenant) == -1)
+		goto out;
+	snprintf(r->auth.user_id, sizeof r->auth.user_id, "%s", user);
+	if (api_session_start(r, tenant, user) == -1)
+		goto out;
+	api_audit(r, "login", NULL);
+	respond_user(r, 200, user, 1);
+out:
+	PQclear(res);
+	json_object_put(in);
+}
+
+void
+h_logout(struct req *r)
+{
+	const char	*params[] = { r->auth.session_id };
+	PGresult	*res = api_query(r, "DELETE FROM sessions WHERE id = $1",
+	    1, params);
+
+	if (res == NULL)
+		return;
+	PQclear(res);
+	if (api_session_clear_cookie(r) == -1)
+		log_warn("response headers full");
+	api_audit(r, "logout", NULL);
+	http_respond_json(r, 204, NULL);
+}
+
+void
+h_me(struct req *r)
+{
+	struct json_object	*body, *t, *k;
+	const char		*params[2];
+	PGresult		*res;
+
+	if (r->auth.kind == AUTH_KIND_SESSION) {
+		respond_user(r, 200, r->auth.user_id, 1);
+		return;
+	}
+	params[0] = r->auth.key_id;
+	if ((res = api_query(r, "SELECT t.id, t.name, t.plan, k.id, k.name "
+	    "FROM api_keys k JOIN tenants t ON t.id = k.tenant_id "
+	    "WHERE k.id = $1", 1, params)) == NULL)
+		return;
+	body = json_object_new_object();
+	json_object_object_add(body, "user", NULL);
+	t = json_object_new_object();
+	jsonx_add_str(t, "id", PQgetvalue(res, 0, 0));
+	jsonx_add_str(t, "name", PQgetvalue(res, 0, 1));
+	jsonx_add_str(t, "plan", PQgetvalue(res, 0, 2));
+	json_object_object_add(body, "tenant", t);
+	k = json_object_new_object();
+	jsonx_add_str(k, "id", PQgetvalue(res, 0, 3));
+	jsonx_add_str(k, "name", PQgetvalue(res, 0, 4));
+	json_object_object_add(body, "apiKey", k);
+	PQclear(res);
+	http_respond_json(r, 200, body);
+}
+
+static int
+phone_valid(const char *s)
+{
+	size_t	digits;
+
+	if (*s == '+')
+		s++;
+	digits = strspn(s, "0123456789");
+	return s[digits] == '\0' && digits >= 6 && digits <= 15;
+}
+
+void
+h_me_update(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "name", V_STRING, 0, 1, 200, NULL },
+		{ "email", V_EMAIL, 0, 0, 0, NULL },
+		{ "phone", V_STRING, 0, 6, 16, NULL },
+	};
+	struct json_object	*in, *details;
+	const char		*params[4], *phone;
+	PGresult		*res;
+
+	if (validate_body(r, fields, 3, &in) == -1)
+		return;
+	phone = jsonx_get_str(in, "phone");
+	if (phone != NULL && !phone_valid(phone)) {
+		details = json_object_new_object();
+		jsonx_add_str(details, "phone",
+		    "must be a phone number in international form, e.g. +966501234567");
+		validate_fail(r, details);
+		goto out;
+	}
+	params[0] = r->auth.user_id;
+	params[1] = jsonx_get_str(in, "name");
+	params[2] = jsonx_get_str(in, "email");
+	params[3] = phone;
+	res = api_query_conflict(r, "an account with this e-mail exists",
+	    "UPDATE users SET name = COALESCE($2, name), "
+	    "email = COALESCE($3, email), phone = COALESCE($4, phone), "
+	    "updated_at = now() WHERE id = $1", 4, params);
+	if (res == NULL)
+		goto out;
+	PQclear(res);
+	if (params[2] != NULL) {
+		details = json_object_new_object();
+		jsonx_add_str(details, "email", params[2]);
+		api_audit(r, "email.changed", details);
+	}
+	respond_user(r, 200, r->auth.user_id, 0);
+out:
+	json_object_put(in);
+}
+
+void
+h_me_password(struct req *r)
+{
+	static const struct vfield fields[] = {
+		{ "currentPassword", V_TEXT, 1, 1, PASSWORD_MAX, NULL },
+		{ "newPassword", V_TEXT, 1, PASSWORD_MIN, PASSWORD_MAX, NULL },
+	};
+	struct json_object	*in;
+	char			 hash[crypto_pwhash_STRBYTES];
+	const char		*params[3];
+	PGresult		*res = NULL;
+
+	if (validate_body(r, fields, 2, &in) == -1)
+		return;
+	params[0] = r->auth.user_id;
+	if ((res = api_query(r, "SELECT password_hash FROM users WHERE id = $1",
+	    1, params)) == NULL)
+		goto out;
+	if (PQntuples(res) != 1 || !api_password_check(PQgetvalue(res, 0, 0),
+	    jsonx_get_str(in, "currentPassword"))) {
+		api_audit(r, "password.change_failed", NULL);
+		r->keep_on_error = 1;
+		http_respond_error(r, 403, "invalid_credentials",
+		    "the current password is wrong", NULL);
+		goto out;
+	}
+	PQclear(res);
+	res = NULL;
+	if (api_password_hash(jsonx_get_str(in, "newPassword"), hash,
+	    sizeof hash) == -1) {
+		http_respond_error(r, 503, "service_unavailable",
+		    "out of memory, retry shortly", NULL);
+		goto out;
+	}
+	params[1] = hash;
+	params[2] = r->auth.session_id;
+	/* the new password ends every other session of the user */
+	if ((res = api_query(r, "WITH p AS (UPDATE users SET password_hash = $2, "
+	    "updated_at = now() WHERE id = $1) DELETE FROM sessions "
+	    "WHERE user_id = $1 AND id <> $3", 3, params)) == NULL)
+		goto out;
+	api_audit(r, "password.changed", NULL);
+	http_respond_json(r, 204, NULL);
+out:
+	sodium_memzero(hash, sizeof hash);
+	PQclear(res);
+	json_object_put(in);
+}
+
+/* The image type of data by its first bytes (never by what the client says). */
+static const char *
+image_type(const unsigned char *d, size_t len)
+{
+	if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+		return "image/jpeg";
+	if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 ||
+	    memcmp(d, "GIF89a", 6) == 0))
+		return "image/gif";
+	if (len >= 12 && memcmp(d, "RIFF", 4) == 0 &&
+	    memcmp(d + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	return NULL;
+}
+
+void
+h_me_avatar(struct req *r)
+{
+	const char	*ct = http_param(r, "CONTENT_TYPE");
+	const char	*data = r->body, *type, *params[3];
+	size_t		 len = r->body_len;
+	char		*b64 = NULL;
+	PGresult	*res;
+
+	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if (multipart_first_file(ct, r->body, r->body_len, &data,
+		    &len) == -1) {
+			http_respond_error(r, 400, "bad_request",
+			    "no file in the multipart body", NULL);
+			return;
+		}
+	} else if (ct == NULL || strncasecmp(ct, "image/", 6) != 0) {
+		http_respond_error(r, 415, "unsupported_media_type",
+		    "send the image as multipart/form-data or image/*", NULL);
+		return;
+	}
+	if (len == 0 || len > AVATAR_MAX) {
+		http_respond_error(r, 413, "payload_too_large",
+		    "an avatar is at most 2 MB", NULL);
+		return;
+	}
+	if ((type = image_type((const unsigned char *)data, len)) == NULL) {
+		http_respond_error(r, 415, "unsupported_media_type",
+		    "the file is not a PNG, JPEG, GIF or WebP image", NULL);
+		return;
+	}
+	b64 = malloc(sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL));
+	if (b64 == NULL) {
+		http_respond_error(r, 503, "service_unavailable",
+		    "out of memory, retry shortly", NULL);
+		return;
+	}
+	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_ORIGINAL), (const unsigned char *)data, len,
+	    sodium_base64_VARIANT_ORIGINAL);
+	params[0] = r->auth.user_id;
+	params[1] = type;
+	params[2] = b64;
+	res = api_query(r, "WITH a AS (INSERT INTO avatars (user_id, tenant_id, "
+	    "content_type, data) VALUES ($1, current_setting('waqtor.tenant_id')"
+	    "::uuid, $2, decode($3, 'base64')) ON CONFLICT (user_id) DO UPDATE "
+	    "SET content_type = $2, data = decode($3, 'base64'), "
+	    "updated_at = now()) UPDATE users SET avatar_updated_at = now() "
+	    "WHERE id = $1", 3, params);
+	free(b64);
+	if (res == NULL)
+		return;
+	PQclear(res);
+	respond_user(r, 200, r->auth.user_id, 0);
+}
+
+void
+h_avatar_get(struct req *r)
+{
+	const char	*id = route_param(&r->match, "userId"), *params[1];
+	PGresult	*res;
+	unsigned char	*img;
+	size_t		 len, b64len;
+
+	if (!util_is_uuid(id)) {
+		http_respond_error(r, 404, "not_found", "no such avatar", NULL);
+		return;
+	}
+	params[0] = id;
+	if ((res = api_query(r, "SELECT content_type, encode(data, 'base64') "
+	    "FROM avatars WHERE user_id = $1", 1, params)) == NULL)
+		return;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		http_respond_error(r, 404, "not_found", "no such avatar", NULL);
+		return;
+	}
+	b64len = (size_t)PQgetlength(res, 0, 1);
+	img = malloc(b64len / 4 * 3 + 3);
+	if (img == NULL || sodium_base642bin(img, b64len / 4 * 3 + 3,
+	    PQgetvalue(res, 0, 1), b64len, "\n", &len, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0) {
+		http_respond_error(r, 500, "internal", "internal error", NULL);
+		goto out;
+	}
+	/* the stored type came from our own magic-byte check */
+	http_respond_raw(r, 200, image_type(img, len), img, len);
+out:
+	free(img);
+	PQclear(res);
+}
+
+void
+h_realtime_token(struct req *r)
+{
+	unsigned char		 key[TOKEN_KEY_LEN];
+	char			 token[RTOKEN_MAX], ts[UTIL_TS_LEN + 1];
+	struct json_object	*body;
+	long long		 exp = (long long)time(NULL) + REALTIME_TOKEN_SECS;
+	time_t			 t = (time_t)exp;
+	struct tm		 tm;
+
+	if (secret_key(key) == -1 || rtoken_sign(key, r->auth.tenant_id,
+	    r->auth.user_id, exp, token, sizeof token) == -1) {
+		log_error("WAQTOR_SECRET_KEY is not set to 64 hex digits");
+		http_respond_error(r, 503, "service_unavailable",
+		    "realtime tokens are not configured on this server", NULL);
+		return;
+	}
+	sodium_memzero(key, sizeof key);
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	body = json_object_new_object();
+	jsonx_add_str(body, "token", token);
+	jsonx_add_str(body, "expiresAt", ts);
+	http_respond_json(r, 201, body);
+}

@@ -1,0 +1,33 @@
+/*
+ * Rate limits in Redis, fixed one-minute windows: per API key, per session
+ * and, for anonymous routes, per client address; the allowance follows the
+ * tenant's plan (RATELIMIT_PLANS). Answers carry RateLimit-Limit,
+ * RateLimit-Remaining and RateLimit-Reset; over the limit, 429 rate_limited
+ * with Retry-After. When Redis is down the limits are not applied (logged):
+ * routes that must never run unlimited (login, code redemption) are flagged
+ * ROUTE_REDIS and answer 503 instead.
+ *
+ * Failure counters (ratelimit_failures_*) back off repeated failed logins
+ * and redemptions: past max failures in the window, the caller is locked
+ * out until the window ends.
+ */
+#ifndef WAQTOR_RATELIMIT_H
+#define WAQTOR_RATELIMIT_H
+
+struct req;
+
+/* 0 to go on; -1 answered 429. */
+int ratelimit_check(struct req *r) __attribute__((warn_unused_result));
+
+/* Seconds until scope:id may try again (0 when not locked out). */
+long ratelimit_locked(struct req *r, const char *scope, const char *id,
+    int max);
+/* Counts one failure of scope:id in a window of window_secs. */
+void ratelimit_failure(struct req *r, const char *scope, const char *id,
+    int window_secs);
+/* Forgets scope:id's failures (after a success). */
+void ratelimit_forget(struct req *r, const char *scope, const char *id);
+/* Answers 429 with Retry-After. */
+void ratelimit_respond(struct req *r, long retry_after, const char *message);
+
+#endif

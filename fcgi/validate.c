@@ -1,0 +1,212 @@
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "jsonx.h"
+#include "util.h"
+
+/* Characters, not bytes: the body is already known to be valid UTF-8. */
+static long
+validate_chars(const char *s)
+{
+	long	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int
+validate_controls(const char *s, int allow_newlines)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (allow_newlines && (c == '\n' || c == '\t' || c == '\r'))
+			continue;
+		if (c < 0x20 || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+int
+validate_email(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	size_t		 len = strlen(s);
+
+	if (len < 3 || len > 254 || at == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL ||
+	    at[1] == '.' || s[len - 1] == '.')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (isspace((unsigned char)*s) || (unsigned char)*s < 0x20 ||
+		    strchr("<>()[],;:\\\"", *s) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static const char *
+validate_one(const struct vfield *f, struct json_object *v, char *why,
+    size_t whylen)
+{
+	const char	*s;
+	long long	 n;
+	size_t		 i;
+
+	switch (f->type) {
+	case V_STRING:
+	case V_TEXT:
+	case V_EMAIL:
+	case V_ENUM:
+	case V_UUID:
+		if (!json_object_is_type(v, json_type_string))
+			return "must be a string";
+		s = json_object_get_string(v);
+		if (f->type == V_EMAIL)
+			return validate_email(s) ? NULL :
+			    "must be an e-mail address";
+		if (f->type == V_UUID)
+			return util_is_uuid(s) ? NULL : "must be a UUID";
+		if (f->type == V_ENUM) {
+			for (i = 0; f->choices[i] != NULL; i++) {
+				if (strcmp(s, f->choices[i]) == 0)
+					return NULL;
+			}
+			snprintf(why, whylen, "must be one of:");
+			for (i = 0; f->choices[i] != NULL; i++) {
+				size_t used = strlen(why);
+
+				snprintf(why + used, whylen - used, "%s %s",
+				    i > 0 ? "," : "", f->choices[i]);
+			}
+			return why;
+		}
+		if (!validate_controls(s, f->type == V_TEXT))
+			return "must not contain control characters";
+		n = validate_chars(s);
+		if (n < f->min || n > f->max) {
+			snprintf(why, whylen, "must have %ld to %ld characters",
+			    f->min, f->max);
+			return why;
+		}
+		return NULL;
+	case V_BOOL:
+		return json_object_is_type(v, json_type_boolean) ? NULL :
+		    "must be true or false";
+	case V_INT:
+		if (!json_object_is_type(v, json_type_int))
+			return "must be an integer";
+		n = json_object_get_int64(v);
+		if (n < f->min || n > f->max) {
+			snprintf(why, whylen, "must be between %ld and %ld",
+			    f->min, f->max);
+			return why;
+		}
+		return NULL;
+	case V_OBJECT:
+		return json_object_is_type(v, json_type_object) ? NULL :
+		    "must be an object";
+	}
+	return "unknown type";
+}
+
+int
+validate_object(struct json_object *obj, const struct vfield *fields,
+    size_t n, const char *prefix, struct json_object *details)
+{
+	char		 key[128], why[160];
+	size_t		 i;
+	int		 bad = 0;
+
+	for (i = 0; i < n; i++) {
+		struct json_object	*v;
+		const char		*problem = NULL;
+
+		snprintf(key, sizeof key, "%s%s", prefix, fields[i].name);
+		if (!json_object_object_get_ex(obj, fields[i].name, &v)) {
+			if (fields[i].required)
+				problem = "is required";
+		} else if (v == NULL)
+			problem = fields[i].required ? "is required" :
+			    "must not be null";
+		else
+			problem = validate_one(&fields[i], v, why, sizeof why);
+		if (problem != NULL) {
+			jsonx_add_str(details, key, problem);
+			bad = 1;
+		}
+	}
+	json_object_object_foreach(obj, name, val) {
+		(void)val;
+		for (i = 0; i < n; i++) {
+			if (strcmp(fields[i].name, name) == 0)
+				break;
+		}
+		if (i == n) {
+			snprintf(key, sizeof key, "%s%s", prefix, name);
+			jsonx_add_str(details, key, "is not a known field");
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+void
+validate_fail(struct req *r, struct json_object *details)
+{
+	http_respond_error(r, 400, "validation_failed",
+	    "some fields are invalid: see details", details);
+}
+
+static int
+validate_is_json(const char *ct)
+{
+	size_t	len = strlen("application/json");
+
+	return ct != NULL && strncasecmp(ct, "application/json", len) == 0 &&
+	    (ct[len] == '\0' || ct[len] == ';' || ct[len] == ' ');
+}
+
+int
+validate_body(struct req *r, const struct vfield *fields, size_t n,
+    struct json_object **out)
+{
+	struct json_object	*obj = NULL, *details;
+	char			 err[128];
+
+	*out = NULL;
+	if (!validate_is_json(http_param(r, "CONTENT_TYPE"))) {
+		http_respond_error(r, 415, "unsupported_media_type",
+		    "send the body as application/json", NULL);
+		return -1;
+	}
+	if (jsonx_parse(r->body != NULL ? r->body : "", r->body_len,
+	    JSONX_MAX_DEPTH, &obj, err, sizeof err) == -1) {
+		details = json_object_new_object();
+		jsonx_add_str(details, "reason", err);
+		http_respond_error(r, 400, "invalid_json",
+		    "the body is not valid JSON", details);
+		return -1;
+	}
+	if (!json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		http_respond_error(r, 400, "invalid_json",
+		    "the body must be a JSON object", NULL);
+		return -1;
+	}
+	details = json_object_new_object();
+	if (validate_object(obj, fields, n, "", details) == -1) {
+		json_object_put(obj);
+		validate_fail(r, details);
+		return -1;
+	}
+	json_object_put(details);
+	*out = obj;
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * Declarative checks of JSON request bodies: a handler lists its fields
+ * (name, type, required, bounds) and gets either a checked object or an
+ * answer already sent: 415 for a body that is not JSON, 400 invalid_json,
+ * 400 validation_failed with details naming each bad field. Unknown fields
+ * are refused too, so a typo never passes silently.
+ */
+#ifndef WAQTOR_VALIDATE_H
+#define WAQTOR_VALIDATE_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+struct req;
+
+enum vtype {
+	V_STRING,	/* min..max characters, no control characters */
+	V_TEXT,		/* same, but newlines and tabs allowed */
+	V_EMAIL,
+	V_BOOL,
+	V_INT,		/* min..max */
+	V_ENUM,		/* one of choices */
+	V_OBJECT,	/* any JSON object */
+	V_UUID,
+};
+
+struct vfield {
+	const char		*name;
+	enum vtype		 type;
+	int			 required;
+	long			 min;
+	long			 max;
+	const char *const	*choices;	/* V_ENUM: NULL-terminated */
+};
+
+/* Checks obj against fields, adding "field": "reason" to details for each
+ * problem (prefix names a nested object, e.g. "config."). 0 when clean. */
+int validate_object(struct json_object *obj, const struct vfield *fields,
+    size_t n, const char *prefix, struct json_object *details);
+/* The whole body check; see above. *out is a new reference on success. */
+int validate_body(struct req *r, const struct vfield *fields, size_t n,
+    struct json_object **out) __attribute__((warn_unused_result));
+/* Responds 400 validation_failed with details (taken over). */
+void validate_fail(struct req *r, struct json_object *details);
+int validate_email(const char *s);
+
+#endif
