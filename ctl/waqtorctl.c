@@ -16,6 +16,7 @@
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
+#include "token.h"
 
 struct ctl_command {
 	const char	*name;
@@ -130,11 +131,188 @@ out:
 	return rc;
 }
 
+/* Runs sql on the owner connection; prints "col\tcol..." rows, 0 or 1. */
+static int
+ctl_run(const char *sql, int n, const char *const *params, int print)
+{
+	struct db	 db;
+	PGresult	*res;
+	int		 rc = 1, i, j;
+
+	db_init(&db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
+	res = db_query(&db, sql, n, params, 0);
+	if (res == NULL || (PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQresultStatus(res) != PGRES_COMMAND_OK)) {
+		fprintf(stderr, "waqtorctl: %s", res != NULL ?
+		    PQresultErrorMessage(res) : "PostgreSQL is not reachable\n");
+		goto out;
+	}
+	for (i = 0; print && i < PQntuples(res); i++) {
+		for (j = 0; j < PQnfields(res); j++)
+			printf("%s%s", j > 0 ? "\t" : "", PQgetvalue(res, i, j));
+		printf("\n");
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	db_close(&db);
+	return rc;
+}
+
+static int
+ctl_need(const char *value, const char *what)
+{
+	if (value != NULL)
+		return 0;
+	fprintf(stderr, "waqtorctl: %s is required\n", what);
+	return -1;
+}
+
+static int
+ctl_read_password(char *out, size_t len, char *hash, size_t hashlen)
+{
+	if (fgets(out, (int)len, stdin) == NULL) {
+		fprintf(stderr, "waqtorctl: give the password on stdin\n");
+		return -1;
+	}
+	out[strcspn(out, "\r\n")] = '\0';
+	if (strlen(out) < 8) {
+		fprintf(stderr, "waqtorctl: a password has at least 8 characters\n");
+		return -1;
+	}
+	if (hashlen < crypto_pwhash_STRBYTES ||
+	    crypto_pwhash_str_alg(hash, out, strlen(out),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return -1;
+	sodium_memzero(out, len);
+	return 0;
+}
+
+static int
+ctl_tenant(int argc, char **argv)
+{
+	const char	*params[1];
+
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return ctl_run("SELECT t.id, t.name, t.plan, coalesce(to_char("
+		    "t.plan_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '-'), "
+		    "(SELECT count(*) FROM users u WHERE u.tenant_id = t.id), "
+		    "(SELECT count(*) FROM instances i WHERE i.tenant_id = t.id) "
+		    "FROM tenants t ORDER BY t.created_at", 0, NULL, 1);
+	if (argc >= 3 && strcmp(argv[1], "create") == 0) {
+		params[0] = argv[2];
+		return ctl_run("INSERT INTO tenants (name) VALUES ($1) "
+		    "RETURNING id", 1, params, 1);
+	}
+	fprintf(stderr, "usage: waqtorctl tenant list | tenant create NAME\n");
+	return 2;
+}
+
+static int
+ctl_user(int argc, char **argv)
+{
+	const char	*params[5];
+	char		 pw[256], hash[crypto_pwhash_STRBYTES];
+
+	if (argc < 2 || strcmp(argv[1], "create") != 0) {
+		fprintf(stderr, "usage: waqtorctl user create --tenant ID --email E "
+		    "--name N [--role owner|admin|member] (password on stdin)\n");
+		return 2;
+	}
+	params[0] = ctl_option(argc, argv, "--tenant", NULL);
+	params[1] = ctl_option(argc, argv, "--email", NULL);
+	params[2] = ctl_option(argc, argv, "--name", NULL);
+	params[4] = ctl_option(argc, argv, "--role", "member");
+	if (ctl_need(params[0], "--tenant") == -1 ||
+	    ctl_need(params[1], "--email") == -1 ||
+	    ctl_need(params[2], "--name") == -1 ||
+	    ctl_read_password(pw, sizeof pw, hash, sizeof hash) == -1)
+		return 1;
+	params[3] = hash;
+	return ctl_run("INSERT INTO users (tenant_id, email, name, password_hash, "
+	    "role) VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, params, 1);
+}
+
+static int
+ctl_apikey(int argc, char **argv)
+{
+	char		 key[APIKEY_LEN + 1], prefix[APIKEY_PREFIX_HEX + 1];
+	char		 hash[2 * TOKEN_HASH_LEN + 3];
+	const char	*params[4];
+	int		 rc;
+
+	if (argc < 2 || strcmp(argv[1], "create") != 0) {
+		fprintf(stderr, "usage: waqtorctl apikey create --tenant ID "
+		    "[--name N]\n");
+		return 2;
+	}
+	params[0] = ctl_option(argc, argv, "--tenant", NULL);
+	params[1] = ctl_option(argc, argv, "--name", "waqtorctl");
+	if (ctl_need(params[0], "--tenant") == -1)
+		return 1;
+	apikey_generate(key, prefix);
+	token_hash_bytea(key, hash, sizeof hash);
+	params[2] = prefix;
+	params[3] = hash;
+	rc = ctl_run("INSERT INTO api_keys (tenant_id, name, prefix, key_hash) "
+	    "VALUES ($1, $2, $3, $4)", 4, params, 0);
+	if (rc == 0)
+		printf("%s\n", key);
+	return rc;
+}
+
+/* Codes are 16 characters without look-alikes, shown in groups of four. */
+static int
+ctl_accesscode(int argc, char **argv)
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	char		 code[17], shown[20], hash[2 * TOKEN_HASH_LEN + 3];
+	const char	*params[5];
+	char		 expires[32];
+	int		 i, rc;
+
+	if (argc < 2 || strcmp(argv[1], "create") != 0) {
+		fprintf(stderr, "usage: waqtorctl accesscode create --plan "
+		    "pro|business --days N [--uses N] [--expires-days N]\n");
+		return 2;
+	}
+	params[0] = ctl_option(argc, argv, "--plan", NULL);
+	params[1] = ctl_option(argc, argv, "--days", NULL);
+	params[2] = ctl_option(argc, argv, "--uses", "1");
+	snprintf(expires, sizeof expires, "%s",
+	    ctl_option(argc, argv, "--expires-days", ""));
+	if (ctl_need(params[0], "--plan") == -1 ||
+	    ctl_need(params[1], "--days") == -1)
+		return 1;
+	for (i = 0; i < 16; i++)
+		code[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	code[16] = '\0';
+	snprintf(shown, sizeof shown, "%.4s-%.4s-%.4s-%.4s", code, code + 4,
+	    code + 8, code + 12);
+	token_hash_bytea(code, hash, sizeof hash);
+	params[3] = hash;
+	params[4] = *expires != '\0' ? expires : NULL;
+	rc = ctl_run("INSERT INTO access_codes (plan, days, uses_left, code_hash, "
+	    "expires_at) VALUES ($1, $2::int, $3::int, $4, now() + "
+	    "make_interval(days => $5::int))", 5, params, 0);
+	if (rc == 0)
+		printf("%s\n", shown);
+	return rc;
+}
+
 static const struct ctl_command ctl_commands[] = {
 	{ "config",	"print every setting, its value and meaning", ctl_config },
 	{ "migrate",	"apply pending SQL migrations", ctl_migrate },
 	{ "seed-demo",	"[--email E] [--tenant NAME]: create the demo tenant "
 			"(password on stdin)", ctl_seed_demo },
+	{ "tenant",	"list | create NAME", ctl_tenant },
+	{ "user",	"create --tenant ID --email E --name N [--role R] "
+			"(password on stdin)", ctl_user },
+	{ "apikey",	"create --tenant ID [--name N]: prints the key once",
+			ctl_apikey },
+	{ "accesscode",	"create --plan pro|business --days N [--uses N] "
+			"[--expires-days N]: prints the code", ctl_accesscode },
 	{ "version",	"print the version", ctl_version },
 };
 
@@ -145,7 +323,7 @@ ctl_usage(void)
 
 	fprintf(stderr, "usage: waqtorctl COMMAND [ARGS]\n");
 	for (i = 0; i < sizeof ctl_commands / sizeof ctl_commands[0]; i++)
-		fprintf(stderr, "  %-10s %s\n", ctl_commands[i].name,
+		fprintf(stderr, "  %-11s %s\n", ctl_commands[i].name,
 		    ctl_commands[i].usage);
 	return 2;
 }

@@ -265,6 +265,58 @@ class Stack:
                               stderr=subprocess.PIPE, text=True, timeout=60)
 
 
+class Client:
+    """A caller of the API through nginx: a browser session (cookie, with the
+    Origin header browsers send) or an integration (X-API-Key)."""
+
+    def __init__(self, stack, key=None, cookie=None, origin=True):
+        self.stack = stack
+        self.key = key
+        self.cookie = cookie
+        self.origin = origin
+
+    def call(self, method, path, body=None, headers=None, raw=None):
+        h = dict(headers or {})
+        if self.key:
+            h["X-API-Key"] = self.key
+        if self.cookie:
+            h["Cookie"] = "wq_session=" + self.cookie
+        if self.origin:
+            h.setdefault("Origin", "http://127.0.0.1:%d" % self.stack.port)
+        h["Host"] = "127.0.0.1:%d" % self.stack.port
+        if raw is not None:
+            r = self.stack.request(method, path, body=raw, headers=h)
+        else:
+            r = self.stack.request(method, path, body=body, headers=h)
+        set_cookie = r.header("Set-Cookie")
+        if set_cookie and set_cookie.startswith("wq_session="):
+            value = set_cookie.split(";")[0].split("=", 1)[1]
+            self.cookie = value or None
+        return r
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, body=body if body is not None else {}, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.call("PATCH", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+
+def signup(stack, email, tenant="Acme", name="Ann Owner", password="correct horse 1"):
+    """A new tenant with its owner logged in: (client, body)."""
+    c = Client(stack)
+    r = c.post("/api/v1/auth/signup", {"tenantName": tenant, "name": name,
+                                       "email": email, "password": password})
+    if r.status != 201:
+        raise RuntimeError("signup %s: %d %s" % (email, r.status, r.body))
+    return c, r.json()
+
+
 # -- FastCGI, to talk to waqtor-api without nginx ----------------------------
 FCGI_BEGIN, FCGI_END, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
 

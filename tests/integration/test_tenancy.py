@@ -1,0 +1,407 @@
+"""Tenants, users, sessions, API keys, members, instances, settings,
+subscription and audit through nginx: every endpoint's success and failure
+paths, bad input, the cross-tenant matrix and row-level security."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Client, Stack, Tap, signup  # noqa: E402
+
+t = Tap()
+s = Stack(t)
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+       b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def err(r):
+    try:
+        return r.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def count(table):
+    return int(s.psql("SELECT count(*) FROM %s" % table))
+
+
+try:
+    s.up()
+    anon = Client(s)
+
+    # --- sign-up ------------------------------------------------------------
+    r = anon.post("/api/v1/auth/signup", {"tenantName": "Acme", "name": "Ann Owner",
+                                          "email": "ann@acme.test", "password": "correct horse 1"})
+    t.eq(r.status, 201, "signup is 201")
+    body = r.json()
+    t.ok(set(body) == {"tenant", "user"} and set(body["tenant"]) == {"id", "name"} or
+         set(body["tenant"]) >= {"id", "name"}, "signup answers tenant and user", body)
+    t.eq((body["user"]["role"], body["user"]["email"], body["tenant"]["name"]),
+         ("owner", "ann@acme.test", "Acme"), "the signer-up owns the new tenant")
+    cookie = r.header("Set-Cookie")
+    t.ok(cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+         and "Path=/" in cookie, "session cookie is HttpOnly, SameSite=Strict (no Secure over http)", cookie)
+    t.ok(not s.psql("SELECT password_hash FROM users WHERE email = 'ann@acme.test'").find("$argon2id$"),
+         "the password is stored as argon2id")
+    ann = anon
+    tenant_a = body["tenant"]["id"]
+    ann_id = body["user"]["id"]
+
+    tenants_before = count("tenants")
+    r = Client(s).post("/api/v1/auth/signup", {"tenantName": "Dup", "name": "X",
+                                               "email": "ANN@acme.test", "password": "whatever12"})
+    t.eq((r.status, err(r)), (409, "conflict"), "an e-mail in use (any case) is 409")
+    t.eq(count("tenants"), tenants_before, "the refused signup left no tenant behind")
+
+    bad_bodies = [
+        ({"name": "X", "email": "x@y.z", "password": "12345678"}, "tenantName", "is required"),
+        ({"tenantName": 5, "name": "X", "email": "x@y.z", "password": "12345678"}, "tenantName", "must be a string"),
+        ({"tenantName": "T", "name": "X", "email": "not-an-email", "password": "12345678"}, "email", "e-mail"),
+        ({"tenantName": "T", "name": "X", "email": "x@y.z", "password": "short"}, "password", "8 to 256"),
+        ({"tenantName": "T", "name": "X", "email": "x@y.z", "password": "12345678", "admin": True}, "admin",
+         "not a known field"),
+        ({"tenantName": "T" * 201, "name": "X", "email": "x@y.z", "password": "12345678"}, "tenantName", "1 to 200"),
+        ({"tenantName": "T\u0001", "name": "X", "email": "x@y.z", "password": "12345678"}, "tenantName", "control"),
+        ({"tenantName": None, "name": "X", "email": "x@y.z", "password": "12345678"}, "tenantName", "required"),
+    ]
+    for b, field, why in bad_bodies:
+        r = Client(s).post("/api/v1/auth/signup", b)
+        d = r.json().get("error", {}).get("details", {})
+        t.ok(r.status == 400 and err(r) == "validation_failed" and why in d.get(field, ""),
+             "signup: %s %s" % (field, why), r.body)
+    t.eq(count("tenants"), tenants_before, "no refused signup created anything")
+
+    raw_cases = [
+        (b"{not json", "application/json", 400, "invalid_json", "malformed JSON"),
+        (b"[1,2]", "application/json", 400, "invalid_json", "a JSON array instead of an object"),
+        (b'{"tenantName":"\xff"}', "application/json", 400, "invalid_json", "invalid UTF-8"),
+        (b"[" * 100 + b"]" * 100, "application/json", 400, "invalid_json", "nesting too deep"),
+        (b'{"a":1}', "text/plain", 415, "unsupported_media_type", "a non-JSON content type"),
+        (b'{"tenantName":"T","name":"X","email":"x@y.z","password":"12345678","n":1e999999}',
+         "application/json", 400, None, "a huge number"),
+        (b"", "application/json", 400, "invalid_json", "an empty body"),
+    ]
+    for raw, ctype, status, code, name in raw_cases:
+        r = Client(s).call("POST", "/api/v1/auth/signup", raw=raw, headers={"Content-Type": ctype})
+        t.ok(r.status == status and (code is None or err(r) == code), "signup refuses %s" % name,
+             (r.status, r.body[:200]))
+    r = Client(s).call("POST", "/api/v1/auth/signup", raw=b'{"a":"' + b"x" * (1024 * 1024) + b'"}',
+                       headers={"Content-Type": "application/json"})
+    t.eq((r.status, err(r)), (413, "payload_too_large"), "a body over 1 MB is 413")
+
+    sql_name = "Robert'); DROP TABLE users; --"
+    bobby, b2 = signup(s, "bobby@tables.test", tenant=sql_name, name=sql_name)
+    t.eq(b2["tenant"]["name"], sql_name, "SQL metacharacters are stored verbatim")
+    t.ok(count("users") >= 2, "and did nothing else")
+
+    # --- login, sessions, CSRF ------------------------------------------------
+    old_cookie = ann.cookie
+    r = ann.post("/api/v1/auth/login", {"email": "Ann@Acme.test", "password": "correct horse 1"})
+    t.eq(r.status, 200, "login is 200 (e-mail case does not matter)")
+    t.ok(ann.cookie and ann.cookie != old_cookie, "login starts a new session (rotation)")
+    t.eq(set(r.json()), {"user", "tenant"}, "login answers the user")
+    r = Client(s, cookie=old_cookie).get("/api/v1/me")
+    t.eq(r.status, 200, "an earlier session stays valid until it expires or logs out")
+    r = Client(s).post("/api/v1/auth/login", {"email": "ann@acme.test", "password": "wrong password"})
+    t.eq((r.status, err(r)), (401, "invalid_credentials"), "a wrong password is 401 invalid_credentials")
+    r = Client(s).post("/api/v1/auth/login", {"email": "nobody@acme.test", "password": "wrong password"})
+    t.eq((r.status, err(r)), (401, "invalid_credentials"), "an unknown e-mail gets the same answer")
+
+    r = ann.get("/api/v1/me")
+    t.ok(r.status == 200 and r.json()["user"]["id"] == ann_id and r.json()["tenant"]["plan"] == "free",
+         "GET /me with the session", r.body)
+    t.ok(r.json()["user"]["avatarUrl"].startswith("https://www.gravatar.com/avatar/"),
+         "no avatar: a Gravatar URL")
+
+    r = Client(s, cookie=ann.cookie, origin=False).patch("/api/v1/me", {"name": "Ann"})
+    t.eq((r.status, err(r)), (403, "csrf_failed"), "a cookie write without Origin is refused")
+    r = Client(s, cookie=ann.cookie, origin=False).call(
+        "PATCH", "/api/v1/me", body={"name": "Ann"}, headers={"Origin": "https://evil.example"})
+    t.eq((r.status, err(r)), (403, "csrf_failed"), "a cookie write from another origin is refused")
+
+    r = ann.patch("/api/v1/me", {"name": "Ann A.", "phone": "+966501234567"})
+    t.ok(r.status == 200 and r.json()["user"]["name"] == "Ann A." and
+         r.json()["user"]["phone"] == "+966501234567", "PATCH /me", r.body)
+    r = ann.patch("/api/v1/me", {"phone": "call me"})
+    t.ok(r.status == 400 and "phone" in r.json()["error"]["details"], "a bad phone is refused")
+    r = ann.patch("/api/v1/me", {"email": "bobby@tables.test"})
+    t.eq(r.status, 409, "another user's e-mail is 409")
+
+    # --- password -----------------------------------------------------------
+    second = Client(s)
+    second.post("/api/v1/auth/login", {"email": "ann@acme.test", "password": "correct horse 1"})
+    r = ann.post("/api/v1/me/password", {"currentPassword": "nope nope", "newPassword": "battery staple 2"})
+    t.eq((r.status, err(r)), (403, "invalid_credentials"), "a wrong current password is refused")
+    r = ann.post("/api/v1/me/password", {"currentPassword": "correct horse 1", "newPassword": "battery staple 2"})
+    t.eq(r.status, 204, "password changed")
+    t.eq(second.get("/api/v1/me").status, 401, "the change ends the user's other sessions")
+    t.eq(ann.get("/api/v1/me").status, 200, "but keeps the current one")
+    r = Client(s).post("/api/v1/auth/login", {"email": "ann@acme.test", "password": "correct horse 1"})
+    t.eq(r.status, 401, "the old password no longer works")
+
+    # --- avatar -------------------------------------------------------------
+    boundary = "----wqtest"
+    mp = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+           "Content-Type: image/png\r\n\r\n" % boundary).encode() + PNG + ("\r\n--%s--\r\n" % boundary).encode())
+    r = ann.call("POST", "/api/v1/me/avatar", raw=mp,
+                 headers={"Content-Type": "multipart/form-data; boundary=%s" % boundary})
+    t.ok(r.status == 200 and r.json()["user"]["avatarUrl"] == "/api/v1/avatars/" + ann_id, "avatar upload", r.body)
+    r = ann.get("/api/v1/avatars/" + ann_id)
+    t.ok(r.status == 200 and r.body == PNG and r.header("Content-Type") == "image/png",
+         "the avatar is served back as uploaded")
+    r = ann.call("POST", "/api/v1/me/avatar", raw=b"GIF89a" + b"\0" * 20, headers={"Content-Type": "image/png"})
+    t.eq(r.status, 200, "the type comes from the bytes, not the header")
+    r = ann.call("POST", "/api/v1/me/avatar", raw=b"<svg onload=alert(1)>", headers={"Content-Type": "image/svg+xml"})
+    t.eq((r.status, err(r)), (415, "unsupported_media_type"), "a non-image is refused")
+    r = ann.call("POST", "/api/v1/me/avatar", raw=PNG + b"\0" * (2 * 1024 * 1024),
+                 headers={"Content-Type": "image/png"})
+    t.eq(r.status, 413, "an avatar over 2 MB is refused")
+    r = ann.call("POST", "/api/v1/me/avatar", raw=b"--x\r\n\r\n", headers={"Content-Type": "multipart/form-data; boundary=x"})
+    t.eq(r.status, 400, "a malformed multipart body is 400")
+
+    # --- API keys -----------------------------------------------------------
+    r = ann.post("/api/v1/api-keys", {"name": "CI"})
+    t.eq(r.status, 201, "API key created")
+    k = r.json()
+    t.ok(k["key"].startswith(k["prefix"] + "_") and len(k["key"]) == 80, "the key starts with its prefix", k)
+    key_a = k["key"]
+    lst = ann.get("/api/v1/api-keys").json()["apiKeys"]
+    t.ok(len(lst) == 1 and "key" not in lst[0] and lst[0]["lastUsedAt"] is None, "the list never shows the secret")
+    t.ok(key_a not in s.psql("SELECT string_agg(encode(key_hash, 'hex') || prefix, ',') FROM api_keys"),
+         "only a hash is stored")
+    api_a = Client(s, key=key_a, origin=False)
+    r = api_a.get("/api/v1/me")
+    t.ok(r.status == 200 and r.json()["user"] is None and r.json()["tenant"]["id"] == tenant_a and
+         r.json()["apiKey"]["id"] == k["id"], "GET /me with the API key", r.body)
+    t.ok(ann.get("/api/v1/api-keys").json()["apiKeys"][0]["lastUsedAt"], "lastUsedAt is kept")
+    r = api_a.get("/api/v1/api-keys")
+    t.eq((r.status, err(r)), (403, "session_required"), "key management needs a session")
+    r = api_a.post("/api/v1/me/password", {"currentPassword": "x" * 8, "newPassword": "y" * 8})
+    t.eq(r.status, 403, "a password change needs a session")
+    for bad in ("wq_nothex", key_a[:-1] + ("0" if key_a[-1] != "0" else "1"), "Bearer x"):
+        r = Client(s, key=bad).get("/api/v1/me")
+        t.eq((r.status, err(r)), (401, "unauthorized"), "a bad key is 401 (%s...)" % bad[:12])
+    r = ann.post("/api/v1/api-keys", {"name": ""})
+    t.eq(r.status, 400, "a key needs a name")
+    doomed = ann.post("/api/v1/api-keys", {"name": "doomed"}).json()
+    t.eq(ann.delete("/api/v1/api-keys/" + doomed["id"]).status, 204, "revoke a key")
+    t.eq(Client(s, key=doomed["key"]).get("/api/v1/me").status, 401, "a revoked key is 401")
+    t.eq(ann.delete("/api/v1/api-keys/" + doomed["id"]).status, 404, "revoking twice is 404")
+
+    # --- instances ----------------------------------------------------------
+    cloud = {"phoneNumberId": "106540352242922", "accessToken": "EAAG-secret-token",
+             "appSecret": "app-secret", "verifyToken": "verify-me", "ratePerSecond": 80}
+    r = api_a.post("/api/v1/instances", {"name": "Sales", "provider": "cloud", "config": cloud})
+    t.eq(r.status, 201, "create a cloud instance")
+    inst = r.json()
+    t.ok(inst["config"] == {"phoneNumberId": "106540352242922", "ratePerSecond": 80} and
+         sorted(inst["secretsSet"]) == ["accessToken", "appSecret", "verifyToken"] and
+         "EAAG-secret-token" not in r.body.decode(), "secrets are write-only", r.body)
+    t.eq((inst["sandbox"], inst["status"]), (False, "disconnected"), "instance state")
+    r = api_a.post("/api/v1/instances", {"name": "Demo", "provider": "sandbox", "config": {"autoPairSeconds": 2}})
+    t.ok(r.status == 201 and r.json()["sandbox"] is True, "create a sandbox instance, labelled so")
+    sandbox_id = r.json()["id"]
+    r = api_a.post("/api/v1/instances", {"name": "Sales", "provider": "sandbox"})
+    t.eq(r.status, 409, "a duplicate name is 409")
+    r = api_a.post("/api/v1/instances", {"name": "X", "provider": "cloud", "config": {"accessToken": "t"}})
+    d = r.json().get("error", {}).get("details", {})
+    t.ok(r.status == 400 and "config.phoneNumberId" in d and "config.appSecret" in d,
+         "cloud config fields are checked, named", r.body)
+    r = api_a.post("/api/v1/instances", {"name": "X", "provider": "whatsapp-web"})
+    t.ok(r.status == 400 and "provider" in r.json()["error"]["details"], "an unknown provider is refused")
+    r = api_a.post("/api/v1/instances", {"name": "X", "provider": "sandbox", "config": {"autoPairSeconds": 10**30}})
+    t.eq(r.status, 400, "a huge number is refused")
+    r = api_a.patch("/api/v1/instances/" + inst["id"], {"name": "Sales KSA", "config": {
+        "phoneNumberId": "999", "ratePerSecond": 20}})
+    t.ok(r.status == 200 and r.json()["name"] == "Sales KSA" and r.json()["config"]["phoneNumberId"] == "999"
+         and len(r.json()["secretsSet"]) == 3, "PATCH keeps omitted secrets", r.body)
+    stored = json.loads(s.psql("SELECT config FROM instances WHERE id = '%s'" % inst["id"]))
+    t.eq(stored["accessToken"], "EAAG-secret-token", "the stored token is unchanged")
+    t.eq(api_a.get("/api/v1/instances/" + inst["id"]).json()["name"], "Sales KSA", "GET one instance")
+    names = [i["name"] for i in api_a.get("/api/v1/instances").json()["instances"]]
+    t.eq(names, ["Sales KSA", "Demo"], "list instances")
+    t.eq(api_a.get("/api/v1/instances/not-a-uuid").status, 404, "a malformed id is 404")
+    logs = open(s.path("log", "waqtor-api.log")).read()
+    t.ok("EAAG-secret-token" not in logs and "correct horse" not in logs and key_a not in logs,
+         "no secret reaches the logs")
+
+    # --- tenant B: the cross-tenant matrix ------------------------------------
+    bob, bb = signup(s, "bob@other.test", tenant="Other")
+    tenant_b = bb["tenant"]["id"]
+    key_b = bob.post("/api/v1/api-keys", {"name": "B"}).json()["key"]
+    api_b = Client(s, key=key_b, origin=False)
+    matrix = [
+        ("GET", "/api/v1/instances/" + inst["id"], None),
+        ("PATCH", "/api/v1/instances/" + inst["id"], {"name": "stolen"}),
+        ("DELETE", "/api/v1/instances/" + inst["id"], None),
+        ("DELETE", "/api/v1/members/" + ann_id, None),
+        ("GET", "/api/v1/avatars/" + ann_id, None),
+    ]
+    for method, path, b in matrix:
+        for who, c in (("key", api_b), ("session", bob)):
+            r = c.call(method, path, body=b)
+            t.eq((r.status, err(r)), (404, "not_found"), "tenant B (%s): %s %s is 404" % (who, method,
+                 path.replace(inst["id"], "{A's instance}").replace(ann_id, "{A's user}")))
+    r = bob.delete("/api/v1/api-keys/" + k["id"])
+    t.eq(r.status, 404, "tenant B cannot revoke tenant A's key")
+    t.eq(api_a.get("/api/v1/instances/" + inst["id"]).json()["name"], "Sales KSA", "A's instance is untouched")
+    t.eq(api_b.get("/api/v1/instances").json()["instances"], [], "B lists none of A's instances")
+    t.ok(all(m["email"] != "ann@acme.test" for m in api_b.get("/api/v1/members").json()["members"]),
+         "B lists none of A's members")
+    t.ok(all(e["action"] != "apikey.created" or e["details"]["name"] != "CI"
+             for e in api_b.get("/api/v1/audit").json()["items"]), "B sees none of A's audit log")
+
+    # RLS: a query that forgot its tenant filter sees only the tenant set, or nothing.
+    def as_app(sql, tenant=None):
+        pre = "SET ROLE waqtor_app; "
+        if tenant:
+            pre += "SELECT set_config('waqtor.tenant_id', '%s', false); " % tenant
+        out = subprocess.run(["psql", "-X", "-qtA", "-h", s.path("pg", "sock"), "-U", "waqtor", "-d", "waqtor",
+                              "-c", pre + sql], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    t.eq(as_app("SELECT count(*) FROM instances"), "0", "RLS: no tenant set, no rows")
+    t.eq(as_app("SELECT count(*) FROM instances", tenant_b), "0", "RLS: tenant B sees none of A's instances")
+    t.eq(as_app("SELECT count(*) FROM instances", tenant_a), "2", "RLS: tenant A sees its own")
+    t.ok("row-level security" in as_app("INSERT INTO instances (tenant_id, name, provider) VALUES ('%s', 'x', "
+                                        "'sandbox')" % tenant_a, tenant_b), "RLS: B cannot write a row of A")
+    t.eq(as_app("SELECT count(*) FROM access_codes", tenant_a)[:5], "ERROR", "access codes are not readable")
+
+    # --- members and invitations ----------------------------------------------
+    r = ann.post("/api/v1/members", {"email": "mia@acme.test", "role": "member"})
+    t.ok(r.status == 201 and len(r.json()["token"]) == 64 and r.json()["acceptUrl"].endswith(r.json()["token"]),
+         "an admin invites by e-mail with a one-time token", r.body)
+    invite = r.json()
+    r = ann.post("/api/v1/members", {"email": "x@acme.test", "role": "owner"})
+    t.eq(r.status, 400, "an invitation cannot make an owner")
+    mia = Client(s)
+    r = mia.post("/api/v1/invitations/accept", {"token": invite["token"], "name": "Mia", "password": "mia's password"})
+    t.ok(r.status == 201 and r.json()["user"]["role"] == "member" and mia.cookie, "the invitee joins as member",
+         r.body)
+    mia_id = r.json()["user"]["id"]
+    r = Client(s).post("/api/v1/invitations/accept", {"token": invite["token"], "name": "Eve", "password": "x" * 10})
+    t.eq(r.status, 404, "the token works once")
+    r = Client(s).post("/api/v1/invitations/accept", {"token": "0" * 64, "name": "Eve", "password": "x" * 10})
+    t.eq(r.status, 404, "an unknown token is 404")
+    r = mia.post("/api/v1/members", {"email": "z@acme.test", "role": "member"})
+    t.eq((r.status, err(r)), (403, "forbidden"), "a member cannot invite")
+    r = mia.delete("/api/v1/members/" + ann_id)
+    t.eq(r.status, 403, "a member cannot remove anyone")
+    members = ann.get("/api/v1/members").json()
+    t.eq(sorted(m["role"] for m in members["members"]), ["member", "owner"], "members list")
+    r = ann.delete("/api/v1/members/" + ann_id)
+    t.eq((r.status, err(r)), (409, "last_owner"), "the last owner cannot be removed")
+
+    # --- settings -----------------------------------------------------------
+    r = ann.get("/api/v1/settings")
+    t.ok(r.status == 200 and r.json()["branding"]["app_logo_text"] == "WaQtor" and
+         r.json()["preferences"]["theme"] == "system", "settings defaults", r.body)
+    r = ann.patch("/api/v1/settings", {"branding": {"app_logo_text": "Acme Chat", "app_show_logo_text": False},
+                                       "preferences": {"theme": "dark", "sidebar_collapsed": True}})
+    t.ok(r.status == 200 and r.json()["branding"]["app_logo_text"] == "Acme Chat" and
+         r.json()["preferences"]["theme"] == "dark", "PATCH settings", r.body)
+    r = mia.get("/api/v1/settings")
+    t.ok(r.json()["branding"]["app_logo_text"] == "Acme Chat" and r.json()["preferences"]["theme"] == "system",
+         "branding is the tenant's, preferences the user's")
+    r = mia.patch("/api/v1/settings", {"branding": {"app_logo_text": "Mine"}})
+    t.eq(r.status, 403, "a member cannot change the branding")
+    r = mia.patch("/api/v1/settings", {"preferences": {"compact_mode": True}})
+    t.ok(r.status == 200 and r.json()["preferences"]["compact_mode"] is True, "a member sets own preferences")
+    r = ann.patch("/api/v1/settings", {"preferences": {"theme": "neon"}})
+    t.ok(r.status == 400 and "preferences.theme" in r.json()["error"]["details"], "a bad theme is refused")
+    r = api_a.patch("/api/v1/settings", {"preferences": {"theme": "dark"}})
+    t.eq(r.status, 403, "an API key has no preferences")
+    t.eq(bob.get("/api/v1/settings").json()["branding"]["app_logo_text"], "WaQtor", "B's branding is its own")
+    t.eq(ann.delete("/api/v1/members/" + mia_id).status, 204, "an owner removes a member")
+    t.eq(mia.get("/api/v1/me").status, 401, "and the member's session ends with it")
+
+    # --- subscription and premium -----------------------------------------------
+    r = api_a.get("/api/v1/subscription")
+    t.eq(r.json(), {"plan": "free", "status": "free", "expiresAt": None}, "new tenants are on free")
+    r = api_a.get("/api/v1/reports/summary")
+    t.eq((r.status, err(r)), (402, "subscription_required"), "a premium route is 402 without a plan")
+    for i in range(5):
+        r = api_a.post("/api/v1/subscription/redeem", {"code": "WRONG-CODE-%d" % i})
+        t.ok(r.status == 404 and err(r) == "invalid_code", "a wrong code is refused (%d)" % (i + 1))
+    r = api_a.post("/api/v1/subscription/redeem", {"code": "ANY"})
+    t.ok(r.status == 429 and int(r.header("Retry-After")) > 0, "repeated wrong codes are locked out", r.body)
+    s.redis("DEL", "waqtor:fail:redeem:" + tenant_a)
+    p = s.ctl("accesscode", "create", "--plan", "pro", "--days", "30", "--uses", "1")
+    code = p.stdout.strip()
+    t.ok(p.returncode == 0 and len(code) == 19, "waqtorctl accesscode create prints a code", p.stderr)
+    r = api_a.post("/api/v1/subscription/redeem", {"code": code.lower()})
+    t.ok(r.status == 200 and r.json()["plan"] == "pro" and r.json()["status"] == "active" and r.json()["expiresAt"],
+         "redeem puts the tenant on the plan", r.body)
+    r = api_b.post("/api/v1/subscription/redeem", {"code": code})
+    t.eq(r.status, 404, "a single-use code works once")
+    r = api_a.get("/api/v1/reports/summary")
+    t.ok(r.status == 200 and r.json()["instances"] == 2, "the premium route answers after redeem", r.body)
+    t.eq(api_b.get("/api/v1/reports/summary").status, 402, "and only for that tenant")
+
+    # --- audit log ----------------------------------------------------------
+    items = ann.get("/api/v1/audit?limit=200").json()["items"]
+    actions = {e["action"] for e in items}
+    for a in ("signup", "login", "login.failed", "apikey.created", "apikey.revoked", "member.invited",
+              "member.joined", "member.removed", "password.changed", "subscription.redeemed",
+              "subscription.redeem_failed"):
+        t.ok(a in actions, "audit records %s" % a, sorted(actions))
+    page1 = ann.get("/api/v1/audit?limit=3").json()
+    page2 = ann.get("/api/v1/audit?limit=3&cursor=" + page1["nextCursor"]).json()
+    t.ok(len(page1["items"]) == 3 and page2["items"] and
+         int(page2["items"][0]["id"]) < int(page1["items"][-1]["id"]), "audit pages by cursor")
+    t.eq(ann.get("/api/v1/audit?limit=0").status, 400, "a bad limit is 400")
+
+    # --- realtime token, expiry, logout -------------------------------------------
+    r = ann.post("/api/v1/realtime/token")
+    t.ok(r.status == 201 and r.json()["token"].startswith("rt_") and r.json()["expiresAt"].endswith("Z"),
+         "a logged-in user mints a realtime token", r.body)
+    t.eq(api_a.post("/api/v1/realtime/token").status, 403, "an API key does not need one")
+    s.psql("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = '%s'" % ann_id)
+    r = ann.get("/api/v1/me")
+    t.eq((r.status, err(r)), (401, "session_expired"), "an expired session is 401 session_expired")
+    ann.post("/api/v1/auth/login", {"email": "ann@acme.test", "password": "battery staple 2"})
+    r = ann.post("/api/v1/auth/logout")
+    t.ok(r.status == 204 and "Max-Age=0" in (r.header("Set-Cookie") or ""), "logout clears the cookie")
+    t.eq(Client(s, cookie=r.header("Set-Cookie") and ann.cookie).get("/api/v1/me").status, 401,
+         "and the session is gone")
+
+    # --- waqtorctl ----------------------------------------------------------
+    p = s.ctl("tenant", "create", "Operator Made")
+    tid = p.stdout.strip()
+    t.ok(p.returncode == 0 and len(tid) == 36, "waqtorctl tenant create", p.stderr)
+    p = s.ctl("user", "create", "--tenant", tid, "--email", "op@made.test", "--name", "Op", "--role", "owner",
+              input="operator pass 1\n")
+    t.eq(p.returncode, 0, "waqtorctl user create")
+    p = s.ctl("apikey", "create", "--tenant", tid, "--name", "ops")
+    t.ok(p.returncode == 0 and Client(s, key=p.stdout.strip()).get("/api/v1/me").json()["tenant"]["id"] == tid,
+         "waqtorctl apikey create makes a working key", p.stdout + p.stderr)
+    r = Client(s).post("/api/v1/auth/login", {"email": "op@made.test", "password": "operator pass 1"})
+    t.eq(r.status, 200, "the user made by waqtorctl logs in")
+    p = s.ctl("tenant", "list")
+    t.ok(p.returncode == 0 and "Operator Made" in p.stdout and "Acme" in p.stdout, "waqtorctl tenant list")
+    p = s.ctl("user", "create", "--tenant", tid)
+    t.ok(p.returncode != 0 and "--email" in p.stderr, "waqtorctl names a missing option", p.stderr)
+    # --- rate limits and login lockout ----------------------------------------
+    r = api_a.get("/api/v1/instances")
+    t.ok(r.header("RateLimit-Limit") == "3000" and int(r.header("RateLimit-Remaining")) > 0,
+         "a pro tenant's key gets the pro allowance", r.headers)
+    t.eq(api_b.get("/api/v1/instances").header("RateLimit-Limit"), "300", "a free tenant's key gets the free one")
+    for i in range(5):
+        Client(s).post("/api/v1/auth/login", {"email": "bob@other.test", "password": "bad%d" % i})
+    r = Client(s).post("/api/v1/auth/login", {"email": "bob@other.test", "password": "correct horse 1"})
+    t.ok(r.status == 429 and err(r) == "rate_limited" and int(r.header("Retry-After")) > 0,
+         "five failures lock the e-mail out, even for the right password", r.body)
+    codes = [Client(s).post("/api/v1/auth/signup", {}).status for _ in range(70)]
+    t.ok(codes.count(429) > 0 and codes[0] == 400, "anonymous callers are limited per address",
+         {c: codes.count(c) for c in set(codes)})
+    r = Client(s).post("/api/v1/auth/signup", {})
+    t.ok(r.header("Retry-After") and r.header("RateLimit-Remaining") == "0", "429 carries Retry-After")
+
+except Exception as e:
+    import traceback
+    t.ok(False, "unexpected error", "%s\n%s" % (traceback.format_exc(), s.logs()))
+finally:
+    s.destroy()
+t.done()
