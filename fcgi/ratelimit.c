@@ -5,21 +5,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "http.h"
 #include "log.h"
 #include "worker.h"
 
 #define RATELIMIT_WINDOW	60
 
-/* Requests per minute by plan; anonymous callers get the first row's. */
+/* Requests per minute by plan (settings); anonymous callers get the first
+ * row's, a lapsed plan the free one. */
 static const struct {
 	const char	*plan;
-	long		 per_minute;
+	enum config_id	 per_minute;
 } ratelimit_plans[] = {
-	{ "anonymous",	60 },
-	{ "free",	300 },
-	{ "pro",	3000 },
-	{ "business",	12000 },
+	{ "anonymous",	CFG_RATE_ANON },
+	{ "free",	CFG_RATE_FREE },
+	{ "pro",	CFG_RATE_PRO },
+	{ "business",	CFG_RATE_BUSINESS },
 };
 
 static long
@@ -28,14 +30,13 @@ ratelimit_allowance(const struct req *r)
 	size_t	i;
 
 	if (r->auth.kind == AUTH_KIND_NONE)
-		return ratelimit_plans[0].per_minute;
+		return config_int(ratelimit_plans[0].per_minute);
 	for (i = 1; i < sizeof ratelimit_plans / sizeof ratelimit_plans[0]; i++) {
-		if (strcmp(ratelimit_plans[i].plan, r->auth.plan) == 0)
-			return r->auth.plan_active || i == 1 ?
-			    ratelimit_plans[i].per_minute :
-			    ratelimit_plans[1].per_minute;
+		if (strcmp(ratelimit_plans[i].plan, r->auth.plan) == 0 &&
+		    r->auth.plan_active)
+			return config_int(ratelimit_plans[i].per_minute);
 	}
-	return ratelimit_plans[1].per_minute;
+	return config_int(CFG_RATE_FREE);
 }
 
 /* INCR key and start its window on the first hit; the count, -1 on error. */

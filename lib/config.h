@@ -30,9 +30,22 @@ X(API_BACKLOG,     "WAQTOR_API_BACKLOG",     INT,  "1024",                      
 X(MAX_BODY,        "WAQTOR_MAX_BODY",        INT,  "1048576",                    1024, 67108864, 0,        "largest JSON request body in bytes (uploads have their own limits)") \
 X(UPLOAD_MAX,      "WAQTOR_UPLOAD_MAX",      INT,  "16777216",                   1024, 104857600, 0,       "largest request body nginx accepts in bytes (media uploads)") \
 X(PUSHD_SOCKET,    "WAQTOR_PUSHD_SOCKET",    STR,  "./var/run/pushd.sock",       0, 0,         0,          "listen address of waqtor-pushd: a unix socket path or host:port") \
+X(PUSHD_PING_INTERVAL_MS, "WAQTOR_PUSHD_PING_INTERVAL_MS", INT, "15000",          100, 3600000, 0,          "waqtor-pushd: Engine.IO pingInterval in milliseconds") \
+X(PUSHD_PING_TIMEOUT_MS, "WAQTOR_PUSHD_PING_TIMEOUT_MS", INT, "10000",            100, 3600000, 0,          "waqtor-pushd: Engine.IO pingTimeout in milliseconds (a missing pong closes the session)") \
+X(PUSHD_MAX_PAYLOAD, "WAQTOR_PUSHD_MAX_PAYLOAD",     INT,  "1000000",                    1024, 67108864, 0,        "waqtor-pushd: Engine.IO maxPayload, the largest message or poll body in bytes") \
+X(PUSHD_CONNECT_TIMEOUT_MS, "WAQTOR_PUSHD_CONNECT_TIMEOUT_MS", INT, "45000",       100, 3600000, 0,          "waqtor-pushd: a session that joins no namespace within this time is closed") \
+X(PUSHD_QUEUE_MAX, "WAQTOR_PUSHD_QUEUE_MAX",         INT,  "1000",                       1, 1000000,   0,          "waqtor-pushd: send queue of a connection in packets; a connection that stays over it is closed") \
+X(PUSHD_RATE,      "WAQTOR_PUSHD_RATE",              INT,  "50",                         0, 100000,    0,          "waqtor-pushd: packets per second a client may send (bursts of twice that; 0: no limit)") \
+X(PUSHD_RECOVERY_MS, "WAQTOR_PUSHD_RECOVERY_MS",     INT,  "120000",                     0, 3600000,   0,          "waqtor-pushd: how long a dropped connection can recover its missed events (0: no recovery)") \
+X(PUSHD_MAX_CONNECTIONS, "WAQTOR_PUSHD_MAX_CONNECTIONS", INT, "65536",            64, 1048576,  0,          "waqtor-pushd: connections (file descriptors) it accepts before pausing accept") \
+X(PUSHD_ECHO,      "WAQTOR_PUSHD_ECHO",              BOOL, "false",                      0, 0,         0,          "waqtor-pushd: Engine.IO echo server at /engine.io/ for the engine.io-protocol test suite (never in production)") \
 X(HEARTBEAT_MS,    "WAQTOR_HEARTBEAT_MS",    INT,  "5000",                       100, 3600000, 0,          "interval of the engine's heartbeat event in milliseconds") \
 X(SHUTDOWN_SECS,   "WAQTOR_SHUTDOWN_SECS",   INT,  "10",                         0, 600,       0,          "how long SIGTERM waits for in-flight work before exiting") \
 X(SQL_DIR,         "WAQTOR_SQL_DIR",         STR,  "./sql",                      0, 0,         0,          "directory of numbered SQL migrations") \
+X(RATE_ANON,       "WAQTOR_RATE_ANON",       INT,  "60",                         1, 100000000, 0,          "requests per minute for callers without credentials, per address") \
+X(RATE_FREE,       "WAQTOR_RATE_FREE",       INT,  "300",                        1, 100000000, 0,          "requests per minute per API key or session on the free plan") \
+X(RATE_PRO,        "WAQTOR_RATE_PRO",        INT,  "3000",                       1, 100000000, 0,          "requests per minute per API key or session on the pro plan") \
+X(RATE_BUSINESS,   "WAQTOR_RATE_BUSINESS",   INT,  "12000",                      1, 100000000, 0,          "requests per minute per API key or session on the business plan") \
 X(SECRET_KEY,      "WAQTOR_SECRET_KEY",      STR,  "",                           0, 0,         CONFIG_SECRET, "64 hex digits: the server key that signs realtime tokens (./waqtor up makes one per stack)") \
 X(LOG_LEVEL,       "WAQTOR_LOG_LEVEL",       STR,  "info",                       0, 0,         0,          "log level: debug, info, warn or error")
 

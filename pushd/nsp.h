@@ -7,6 +7,8 @@
 #ifndef WAQTOR_PUSHD_NSP_H
 #define WAQTOR_PUSHD_NSP_H
 
+#include <stddef.h>
+
 enum nsp_id {
 	NSP_STATUS,
 	NSP_CAMPAIGNS,

@@ -155,6 +155,10 @@ session_close(struct session *s, enum eio_type final, const char *why)
 		s->probe = NULL;
 	}
 	session_answer_poll(s, final);
+	if (s->post != NULL) {
+		s->post->s = NULL;
+		s->post = NULL;
+	}
 	uv_timer_stop(&s->timer);
 	uv_close((uv_handle_t *)&s->timer, session_on_close);
 }
@@ -368,6 +372,9 @@ session_detach(struct conn *c)
 		/* The client gave up on its poll: like engine.io, end it. */
 		s->poll = NULL;
 		session_close(s, EIO_CLOSE, "poll request closed early");
+		break;
+	case CONN_POLL_POST:
+		s->post = NULL;
 		break;
 	default:
 		break;

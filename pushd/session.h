@@ -74,7 +74,7 @@ struct session {
 	struct conn		*ws;
 	struct conn		*probe;
 	struct conn		*poll;		/* parked GET */
-	int			 post_busy;
+	struct conn		*post;		/* POST reading its body */
 	struct eio_frame	*probe_reply;	/* 3probe, to send on probe */
 	TAILQ_HEAD(, session_item) queue;
 	unsigned		 qlen;
@@ -118,6 +118,9 @@ int session_ws_writable(struct conn *c) __attribute__((warn_unused_result));
 int session_poll_writable(struct conn *c) __attribute__((warn_unused_result));
 /* Closes a websocket from anywhere (close frame, then the socket). */
 void conn_kill(struct conn *c, enum lws_close_status code, const char *why);
+/* One whole HTTP response (status, type, body), ending the request. */
+int conn_http_reply(struct lws *wsi, unsigned int status, const char *ctype,
+    const char *body, size_t len) __attribute__((warn_unused_result));
 /* Closes every session (SIGTERM). */
 void session_close_all(void);
 

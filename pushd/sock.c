@@ -37,6 +37,15 @@ static const struct sock_event {
 	"SELECT id, name, status FROM instances " \
 	"WHERE $1 = '' OR id::text = $1 ORDER BY name"
 
+static long long
+sock_epoch_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
 sock_protocol_error(struct session *s, const char *why)
 {
@@ -48,7 +57,7 @@ sock_protocol_error(struct session *s, const char *why)
 /* Queues one Socket.IO packet (json may be NULL). */
 static int
 sock_send(struct session *s, enum sio_type type, int attachments,
-    const char *nsp, long long id, const char *json, int force)
+    const char *nsp, long long id, const char *json)
 {
 	struct eio_frame	*f;
 	size_t			 jlen = json != NULL ? strlen(json) : 0;
@@ -60,7 +69,8 @@ sock_send(struct session *s, enum sio_type type, int attachments,
 	if (sio_encode((char *)eio_frame_bytes(f) + 1, n, type, attachments,
 	    nsp, id, json, jlen) == -1)
 		fatal("sio: encoding a packet of %zu bytes", n);
-	rc = session_send(s, f, NULL, force);
+	/* Answers to the client: bounded by its own rate, never dropped. */
+	rc = session_send(s, f, NULL, 1);
 	eio_frame_unref(f);
 	return rc;
 }
@@ -71,7 +81,7 @@ sock_connect_error(struct session *s, const char *nsp, const char *message)
 	struct json_object	*o = json_object_new_object();
 
 	jsonx_add_str(o, "message", message);
-	(void)sock_send(s, SIO_CONNECT_ERROR, 0, nsp, -1, jsonx_string(o), 1);
+	(void)sock_send(s, SIO_CONNECT_ERROR, 0, nsp, -1, jsonx_string(o));
 	json_object_put(o);
 }
 
@@ -84,7 +94,7 @@ sock_emit(struct sock *k, const char *name, struct json_object *arg)
 	json_object_array_add(a, json_object_new_string(name));
 	json_object_array_add(a, json_object_get(arg));
 	if (sock_send(k->s, SIO_EVENT, 0, nsp_table[k->nsp].name, -1,
-	    jsonx_string(a), 0) == 0)
+	    jsonx_string(a)) == 0)
 		stats.events_out++;
 	json_object_put(a);
 }
@@ -224,7 +234,7 @@ sock_accept(struct sock *k, const char *tenant)
 	if (k->pid[0] != '\0')
 		jsonx_add_str(o, "pid", k->pid);
 	(void)sock_send(k->s, SIO_CONNECT, 0, nsp_table[k->nsp].name, -1,
-	    jsonx_string(o), 1);
+	    jsonx_string(o));
 	json_object_put(o);
 	log_debug("sio: session %s: %s connected for tenant %s%s", k->s->sid,
 	    nsp_table[k->nsp].name, k->tenant, recovered ? " (recovered)" :
@@ -335,13 +345,13 @@ sock_ev_ping(struct sock *k, const struct sio_packet *p, struct sioc *io)
 
 	(void)io;
 	json_object_object_add(o, "timestamp",
-	    json_object_new_int64(util_now_realtime_ms()));
+	    json_object_new_int64(sock_epoch_ms()));
 	sock_emit(k, "pong", o);
 	if (p->id >= 0) {
 		a = json_object_new_array();
 		json_object_array_add(a, json_object_get(o));
 		(void)sock_send(k->s, SIO_ACK, 0, nsp_table[k->nsp].name,
-		    p->id, jsonx_string(a), 0);
+		    p->id, jsonx_string(a));
 		json_object_put(a);
 	}
 	json_object_put(o);
@@ -367,7 +377,7 @@ sock_ev_echo(struct sock *k, const struct sio_packet *p, struct sioc *io)
 		json_object_array_add(args,
 		    json_object_get(json_object_array_get_idx(p->data, i)));
 	if (sock_send(k->s, type, p->attachments, nsp_table[k->nsp].name,
-	    p->id, jsonx_string(args), 0) == 0) {
+	    p->id, jsonx_string(args)) == 0) {
 		for (i = 0; bin && i < (size_t)io->natt; i++)
 			(void)session_send(k->s, io->att[i], NULL, 1);
 	}

@@ -10,29 +10,55 @@
 #include <libwebsockets.h>
 
 #include "log.h"
+#include "pushd.h"
+#include "session.h"
+#include "stats.h"
 #include "xmalloc.h"
 
 #define WS_HEALTHZ	"/healthz"
+#define WS_STATS	"/stats"
+#define WS_METRICS	"/metrics"
 #define WS_VHOST	"pushd"
 #define WS_FAIL_SPINS	16	/* loop turns for lws to undo a failed start */
+#define WS_ARG_MAX	64	/* longest query argument we look at */
+#define WS_STATS_MAX	8192
 
-/* Per-connection state (lws "per session data"), zeroed by lws. */
-struct ws_conn {
-	LIST_ENTRY(ws_conn)	 entry;
-	struct lws		*wsi;
-	int			 is_ws;		/* on ws->conns */
-	size_t			 rx_len;	/* bytes of the message so far */
+/* Engine.IO's error codes for a request it cannot take (HTTP 400). */
+enum ws_eio_error {
+	WS_EIO_TRANSPORT = 0,	/* Transport unknown */
+	WS_EIO_SID = 1,		/* Session ID unknown */
+	WS_EIO_METHOD = 2,	/* Bad handshake method */
+	WS_EIO_BAD = 3,		/* Bad request */
+	WS_EIO_VERSION = 5,	/* Unsupported protocol version */
+};
+
+static const char *const ws_eio_messages[] = {
+	[WS_EIO_TRANSPORT] = "Transport unknown",
+	[WS_EIO_SID] = "Session ID unknown",
+	[WS_EIO_METHOD] = "Bad handshake method",
+	[WS_EIO_BAD] = "Bad request",
+	[4] = "Forbidden",
+	[WS_EIO_VERSION] = "Unsupported protocol version",
 };
 
 struct ws {
 	struct lws_context	*ctx;		/* NULLed by lws once freed */
 	struct addr		 listen;
 	struct ws_hooks		 hooks;
-	LIST_HEAD(, ws_conn)	 conns;
+	const char		*path;		/* /socket.io/ or /engine.io/ */
+	LIST_HEAD(, conn)	 conns;		/* websockets */
 	unsigned		 nconns;
 	int			 draining;
 	int			 drained;	/* hooks.drained() was called */
 	struct lws_protocols	 protocols[2];
+};
+
+/* The query of an Engine.IO request. */
+struct ws_query {
+	char	eio[WS_ARG_MAX];
+	char	transport[WS_ARG_MAX];
+	char	sid[WS_ARG_MAX];
+	int	has_eio, has_transport, has_sid;
 };
 
 static int	ws_callback(struct lws *, enum lws_callback_reasons, void *,
@@ -54,65 +80,222 @@ ws_lws_log(int level, const char *line)
 	log_at(lvl, "lws: %.*s", (int)len, line);
 }
 
-/*
- * One complete HTTP/1.1 response in one write, as lws_return_http_status()
- * does for h1: a small JSON body after the headers.
- */
 static int
-ws_http_reply(struct lws *wsi, unsigned int status, const char *body)
+ws_json_reply(struct lws *wsi, unsigned int status, const char *body)
 {
-	unsigned char	 buf[LWS_PRE + 1024];
-	unsigned char	*start = buf + LWS_PRE, *p = start;
-	unsigned char	*end = buf + sizeof buf;
-	size_t		 len = strlen(body);
-	char		 slen[24];
-	int		 n;
+	return conn_http_reply(wsi, status, "application/json", body,
+	    strlen(body));
+}
 
-	n = snprintf(slen, sizeof slen, "%zu", len);
-	if (lws_add_http_header_status(wsi, status, &p, end) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
-	    (const unsigned char *)"application/json", 16, &p, end) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
-	    (const unsigned char *)"no-store", 8, &p, end) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH,
-	    (const unsigned char *)slen, n, &p, end) ||
-	    lws_finalize_http_header(wsi, &p, end))
+/* 400 with engine.io's {"code","message"}; -1 to hang up after it. */
+static int
+ws_eio_error(struct lws *wsi, enum ws_eio_error code)
+{
+	char	body[96];
+
+	snprintf(body, sizeof body, "{\"code\":%d,\"message\":\"%s\"}", code,
+	    ws_eio_messages[code]);
+	return ws_json_reply(wsi, HTTP_STATUS_BAD_REQUEST, body);
+}
+
+static void
+ws_arg(struct lws *wsi, const char *name, char *out, int *has)
+{
+	char		 buf[WS_ARG_MAX + 8];
+	const char	*v;
+
+	*has = 0;
+	out[0] = '\0';
+	if ((v = lws_get_urlarg_by_name(wsi, name, buf, sizeof buf)) == NULL)
+		return;
+	*has = 1;
+	snprintf(out, WS_ARG_MAX, "%s", v);
+}
+
+static void
+ws_query(struct lws *wsi, struct ws_query *q)
+{
+	ws_arg(wsi, "EIO=", q->eio, &q->has_eio);
+	ws_arg(wsi, "transport=", q->transport, &q->has_transport);
+	ws_arg(wsi, "sid=", q->sid, &q->has_sid);
+}
+
+/* Checks EIO and transport; -1 with the error code to answer. */
+static int
+ws_query_check(const struct ws_query *q, const char *transport,
+    enum ws_eio_error *code)
+{
+	if (!q->has_eio || strcmp(q->eio, "4") != 0) {
+		*code = WS_EIO_VERSION;
 		return -1;
-	if (len > (size_t)(end - p))
+	}
+	if (!q->has_transport || strcmp(q->transport, transport) != 0) {
+		*code = WS_EIO_TRANSPORT;
 		return -1;
-	memcpy(p, body, len);
-	p += len;
-	n = (int)(p - start);
-	return lws_write(wsi, start, (size_t)n, LWS_WRITE_HTTP) == n ? 0 : -1;
+	}
+	return 0;
 }
 
 static int
-ws_http(struct ws *ws, struct lws *wsi, const char *uri)
+ws_stats(struct ws *ws, struct lws *wsi, int prometheus)
 {
-	char	body[160];
+	char	*body = xmalloc(WS_STATS_MAX);
+	int	 redis = ws->hooks.redis_up(ws->hooks.arg);
+	int	 pg = ws->hooks.pg_up(ws->hooks.arg);
+	int	 rc;
 
+	if ((prometheus ? stats_prometheus(body, WS_STATS_MAX, redis, pg) :
+	    stats_json(body, WS_STATS_MAX, redis, pg)) == -1)
+		fatal("stats: over %d bytes", WS_STATS_MAX);
+	rc = conn_http_reply(wsi, HTTP_STATUS_OK, prometheus ?
+	    "text/plain; version=0.0.4" : "application/json", body,
+	    strlen(body));
+	free(body);
+	return rc;
+}
+
+/* A long-polling request: a handshake, a poll (GET) or a push (POST). */
+static int
+ws_polling(struct lws *wsi, struct conn *c)
+{
+	struct ws_query		 q;
+	enum ws_eio_error	 code;
+	struct session		*s;
+	struct eio_frame	*open;
+	char			 json[256];
+	int			 is_get, is_post;
+
+	is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
+	is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
+	ws_query(wsi, &q);
+	if (ws_query_check(&q, "polling", &code) == -1)
+		return ws_eio_error(wsi, code);
+	if (!q.has_sid) {
+		if (!is_get)
+			return ws_eio_error(wsi, WS_EIO_METHOD);
+		if (srv.draining)
+			return ws_eio_error(wsi, WS_EIO_BAD);
+		s = session_new(SESSION_POLLING);
+		if (eio_open_json(json, sizeof json, s->sid, 1,
+		    srv.set.ping_interval_ms, srv.set.ping_timeout_ms,
+		    srv.set.max_payload) == -1)
+			fatal("eio: open packet too long");
+		open = eio_frame_text(EIO_OPEN, json, strlen(json));
+		(void)session_send(s, open, NULL, 1);
+		eio_frame_unref(open);
+		return session_poll(s, c) == -1 ? -1 : 0;
+	}
+	if ((s = strmap_get(&srv.sessions, q.sid)) == NULL)
+		return ws_eio_error(wsi, WS_EIO_SID);
+	if (s->transport != SESSION_POLLING)
+		return ws_eio_error(wsi, WS_EIO_BAD);
+	if (is_get) {
+		if (session_poll(s, c) == -1)
+			return ws_eio_error(wsi, WS_EIO_BAD);
+		return 0;
+	}
+	if (!is_post)
+		return ws_eio_error(wsi, WS_EIO_METHOD);
+	if (s->post != NULL) {
+		stats.protocol_errors++;
+		session_close(s, EIO_CLOSE, "overlapping push requests");
+		return ws_eio_error(wsi, WS_EIO_BAD);
+	}
+	s->post = c;
+	c->s = s;
+	c->role = CONN_POLL_POST;
+	c->len = 0;
+	c->too_big = 0;
+	return 0;		/* the body follows */
+}
+
+static int
+ws_http(struct ws *ws, struct lws *wsi, struct conn *c, const char *uri)
+{
+	c->wsi = wsi;
+	c->role = CONN_HTTP;
+	if (strcmp(uri, ws->path) == 0)
+		return ws_polling(wsi, c);
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) == 0) {
 		/* A request body may follow: answer, then hang up. */
-		(void)ws_http_reply(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
+		(void)ws_json_reply(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED,
 		    "{\"error\":\"method not allowed\"}\n");
 		return -1;
 	}
-	if (strcmp(uri, WS_HEALTHZ) != 0) {
-		if (ws_http_reply(wsi, HTTP_STATUS_NOT_FOUND,
-		    "{\"error\":\"not found\"}\n") == -1)
-			return -1;
-	} else {
+	if (strcmp(uri, WS_STATS) == 0)
+		return ws_stats(ws, wsi, 0);
+	if (strcmp(uri, WS_METRICS) == 0)
+		return ws_stats(ws, wsi, 1);
+	if (strcmp(uri, WS_HEALTHZ) == 0) {
+		char	body[160];
+
 		snprintf(body, sizeof body, "{\"status\":\"%s\",\"redis\":"
 		    "\"%s\",\"connections\":%u}\n",
 		    ws->draining ? "draining" : "ok",
 		    ws->hooks.redis_up(ws->hooks.arg) ? "ok" : "down",
 		    ws->nconns);
-		if (ws_http_reply(wsi, ws->draining ?
-		    HTTP_STATUS_SERVICE_UNAVAILABLE : HTTP_STATUS_OK,
-		    body) == -1)
-			return -1;
+		return ws_json_reply(wsi, ws->draining ?
+		    HTTP_STATUS_SERVICE_UNAVAILABLE : HTTP_STATUS_OK, body);
 	}
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+	return ws_json_reply(wsi, HTTP_STATUS_NOT_FOUND,
+	    "{\"error\":\"not found\"}\n");
+}
+
+/* A chunk of a POST body, kept up to maxPayload. */
+static int
+ws_body(struct conn *c, const char *in, size_t len)
+{
+	size_t	max = (size_t)srv.set.max_payload;
+
+	if (c->role != CONN_POLL_POST || c->too_big)
+		return 0;
+	if (len > max - c->len) {
+		c->too_big = 1;
+		return 0;
+	}
+	if (c->buf == NULL)
+		c->buf = xmalloc(max);
+	memcpy(c->buf + c->len, in, len);
+	c->len += len;
+	return 0;
+}
+
+/* A whole POST body: its packets, then "ok". */
+static int
+ws_body_done(struct lws *wsi, struct conn *c)
+{
+	struct session		*s = c->s;
+	struct eio_packet	 p;
+	unsigned char		*scratch = NULL;
+	size_t			 off = 0;
+	int			 rc;
+
+	if (c->role != CONN_POLL_POST)
+		return -1;
+	c->role = CONN_HTTP;
+	c->s = NULL;
+	if (s == NULL || s->closed)
+		return ws_eio_error(wsi, WS_EIO_SID);
+	s->post = NULL;
+	if (c->too_big) {
+		stats.protocol_errors++;
+		session_close(s, EIO_CLOSE, "payload over maxPayload");
+		return conn_http_reply(wsi, HTTP_STATUS_REQ_ENTITY_TOO_LARGE,
+		    "application/json", "{\"code\":3,\"message\":\"Payload too "
+		    "large\"}", 45);
+	}
+	scratch = xmalloc(c->len + 1);
+	while (!s->closed && (rc = eio_payload_next(c->buf != NULL ? c->buf :
+	    "", c->len, &off, scratch, c->len + 1, &p)) == 1)
+		session_on_packet(s, NULL, &p);
+	free(scratch);
+	c->len = 0;
+	if (!s->closed && rc == -1) {
+		stats.protocol_errors++;
+		session_close(s, EIO_CLOSE, "malformed payload");
+		return ws_eio_error(wsi, WS_EIO_BAD);
+	}
+	return conn_http_reply(wsi, HTTP_STATUS_OK, "text/html", "ok", 2);
 }
 
 /*
@@ -122,39 +305,115 @@ ws_http(struct ws *ws, struct lws *wsi, const char *uri)
 static int
 ws_confirm_upgrade(struct ws *ws, struct lws *wsi, const char *upgrade)
 {
-	char	uri[64];
+	struct ws_query		q;
+	enum ws_eio_error	code;
+	char			uri[64];
 
 	if (strcasecmp(upgrade, "websocket") != 0)
-		return ws_http_reply(wsi, HTTP_STATUS_BAD_REQUEST,
+		return ws_json_reply(wsi, HTTP_STATUS_BAD_REQUEST,
 		    "{\"error\":\"unsupported upgrade\"}\n") == -1 ? -1 : 1;
 	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-	    strcmp(uri, WS_PATH) != 0)
-		return ws_http_reply(wsi, HTTP_STATUS_NOT_FOUND,
+	    strcmp(uri, ws->path) != 0)
+		return ws_json_reply(wsi, HTTP_STATUS_NOT_FOUND,
 		    "{\"error\":\"not found\"}\n") == -1 ? -1 : 1;
 	if (ws->draining)
-		return ws_http_reply(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE,
+		return ws_json_reply(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE,
 		    "{\"error\":\"shutting down\"}\n") == -1 ? -1 : 1;
+	ws_query(wsi, &q);
+	if (ws_query_check(&q, "websocket", &code) == -1)
+		return ws_eio_error(wsi, code) == -1 ? -1 : 1;
+	if (q.has_sid && strmap_get(&srv.sessions, q.sid) == NULL)
+		return ws_eio_error(wsi, WS_EIO_SID) == -1 ? -1 : 1;
 	return 0;
 }
 
-static int
-ws_receive(struct ws_conn *c, struct lws *wsi, size_t len)
+/* The handshake is done: a new session, or a probe of a polling one. */
+static void
+ws_established(struct ws *ws, struct lws *wsi, struct conn *c)
 {
-	static unsigned char	reason[] = "message too big";
+	struct ws_query		 q;
+	struct session		*s;
+	struct eio_frame	*open;
+	char			 json[256];
 
-	if (lws_is_first_fragment(wsi))
-		c->rx_len = 0;
-	c->rx_len += len;
-	/* The frame header announced what is still to come: check it now. */
-	if (c->rx_len + lws_remaining_packet_payload(wsi) > WS_MAX_MESSAGE) {
-		log_info("ws: closing a connection: message over %d bytes",
-		    WS_MAX_MESSAGE);
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-		    reason, sizeof reason - 1);
-		return -1;
+	c->wsi = wsi;
+	c->listed = 1;
+	LIST_INSERT_HEAD(&ws->conns, c, entry);
+	ws->nconns++;
+	ws_query(wsi, &q);
+	if (!q.has_sid) {
+		s = session_new(SESSION_WEBSOCKET);
+		if (eio_open_json(json, sizeof json, s->sid, 0,
+		    srv.set.ping_interval_ms, srv.set.ping_timeout_ms,
+		    srv.set.max_payload) == -1)
+			fatal("eio: open packet too long");
+		open = eio_frame_text(EIO_OPEN, json, strlen(json));
+		(void)session_send(s, open, NULL, 1);
+		eio_frame_unref(open);
+		session_attach_ws(s, c);
+		return;
 	}
-	if (lws_is_final_fragment(wsi))
-		c->rx_len = 0;
+	/* Like engine.io: a second upgrade of a session is hung up on. */
+	s = strmap_get(&srv.sessions, q.sid);
+	if (s == NULL || s->transport != SESSION_POLLING || s->probe != NULL) {
+		conn_kill(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		    "session not upgradable");
+		return;
+	}
+	session_attach_ws(s, c);
+}
+
+static int
+ws_receive(struct conn *c, struct lws *wsi, const char *in, size_t len)
+{
+	static const char	 too_big[] = "message over maxPayload";
+	struct session		*s = c->s;
+	struct eio_packet	 p;
+	const char		*msg = in;
+	size_t			 max = (size_t)srv.set.max_payload;
+	size_t			 msglen = len;
+
+	if (s == NULL || c->killed)
+		return 0;
+	if (lws_is_first_fragment(wsi))
+		c->len = 0;
+	/* The frame header announced what is still to come: check it now. */
+	if (c->len + len + lws_remaining_packet_payload(wsi) > max) {
+		log_info("eio: session %s: message over %zu bytes", s->sid,
+		    max);
+		stats.protocol_errors++;
+		c->s = NULL;
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+		    (unsigned char *)(uintptr_t)too_big, sizeof too_big - 1);
+		c->killed = 1;
+		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_ASYNC);
+		if (c->role == CONN_WS)
+			s->ws = NULL;
+		else
+			s->probe = NULL;
+		session_close(s, EIO_CLOSE, too_big);
+		return 0;
+	}
+	if (!lws_is_first_fragment(wsi) || !lws_is_final_fragment(wsi) ||
+	    lws_remaining_packet_payload(wsi) > 0) {
+		if (c->buf == NULL)
+			c->buf = xmalloc(max);
+		memcpy(c->buf + c->len, in, len);
+		c->len += len;
+		if (!lws_is_final_fragment(wsi) ||
+		    lws_remaining_packet_payload(wsi) > 0)
+			return 0;
+		msg = c->buf;
+		msglen = c->len;
+	}
+	c->len = 0;
+	if (eio_decode_frame(msg, msglen, lws_frame_is_binary(wsi), &p) == -1) {
+		stats.protocol_errors++;
+		session_close(s, EIO_CLOSE, "malformed packet");
+		return 0;
+	}
+	session_on_packet(s, c, &p);
 	return 0;
 }
 
@@ -169,14 +428,18 @@ ws_check_drained(struct ws *ws)
 }
 
 static void
-ws_conn_gone(struct ws *ws, struct ws_conn *c)
+ws_conn_gone(struct ws *ws, struct conn *c)
 {
-	if (!c->is_ws)
+	session_detach(c);
+	eio_frame_unref(c->reply);
+	c->reply = NULL;
+	free(c->buf);
+	c->buf = NULL;
+	if (!c->listed)
 		return;
-	c->is_ws = 0;
+	c->listed = 0;
 	LIST_REMOVE(c, entry);
 	ws->nconns--;
-	log_debug("ws: connection closed, %u open", ws->nconns);
 	ws_check_drained(ws);
 }
 
@@ -185,24 +448,30 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct ws	*ws = lws_context_user(lws_get_context(wsi));
-	struct ws_conn	*c = user;
+	struct conn	*c = user;
 
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
-		return ws_http(ws, wsi, in);
+		return ws_http(ws, wsi, c, in);
+	case LWS_CALLBACK_HTTP_BODY:
+		return ws_body(c, in, len);
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return ws_body_done(wsi, c);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return session_poll_writable(c);
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return ws_confirm_upgrade(ws, wsi, in);
 	case LWS_CALLBACK_ESTABLISHED:
-		c->wsi = wsi;
-		c->is_ws = 1;
-		LIST_INSERT_HEAD(&ws->conns, c, entry);
-		ws->nconns++;
-		log_debug("ws: connection opened, %u open", ws->nconns);
+		ws_established(ws, wsi, c);
 		break;
 	case LWS_CALLBACK_RECEIVE:
-		return ws_receive(c, wsi, len);
+		return ws_receive(c, wsi, in, len);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return session_ws_writable(c);
 	case LWS_CALLBACK_CLOSED:
-		ws_conn_gone(ws, c);
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (c != NULL)
+			ws_conn_gone(ws, c);
 		break;
 	default:
 		break;
@@ -222,7 +491,7 @@ ws_lws_levels(void)
 
 struct ws *
 ws_new(uv_loop_t *loop, const struct addr *listen,
-    const struct ws_hooks *hooks)
+    const struct ws_hooks *hooks, const char *path, unsigned fd_limit)
 {
 	struct lws_context_creation_info	 info;
 	struct ws				*ws = xcalloc(1, sizeof *ws);
@@ -232,10 +501,12 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 
 	ws->listen = *listen;
 	ws->hooks = *hooks;
+	ws->path = path;
 	LIST_INIT(&ws->conns);
 	ws->protocols[0].name = "waqtor";
 	ws->protocols[0].callback = ws_callback;
-	ws->protocols[0].per_session_data_size = sizeof(struct ws_conn);
+	ws->protocols[0].per_session_data_size = sizeof(struct conn);
+	ws->protocols[0].rx_buffer_size = 65536;
 	addr_format(listen, where, sizeof where);
 
 	lws_set_log_level(ws_lws_levels(), ws_lws_log);
@@ -255,6 +526,9 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	info.vhost_name = WS_VHOST;
 	info.uid = -1;
 	info.gid = -1;
+	/* lws stops accepting at this many descriptors, short of EMFILE */
+	info.fd_limit_per_thread = fd_limit;
+	info.timeout_secs = 30;
 	if (ws->listen.is_unix) {
 		info.options |= LWS_SERVER_OPTION_UNIX_SOCK;
 		info.iface = ws->listen.host;
@@ -293,19 +567,9 @@ ws_connections(const struct ws *ws)
 	return ws->nconns;
 }
 
-/*
- * Debian's lws 4.1.6 is a _DEBUG build, and with libuv a close requested by
- * returning -1 from a callback is run twice ("uv repeat test"): the second
- * run kills the socket before the close frame goes out. A single
- * lws_close_free_wsi(), which LWS_TO_KILL_SYNC is, sends the frame and then
- * waits up to 5 s for the peer's answer. Only safe outside lws callbacks.
- */
 void
 ws_drain(struct ws *ws)
 {
-	static unsigned char	 reason[] = "server shutting down";
-	struct ws_conn		*c, *next;
-
 	if (ws->draining)
 		return;
 	ws->draining = 1;
@@ -316,13 +580,8 @@ ws_drain(struct ws *ws)
 	 */
 	lws_context_deprecate(ws->ctx, NULL);
 	addr_release(&ws->listen);
-	for (c = LIST_FIRST(&ws->conns); c != NULL; c = next) {
-		next = LIST_NEXT(c, entry);	/* c may go away right here */
-		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY, reason,
-		    sizeof reason - 1);
-		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
-		    LWS_TO_KILL_SYNC);
-	}
+	/* Every session: websockets get a 1001 close frame, polls a "1". */
+	session_close_all();
 	ws_check_drained(ws);
 }
 

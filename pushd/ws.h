@@ -3,13 +3,18 @@
  * riding the daemon's own libuv loop (a "foreign" loop to lws), listening on
  * one address (HTTP/1.1, no TLS: nginx sits in front).
  *
- *   GET /healthz           200 {"status":"ok","redis":"ok"|"down",
- *                          "connections":N}; 503 "draining" after ws_drain()
- *   WebSocket /socket.io/  accepted (any query string) and counted
- *   anything else          404
+ *   GET /healthz        200 {"status":"ok","redis":"ok"|"down",
+ *                       "connections":N}; 503 "draining" after ws_drain()
+ *   GET /stats          the counters of stats.h as JSON
+ *   GET /metrics        the same in Prometheus text format
+ *   <path>?EIO=4&...    Engine.IO: long-polling GET/POST and the websocket
+ *                       upgrade (session.c); 400 {"code","message"} for a
+ *                       bad EIO, transport, sid or method
+ *   anything else       404
  *
- * Messages from clients are read and discarded for now; one larger than
- * WS_MAX_MESSAGE closes its connection with status 1009.
+ * <path> is /socket.io/ (or /engine.io/ in the test-suite echo mode). A
+ * websocket message or POST body over maxPayload closes the session (1009
+ * or 413).
  *
  * Lifecycle: ws_new(), then optionally ws_drain(), then ws_destroy(), then
  * run the loop until it ends (lws closes its uv handles asynchronously),
@@ -23,11 +28,13 @@
 #include "addr.h"
 
 #define WS_PATH		"/socket.io/"
-#define WS_MAX_MESSAGE	(1024 * 1024)
+#define WS_PATH_ECHO	"/engine.io/"
 
 struct ws_hooks {
 	/* 1 when the Redis subscription is up, for /healthz. */
 	int	(*redis_up)(void *arg);
+	/* 1 when PostgreSQL is connected, for /stats. */
+	int	(*pg_up)(void *arg);
 	/*
 	 * Once, after ws_drain(), when no WebSocket is left. May run inside
 	 * lws or inside ws_drain() itself, so it must only schedule work.
@@ -44,12 +51,13 @@ struct ws;
  * failed start on the loop, so call this before anything else uses it.
  */
 struct ws *ws_new(uv_loop_t *loop, const struct addr *listen,
-    const struct ws_hooks *hooks) __attribute__((warn_unused_result));
+    const struct ws_hooks *hooks, const char *path, unsigned fd_limit)
+    __attribute__((warn_unused_result));
 /* Open WebSocket connections. */
 unsigned ws_connections(const struct ws *ws);
 /*
- * Stops listening (removing the unix socket file) and sends every
- * WebSocket a close frame with status 1001 (going away). Connections that
+ * Stops listening (removing the unix socket file) and closes every
+ * session: a WebSocket gets a close frame with status 1001 (going away). Connections that
  * do not answer are cut by lws after 5 s, or by ws_destroy().
  */
 void ws_drain(struct ws *ws);

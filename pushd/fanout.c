@@ -1,0 +1,257 @@
+#include "fanout.h"
+
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "jsonx.h"
+#include "log.h"
+#include "pushd.h"
+#include "recovery.h"
+#include "session.h"
+#include "sock.h"
+#include "stats.h"
+#include "strmap.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define FANOUT_PREFIX		"waqtor:"
+#define FANOUT_JSON_DEPTH	32
+
+struct fanout_tenant {
+	char			id[UTIL_UUID_LEN + 1];
+	LIST_HEAD(, sock)	socks[NSP__COUNT];
+	unsigned		n;
+};
+
+static struct strmap		 fanout_tenants;
+static struct fanout_tenant	*fanout_busy;	/* being delivered to */
+
+void
+fanout_init(void)
+{
+	strmap_init(&fanout_tenants);
+}
+
+static void
+fanout_free_one(const char *key, void *value, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(value);
+}
+
+void
+fanout_free(void)
+{
+	strmap_each(&fanout_tenants, fanout_free_one, NULL);
+	strmap_clear(&fanout_tenants);
+}
+
+void
+fanout_add(struct sock *k)
+{
+	struct fanout_tenant	*t = strmap_get(&fanout_tenants, k->tenant);
+	int			 i;
+
+	if (t == NULL) {
+		t = xcalloc(1, sizeof *t);
+		snprintf(t->id, sizeof t->id, "%s", k->tenant);
+		for (i = 0; i < NSP__COUNT; i++)
+			LIST_INIT(&t->socks[i]);
+		(void)strmap_put(&fanout_tenants, t->id, t);
+	}
+	LIST_INSERT_HEAD(&t->socks[k->nsp], k, entry);
+	t->n++;
+	k->t = t;
+}
+
+void
+fanout_remove(struct sock *k)
+{
+	struct fanout_tenant	*t = k->t;
+
+	if (t == NULL)
+		return;
+	LIST_REMOVE(k, entry);
+	k->t = NULL;
+	/* A tenant being delivered to is freed by the delivery loop. */
+	if (--t->n == 0 && t != fanout_busy) {
+		(void)strmap_del(&fanout_tenants, t->id);
+		free(t);
+	}
+}
+
+/* The Socket.IO argument: data's members, then timestamp and instanceId. */
+static struct json_object *
+fanout_data(struct json_object *env)
+{
+	struct json_object	*data, *out = json_object_new_object();
+	const char		*ts = jsonx_get_str(env, "ts");
+	const char		*inst = jsonx_get_str(env, "instanceId");
+	char			 now[UTIL_TS_LEN + 1];
+
+	if (json_object_object_get_ex(env, "data", &data) &&
+	    json_object_is_type(data, json_type_object)) {
+		json_object_object_foreach(data, key, val)
+			json_object_object_add(out, key, json_object_get(val));
+	}
+	if (!json_object_object_get_ex(out, "timestamp", NULL)) {
+		if (ts == NULL) {
+			util_timestamp(now);
+			ts = now;
+		}
+		jsonx_add_str(out, "timestamp", ts);
+	}
+	if (inst != NULL && !json_object_object_get_ex(out, "instanceId", NULL))
+		jsonx_add_str(out, "instanceId", inst);
+	return out;
+}
+
+static struct eio_frame *
+fanout_frame(int nsp, const char *name, struct json_object *data,
+    unsigned long long offset)
+{
+	struct json_object	*args = json_object_new_array();
+	struct eio_frame	*f;
+	const char		*json;
+	char			 off[24];
+	size_t			 n;
+
+	json_object_array_add(args, json_object_new_string(name));
+	json_object_array_add(args, json_object_get(data));
+	if (offset != 0) {
+		snprintf(off, sizeof off, "%llu", offset);
+		json_object_array_add(args, json_object_new_string(off));
+	}
+	json = jsonx_string(args);
+	n = sio_encoded_len(SIO_EVENT, 0, nsp_table[nsp].name, -1,
+	    strlen(json));
+	f = eio_frame_alloc(EIO_MESSAGE, n);
+	if (sio_encode((char *)eio_frame_bytes(f) + 1, n, SIO_EVENT, 0,
+	    nsp_table[nsp].name, -1, json, strlen(json)) == -1)
+		fatal("fanout: encoding %zu bytes", n);
+	json_object_put(args);
+	return f;
+}
+
+/* "type:value" of the coalesced field, or "" when nothing coalesces. */
+static void
+fanout_ckey(int nsp, const char *type, struct json_object *data, char *out,
+    size_t outlen)
+{
+	const struct nsp	*n = &nsp_table[nsp];
+	struct json_object	*v;
+
+	out[0] = '\0';
+	if (n->coalesce_type == NULL || strcmp(n->coalesce_type, type) != 0 ||
+	    !json_object_object_get_ex(data, n->coalesce_field, &v) ||
+	    !(json_object_is_type(v, json_type_string) ||
+	    json_object_is_type(v, json_type_int)))
+		return;
+	snprintf(out, outlen, "%s:%s", type, json_object_get_string(v));
+}
+
+static void
+fanout_deliver(struct fanout_tenant *t, int nsp, const char *instance,
+    struct eio_frame *f, const char *ckey)
+{
+	struct sock	*k, *next;
+
+	fanout_busy = t;
+	for (k = LIST_FIRST(&t->socks[nsp]); k != NULL; k = next) {
+		/* delivering may close k's session, never another's */
+		next = LIST_NEXT(k, entry);
+		if (k->instance[0] != '\0' && (instance == NULL ||
+		    strcmp(k->instance, instance) != 0))
+			continue;
+		sock_deliver(k, f, ckey);
+	}
+	fanout_busy = NULL;
+	if (t->n == 0) {
+		(void)strmap_del(&fanout_tenants, t->id);
+		free(t);
+	}
+}
+
+static void
+fanout_reject(const char *why, const char *channel, size_t len)
+{
+	stats.events_rejected++;
+	log_warn("fanout: dropped a message on %.*s: %s",
+	    (int)(len > 100 ? 100 : len), channel, why);
+}
+
+void
+fanout_message(const char *channel, size_t channel_len, const char *payload,
+    size_t payload_len, void *arg)
+{
+	const size_t		 plen = sizeof FANOUT_PREFIX - 1;
+	const struct event_type	*et;
+	struct json_object	*env = NULL, *data = NULL;
+	struct fanout_tenant	*t;
+	struct eio_frame	*f;
+	const char		*type, *tenant_in, *instance, *ns;
+	char			 tenant[UTIL_UUID_LEN + 1], err[128];
+	char			 ckey[SESSION_CKEY_MAX];
+	unsigned long long	 offset = 0;
+	int			 nsp;
+
+	(void)arg;
+	stats.redis_messages++;
+	if (channel_len < plen || memcmp(channel, FANOUT_PREFIX, plen) != 0)
+		return;
+	if (channel_len >= plen + 7 && memcmp(channel + plen, "system:", 7) == 0)
+		return;		/* not for tenants */
+	if (channel_len < plen + UTIL_UUID_LEN + 2 ||
+	    channel[plen + UTIL_UUID_LEN] != ':') {
+		fanout_reject("not waqtor:<tenant uuid>:<namespace>", channel,
+		    channel_len);
+		return;
+	}
+	memcpy(tenant, channel + plen, UTIL_UUID_LEN);
+	tenant[UTIL_UUID_LEN] = '\0';
+	ns = channel + plen + UTIL_UUID_LEN + 1;
+	if (!util_is_uuid(tenant) || (nsp = nsp_find_ns(ns,
+	    channel_len - plen - UTIL_UUID_LEN - 1)) == -1) {
+		fanout_reject("unknown tenant or namespace", channel,
+		    channel_len);
+		return;
+	}
+	if (jsonx_parse(payload, payload_len, FANOUT_JSON_DEPTH, &env, err,
+	    sizeof err) == -1) {
+		fanout_reject(err, channel, channel_len);
+		return;
+	}
+	type = jsonx_get_str(env, "type");
+	tenant_in = jsonx_get_str(env, "tenantId");
+	instance = jsonx_get_str(env, "instanceId");
+	if (type == NULL || (et = event_type_find(type)) == NULL ||
+	    et->sio_name == NULL || strcmp(et->ns, nsp_table[nsp].ns) != 0) {
+		fanout_reject("unknown event type for this namespace", channel,
+		    channel_len);
+		goto out;
+	}
+	if (tenant_in == NULL || strcmp(tenant_in, tenant) != 0) {
+		fanout_reject("tenantId does not match the channel", channel,
+		    channel_len);
+		goto out;
+	}
+	stats.events_in++;
+	data = fanout_data(env);
+	if (recovery_enabled())
+		offset = recovery_next();
+	f = fanout_frame(nsp, et->sio_name, data, offset);
+	fanout_ckey(nsp, type, data, ckey, sizeof ckey);
+	if ((t = strmap_get(&fanout_tenants, tenant)) != NULL)
+		fanout_deliver(t, nsp, instance, f, ckey);
+	if (offset != 0)
+		recovery_keep(offset, nsp, tenant, instance, f);
+	eio_frame_unref(f);
+out:
+	json_object_put(data);
+	json_object_put(env);
+}
