@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -233,4 +234,28 @@ api_add_time(struct json_object *obj, const char *key, const char *pg)
 	snprintf(out + 19, sizeof out - 19, ".%.3s%sZ", frac > 0 ? pg + 20 : "000",
 	    frac == 1 ? "00" : frac == 2 ? "0" : "");
 	jsonx_add_str(obj, key, out);
+}
+
+long
+query_long(struct req *r, const char *name, long def, long max)
+{
+	char	buf[24], *end;
+	long	v;
+
+	int	rc = http_query(r, name, buf, sizeof buf);
+
+	if (rc == -1)
+		return def;
+	v = strtol(buf, &end, 10);
+	if (rc == -2 || *buf == '\0' || *end != '\0' || v < 1 || v > max) {
+		struct json_object *details = json_object_new_object();
+		char why[64];
+
+		snprintf(why, sizeof why, "must be an integer from 1 to %ld", max);
+		jsonx_add_str(details, name, why);
+		http_respond_error(r, 400, "validation_failed",
+		    "bad query parameter", details);
+		return -1;
+	}
+	return v;
 }

@@ -50,6 +50,9 @@ struct json_object *api_user_json(PGresult *res, int row);
  * NULL adds null.
  */
 void api_add_time(struct json_object *obj, const char *key, const char *pg);
+/* A positive integer query argument up to max, or def when absent; -1
+ * (answered 400 naming it) when malformed. */
+long query_long(struct req *r, const char *name, long def, long max);
 /* Password hashing with argon2id; -1 only when out of memory. */
 int api_password_hash(const char *password, char *out, size_t outlen)
     __attribute__((warn_unused_result));

@@ -12,51 +12,6 @@
 
 #define AUDIT_PAGE_MAX	200
 
-/* The value of name in the query string into out; -1 when absent. */
-static int
-query_arg(const char *query, const char *name, char *out, size_t outlen)
-{
-	size_t	nlen = strlen(name);
-
-	while (query != NULL && *query != '\0') {
-		size_t len = strcspn(query, "&");
-
-		if (len > nlen && strncmp(query, name, nlen) == 0 &&
-		    query[nlen] == '=') {
-			if (len - nlen - 1 >= outlen)
-				return -1;
-			memcpy(out, query + nlen + 1, len - nlen - 1);
-			out[len - nlen - 1] = '\0';
-			return 0;
-		}
-		query += len + (query[len] == '&');
-	}
-	return -1;
-}
-
-/* A positive integer argument, or def; -1 (answered 400) when malformed. */
-static long
-query_long(struct req *r, const char *name, long def, long max)
-{
-	char	buf[24], *end;
-	long	v;
-
-	if (query_arg(r->query, name, buf, sizeof buf) == -1)
-		return def;
-	v = strtol(buf, &end, 10);
-	if (*buf == '\0' || *end != '\0' || v < 1 || v > max) {
-		struct json_object *details = json_object_new_object();
-		char why[64];
-
-		snprintf(why, sizeof why, "must be an integer from 1 to %ld", max);
-		jsonx_add_str(details, name, why);
-		http_respond_error(r, 400, "validation_failed",
-		    "bad query parameter", details);
-		return -1;
-	}
-	return v;
-}
-
 void
 h_audit_list(struct req *r)
 {

@@ -41,5 +41,23 @@ void h_subscription_redeem(struct req *);
 /* h_audit.c */
 void h_audit_list(struct req *);
 void h_report_summary(struct req *);
+/* h_messages.c */
+void h_send_text(struct req *);
+void h_send_media(struct req *);
+void h_send_interactive(struct req *);
+void h_send_template(struct req *);
+void h_messages_list(struct req *);
+void h_messages_get(struct req *);
+void h_chats_list(struct req *);
+void h_chats_read(struct req *);
+/* h_sessions.c */
+void h_instance_state(struct req *);
+void h_instance_logout(struct req *);
+void h_instance_restart(struct req *);
+void h_sandbox_pair(struct req *);
+void h_sandbox_inbound(struct req *);
+/* h_webhook.c */
+void h_webhook_verify(struct req *);
+void h_webhook_receive(struct req *);
 
 #endif

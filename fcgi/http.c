@@ -1,5 +1,6 @@
 #include "http.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,54 @@ http_cookie(struct req *r, const char *name, char *out, size_t outlen)
 			return 0;
 		}
 		h += len;
+	}
+	return -1;
+}
+
+static int
+hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+int
+http_unescape(const char *src, size_t len, char *out, size_t outlen)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)src[i];
+
+		if (c == '%') {
+			if (i + 2 >= len || !isxdigit((unsigned char)src[i + 1]) ||
+			    !isxdigit((unsigned char)src[i + 2]))
+				return -1;
+			c = (unsigned char)((hexval(src[i + 1]) << 4) |
+			    hexval(src[i + 2]));
+			i += 2;
+		} else if (c == '+')
+			c = ' ';
+		if (c < 0x20 || c == 0x7f || o + 1 >= outlen)
+			return -1;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int
+http_query(struct req *r, const char *name, char *out, size_t outlen)
+{
+	const char	*q = r->query;
+	size_t		 nlen = strlen(name);
+
+	while (q != NULL && *q != '\0') {
+		size_t	len = strcspn(q, "&");
+
+		if (len > nlen && strncmp(q, name, nlen) == 0 && q[nlen] == '=')
+			return http_unescape(q + nlen + 1, len - nlen - 1, out,
+			    outlen) == 0 ? 0 : -2;
+		q += len + (q[len] == '&');
 	}
 	return -1;
 }

@@ -67,6 +67,15 @@ int http_add_header(struct req *r, const char *name, const char *value)
 /* The value of cookie name from the Cookie header into out; -1 if absent. */
 int http_cookie(struct req *r, const char *name, char *out, size_t outlen)
     __attribute__((warn_unused_result));
+/*
+ * The percent-decoded value of query argument name into out: 0, -1 when
+ * absent, -2 when malformed (bad escape, NUL, control byte) or too long.
+ */
+int http_query(struct req *r, const char *name, char *out, size_t outlen)
+    __attribute__((warn_unused_result));
+/* Percent-decodes src[0..len) into out; -1 on a bad escape, NUL or overflow. */
+int http_unescape(const char *src, size_t len, char *out, size_t outlen)
+    __attribute__((warn_unused_result));
 /* 1 when the client reached us over TLS (nginx's HTTPS or REQUEST_SCHEME). */
 int http_is_https(struct req *r);
 /* The client's address (REMOTE_ADDR), never NULL. */

@@ -21,6 +21,7 @@ enum route_auth {
 #define ROUTE_DB	0x1	/* needs PostgreSQL: 503 while it is down */
 #define ROUTE_REDIS	0x2	/* needs Redis: 503 while it is down */
 #define ROUTE_PREMIUM	0x4	/* 402 without an active subscription */
+#define ROUTE_UNLIMITED	0x8	/* no per-caller rate limit (signed webhooks) */
 
 typedef void route_handler(struct req *);
 

@@ -112,6 +112,26 @@ validate_one(const struct vfield *f, struct json_object *v, char *why,
 	case V_OBJECT:
 		return json_object_is_type(v, json_type_object) ? NULL :
 		    "must be an object";
+	case V_ARRAY:
+	case V_STRINGS:
+		if (!json_object_is_type(v, json_type_array))
+			return "must be an array";
+		if ((long)json_object_array_length(v) > f->max) {
+			snprintf(why, whylen, "must have at most %ld elements",
+			    f->max);
+			return why;
+		}
+		for (i = 0; f->type == V_STRINGS &&
+		    i < json_object_array_length(v); i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+
+			if (!json_object_is_type(e, json_type_string) ||
+			    json_object_get_string_len(e) == 0 ||
+			    json_object_get_string_len(e) > 200 ||
+			    !validate_controls(json_object_get_string(e), 0))
+				return "must hold strings of 1 to 200 characters";
+		}
+		return NULL;
 	}
 	return "unknown type";
 }

@@ -23,6 +23,8 @@ enum vtype {
 	V_ENUM,		/* one of choices */
 	V_OBJECT,	/* any JSON object */
 	V_UUID,
+	V_ARRAY,	/* up to max elements of anything */
+	V_STRINGS,	/* up to max strings of 1 to 200 characters */
 };
 
 struct vfield {

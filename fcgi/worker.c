@@ -172,7 +172,9 @@ worker_run_handler(struct req *r)
 		}
 		r->in_tx = 1;
 	}
-	if (auth_request(r) == -1 || ratelimit_check(r) == -1)
+	if (auth_request(r) == -1)
+		goto out;
+	if (!(route->flags & ROUTE_UNLIMITED) && ratelimit_check(r) == -1)
 		goto out;
 	if ((route->flags & ROUTE_PREMIUM) && !r->auth.plan_active) {
 		http_respond_error(r, 402, "subscription_required",

@@ -26,9 +26,12 @@ conn_kill(struct conn *c, enum lws_close_status code, const char *why)
 	    strlen(why));
 	/*
 	 * Not a -1 return: Debian's lws 4.1.6 runs such a close twice with
-	 * libuv and loses the close frame. A timeout closes once, frame first.
+	 * libuv and loses the close frame. A timeout closes once, frame first:
+	 * at once from outside lws (a uv callback), at the next service pass
+	 * from inside one, where the wsi must outlive the callback.
 	 */
-	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, ws_in_callback > 0 ?
+	    LWS_TO_KILL_ASYNC : LWS_TO_KILL_SYNC);
 }
 
 int
@@ -36,8 +39,15 @@ conn_http_reply(struct lws *wsi, unsigned int status, const char *ctype,
     const char *body, size_t len)
 {
 	unsigned char	*buf, *start, *p, *end;
-	char		 slen[24];
-	int		 n, rc = -1;
+	char		 slen[24], conn[32];
+	int		 n, rc = -1, close_it;
+
+	/*
+	 * lws honours "Connection: close" but does not say so; a client pool
+	 * (node's keep-alive agent) would then reuse a dead socket.
+	 */
+	close_it = lws_hdr_copy(wsi, conn, sizeof conn, WSI_TOKEN_CONNECTION) >
+	    0 && strcasestr(conn, "close") != NULL;
 
 	buf = xmalloc(LWS_PRE + SESSION_HTTP_HEADROOM + len);
 	start = p = buf + LWS_PRE;
@@ -50,6 +60,9 @@ conn_http_reply(struct lws *wsi, unsigned int status, const char *ctype,
 	    (const unsigned char *)"no-store", 8, &p, end) ||
 	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH,
 	    (const unsigned char *)slen, n, &p, end) ||
+	    (close_it && lws_add_http_header_by_token(wsi,
+	    WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &p,
+	    end)) ||
 	    lws_finalize_http_header(wsi, &p, end))
 		goto out;
 	if (len > 0)

@@ -116,6 +116,8 @@ int session_poll(struct session *s, struct conn *c)
 /* Writes what is queued to a websocket or a parked GET; -1 to hang up. */
 int session_ws_writable(struct conn *c) __attribute__((warn_unused_result));
 int session_poll_writable(struct conn *c) __attribute__((warn_unused_result));
+/* Nesting depth of lws callbacks (ws.c), for conn_kill(). */
+extern int ws_in_callback;
 /* Closes a websocket from anywhere (close frame, then the socket). */
 void conn_kill(struct conn *c, enum lws_close_status code, const char *why);
 /* One whole HTTP response (status, type, body), ending the request. */

@@ -64,6 +64,8 @@ struct ws_query {
 static int	ws_callback(struct lws *, enum lws_callback_reasons, void *,
 		    void *, size_t);
 
+int	ws_in_callback;
+
 /* lws log lines end in '\n' and carry no timestamp when we emit them. */
 static void
 ws_lws_log(int level, const char *line)
@@ -387,7 +389,7 @@ ws_receive(struct conn *c, struct lws *wsi, const char *in, size_t len)
 		    (unsigned char *)(uintptr_t)too_big, sizeof too_big - 1);
 		c->killed = 1;
 		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK,
-		    LWS_TO_KILL_ASYNC);
+		    LWS_TO_KILL_ASYNC);	/* inside lws: see conn_kill() */
 		if (c->role == CONN_WS)
 			s->ws = NULL;
 		else
@@ -444,7 +446,7 @@ ws_conn_gone(struct ws *ws, struct conn *c)
 }
 
 static int
-ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+ws_dispatch(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct ws	*ws = lws_context_user(lws_get_context(wsi));
@@ -477,6 +479,18 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	}
 	return 0;
+}
+
+static int
+ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	int	rc;
+
+	ws_in_callback++;
+	rc = ws_dispatch(wsi, reason, user, in, len);
+	ws_in_callback--;
+	return rc;
 }
 
 static int
