@@ -1,71 +1,127 @@
 /*
- * waqtor-engine: owns WhatsApp instances and dispatches their outbox (later
- * issues). For now: one libuv loop that keeps its PostgreSQL and Redis
- * connections alive and publishes an engine.heartbeat event on
- * waqtor:system:system every WAQTOR_HEARTBEAT_MS. SIGTERM stops it cleanly.
+ * waqtor-engine: the loop and its timers. lease_tick claims and renews
+ * instances; the dispatch timer feeds the outbox at each instance's rate;
+ * the inbound timer turns stored provider events into messages; the
+ * heartbeat publishes engine.heartbeat on waqtor:system:system. NOTIFYs from
+ * the API run the matching timer at once. SIGTERM: stop claiming, let the
+ * sends in flight settle (WAQTOR_SHUTDOWN_SECS at most), release the leases
+ * and exit; a second SIGTERM exits at once.
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <uv.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "daemon.h"
-#include "db.h"
-#include "event.h"
+#include "engine.h"
 #include "jsonx.h"
 #include "log.h"
-#include "rds.h"
-#include "util.h"
 
-struct engine {
-	uv_loop_t	*loop;
-	uv_timer_t	 heartbeat;
-	uv_signal_t	 sigterm;
-	uv_signal_t	 sigint;
-	struct db	 db;
-	struct rds	 rds;
-	char		 id[UTIL_UUID_LEN + 1];
-	long long	 started_ms;
-	int		 pg_up;		/* last known, to log changes once */
-	int		 redis_up;
-};
-
-static void
-engine_track(const char *what, int *was, int now)
-{
-	if (*was != now)
-		log_info("%s is %s", what, now ? "up" : "down");
-	*was = now;
-}
+#define DISPATCH_MS	20
+#define INBOUND_MS	1000
+#define WAKE_ALL_MS	1000	/* retries come due without a NOTIFY */
 
 static void
 engine_heartbeat(uv_timer_t *t)
 {
 	struct engine		*e = t->data;
-	struct json_object	*data;
-	int			 pg = db_ping(&e->db) == 0;
+	struct json_object	*data = json_object_new_object();
+	struct inst		*in;
+	int			 n = 0;
 
-	data = json_object_new_object();
+	for (in = e->insts; in != NULL; in = in->next)
+		n++;
 	jsonx_add_str(data, "engineId", e->id);
 	jsonx_add_int(data, "uptimeMs", util_now_ms() - e->started_ms);
-	jsonx_add_str(data, "postgres", pg ? "ok" : "down");
-	engine_track("postgres", &e->pg_up, pg);
-	engine_track("redis", &e->redis_up,
-	    event_publish(&e->rds, "engine.heartbeat", NULL, NULL, data) >= 0);
+	jsonx_add_str(data, "postgres", db_ping(&e->db) == 0 ? "ok" : "down");
+	jsonx_add_int(data, "instances", n);
+	jsonx_add_int(data, "inFlight", e->in_flight);
+	engine_publish(e, "engine.heartbeat", NULL, NULL, data);
 }
 
 static void
-engine_stop(uv_signal_t *s, int signum)
+engine_lease(uv_timer_t *t)
+{
+	struct engine	*e = t->data;
+	struct inst	*in;
+
+	lease_tick(e);
+	for (in = e->insts; in != NULL; in = in->next)
+		in->maybe_pending = 1;
+}
+
+static void
+engine_dispatch(uv_timer_t *t)
+{
+	outbox_dispatch(t->data);
+}
+
+static void
+engine_inbound(uv_timer_t *t)
+{
+	inbound_process(t->data);
+}
+
+void
+engine_wake_dispatch(struct engine *e)
+{
+	uv_timer_start(&e->dispatch_timer, engine_dispatch, 0, DISPATCH_MS);
+}
+
+void
+engine_wake_inbound(struct engine *e)
+{
+	uv_timer_start(&e->inbound_timer, engine_inbound, 0, INBOUND_MS);
+}
+
+static void
+engine_close_all(struct engine *e)
+{
+	uv_close((uv_handle_t *)&e->lease_timer, NULL);
+	uv_close((uv_handle_t *)&e->dispatch_timer, NULL);
+	uv_close((uv_handle_t *)&e->inbound_timer, NULL);
+	uv_close((uv_handle_t *)&e->heartbeat_timer, NULL);
+	uv_close((uv_handle_t *)&e->sigterm, NULL);
+	uv_close((uv_handle_t *)&e->sigint, NULL);
+}
+
+/* Waits for the sends in flight, then releases everything. */
+static void
+engine_drain(uv_timer_t *t)
+{
+	struct engine	*e = t->data;
+
+	if (e->in_flight > 0 && util_now_ms() < e->stop_deadline_ms)
+		return;
+	if (e->in_flight > 0)
+		log_warn("stopping with %d send(s) in flight: their claims "
+		    "lapse and they are retried", e->in_flight);
+	uv_timer_stop(t);
+	http_stop(e);
+	notify_stop(e);
+	lease_release_all(e);
+	engine_close_all(e);
+}
+
+static void
+engine_signal(uv_signal_t *s, int signum)
 {
 	struct engine	*e = s->data;
 
+	if (e->stopping) {
+		log_warn("second signal: exiting now");
+		_exit(1);
+	}
 	log_info("signal %d: stopping", signum);
-	uv_timer_stop(&e->heartbeat);
-	uv_close((uv_handle_t *)&e->heartbeat, NULL);
-	uv_close((uv_handle_t *)&e->sigterm, NULL);
-	uv_close((uv_handle_t *)&e->sigint, NULL);
+	e->stopping = 1;
+	e->stop_deadline_ms = util_now_ms() + config_int(CFG_SHUTDOWN_SECS) * 1000;
+	uv_timer_stop(&e->dispatch_timer);
+	uv_timer_stop(&e->inbound_timer);
+	uv_timer_stop(&e->heartbeat_timer);
+	/* the lease timer becomes the drain timer */
+	uv_timer_start(&e->lease_timer, engine_drain, 0, 50);
 }
 
 int
@@ -73,6 +129,7 @@ main(void)
 {
 	struct engine	e;
 	char		err[256];
+	uint64_t	lease_every;
 	int		rc;
 
 	if (daemon_config("engine", err, sizeof err) == -1) {
@@ -83,22 +140,38 @@ main(void)
 	memset(&e, 0, sizeof e);
 	e.loop = uv_default_loop();
 	e.started_ms = util_now_ms();
-	e.pg_up = e.redis_up = -1;
 	util_uuid(e.id);
 
-	db_init(&e.db, config_str(CFG_DATABASE_URL), DB_AS_APP);
+	/* the engine works for every tenant: the owner role, not under RLS */
+	db_init(&e.db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
 	if (rds_init(&e.rds, config_str(CFG_REDIS_URL)) == -1)
 		return 2;
-
-	uv_timer_init(e.loop, &e.heartbeat);
-	e.heartbeat.data = &e;
-	uv_timer_start(&e.heartbeat, engine_heartbeat, 0,
+	uv_timer_init(e.loop, &e.lease_timer);
+	uv_timer_init(e.loop, &e.dispatch_timer);
+	uv_timer_init(e.loop, &e.inbound_timer);
+	uv_timer_init(e.loop, &e.heartbeat_timer);
+	e.lease_timer.data = e.dispatch_timer.data = &e;
+	e.inbound_timer.data = e.heartbeat_timer.data = &e;
+	lease_every = (uint64_t)config_int(CFG_ENGINE_LEASE_MS) / 3;
+	if (lease_every > WAKE_ALL_MS)
+		lease_every = WAKE_ALL_MS;
+	uv_timer_start(&e.lease_timer, engine_lease, 0, lease_every);
+	uv_timer_start(&e.dispatch_timer, engine_dispatch, DISPATCH_MS,
+	    DISPATCH_MS);
+	uv_timer_start(&e.inbound_timer, engine_inbound, 0, INBOUND_MS);
+	uv_timer_start(&e.heartbeat_timer, engine_heartbeat, 0,
 	    (uint64_t)config_int(CFG_HEARTBEAT_MS));
 	uv_signal_init(e.loop, &e.sigterm);
 	uv_signal_init(e.loop, &e.sigint);
 	e.sigterm.data = e.sigint.data = &e;
-	uv_signal_start_oneshot(&e.sigterm, engine_stop, SIGTERM);
-	uv_signal_start_oneshot(&e.sigint, engine_stop, SIGINT);
+	uv_signal_start(&e.sigterm, engine_signal, SIGTERM);
+	uv_signal_start(&e.sigint, engine_signal, SIGINT);
+	if (http_start(&e) == -1 || notify_start(&e) == -1) {
+		log_error("cannot start HTTP or LISTEN");
+		return 1;
+	}
+	if (lease_register(&e) == -1)
+		log_warn("not registered yet: PostgreSQL unavailable");
 
 	log_info("engine %s started", e.id);
 	rc = uv_run(e.loop, UV_RUN_DEFAULT);

@@ -57,6 +57,9 @@ h_apikeys_create(struct req *r)
 	const char		*params[4];
 	PGresult		*res;
 
+	/* a key acts as an admin: only admins may make one */
+	if (api_require_admin(r) == -1)
+		return;
 	if (validate_body(r, fields, 1, &in) == -1)
 		return;
 	apikey_generate(key, prefix);
@@ -89,6 +92,8 @@ h_apikeys_delete(struct req *r)
 	struct json_object	*details;
 	PGresult		*res;
 
+	if (api_require_admin(r) == -1)
+		return;
 	if (!util_is_uuid(id)) {
 		http_respond_error(r, 404, "not_found", "no such API key", NULL);
 		return;

@@ -130,10 +130,10 @@ enqueue(struct req *r, struct json_object *in, const char *type,
 	params[2] = type;
 	params[3] = jsonx_string(content);
 	if ((res = api_query(r, "WITH i AS (SELECT id, tenant_id FROM instances "
-	    "WHERE id = $1), m AS (INSERT INTO messages (tenant_id, instance_id, "
+	    "WHERE id = $1::uuid), m AS (INSERT INTO messages (tenant_id, instance_id, "
 	    "direction, chat_id, type, content) SELECT tenant_id, id, 'out', $2, "
 	    "$3, $4 FROM i RETURNING id, created_at) SELECT m.id, m.created_at, "
-	    "pg_notify('waqtor_outbox', $1) FROM m", 4, params)) == NULL)
+	    "pg_notify('waqtor_outbox', $1::text) FROM m", 4, params)) == NULL)
 		goto out;
 	if (PQntuples(res) != 1) {
 		PQclear(res);

@@ -173,7 +173,7 @@ h_sandbox_inbound(struct req *r)
 	params[1] = jsonx_string(event);
 	res = api_query(r, "INSERT INTO inbound_events (tenant_id, instance_id, "
 	    "source, body) VALUES (current_setting('waqtor.tenant_id')::uuid, $1,"
-	    " 'sandbox', $2) RETURNING pg_notify('waqtor_inbound', $1)", 2,
+	    " 'sandbox', $2) RETURNING pg_notify('waqtor_inbound', $1::text)", 2,
 	    params);
 	json_object_put(event);
 	if (res == NULL)

@@ -129,7 +129,7 @@ h_webhook_receive(struct req *r)
 	if ((ins = api_query(r, "INSERT INTO inbound_events (tenant_id, "
 	    "instance_id, source, body) VALUES (current_setting("
 	    "'waqtor.tenant_id')::uuid, $1, 'cloud', $2) "
-	    "RETURNING pg_notify('waqtor_inbound', $1)", 2, params)) == NULL)
+	    "RETURNING pg_notify('waqtor_inbound', $1::text)", 2, params)) == NULL)
 		return;
 	PQclear(ins);
 	body = json_object_new_object();

@@ -40,6 +40,12 @@ X(PUSHD_RECOVERY_MS, "WAQTOR_PUSHD_RECOVERY_MS",     INT,  "120000",            
 X(PUSHD_MAX_CONNECTIONS, "WAQTOR_PUSHD_MAX_CONNECTIONS", INT, "65536",            64, 1048576,  0,          "waqtor-pushd: connections (file descriptors) it accepts before pausing accept") \
 X(PUSHD_ECHO,      "WAQTOR_PUSHD_ECHO",              BOOL, "false",                      0, 0,         0,          "waqtor-pushd: Engine.IO echo server at /engine.io/ for the engine.io-protocol test suite (never in production)") \
 X(HEARTBEAT_MS,    "WAQTOR_HEARTBEAT_MS",    INT,  "5000",                       100, 3600000, 0,          "interval of the engine's heartbeat event in milliseconds") \
+X(ENGINE_LEASE_MS,  "WAQTOR_ENGINE_LEASE_MS",  INT,  "10000",                      500, 600000,  0,          "how long an engine's claim on an instance lasts unless renewed (takeover time)") \
+X(OUTBOX_CLAIM_SECS, "WAQTOR_OUTBOX_CLAIM_SECS", INT, "60",                       5, 3600,      0,          "how long a claimed outbox message waits before another try may resend it") \
+X(SEND_MAX_ATTEMPTS, "WAQTOR_SEND_MAX_ATTEMPTS", INT, "8",                        1, 100,       0,          "attempts before a transiently failing message is marked failed") \
+X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \
+X(CLOUD_API_BASE,   "WAQTOR_CLOUD_API_BASE",   STR,  "https://graph.facebook.com",  0, 0,         0,          "base URL of Meta's Graph API (operators only; tests point it at the fake)") \
+X(CLOUD_API_VERSION, "WAQTOR_CLOUD_API_VERSION", STR, "v21.0",                    0, 0,         0,          "Graph API version used by the cloud provider") \
 X(SHUTDOWN_SECS,   "WAQTOR_SHUTDOWN_SECS",   INT,  "10",                         0, 600,       0,          "how long SIGTERM waits for in-flight work before exiting") \
 X(SQL_DIR,         "WAQTOR_SQL_DIR",         STR,  "./sql",                      0, 0,         0,          "directory of numbered SQL migrations") \
 X(RATE_ANON,       "WAQTOR_RATE_ANON",       INT,  "60",                         1, 100000000, 0,          "requests per minute for callers without credentials, per address") \

@@ -293,6 +293,7 @@ main(void)
 	}
 
 	ws_free(srv.ws);
+	session_shutdown();
 	uv_close((uv_handle_t *)&pd.stop_timer, NULL);
 	uv_close((uv_handle_t *)&pd.sigterm, NULL);
 	uv_close((uv_handle_t *)&pd.sigint, NULL);

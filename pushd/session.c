@@ -16,6 +16,35 @@ _Static_assert(LWS_PRE <= EIO_FRAME_PRE, "frames need LWS_PRE headroom");
 
 static void	session_on_timer(uv_timer_t *);
 
+static LIST_HEAD(, conn)	conn_kills = LIST_HEAD_INITIALIZER(conn_kills);
+static uv_timer_t		conn_kill_timer;
+static int			conn_kill_timer_up;
+
+/*
+ * Not a -1 return from a callback: Debian's lws 4.1.6 runs such a close
+ * twice with libuv and loses the close frame; LWS_TO_KILL_ASYNC from inside
+ * a callback loses it too. LWS_TO_KILL_SYNC from outside lws closes once,
+ * frame first, so kills asked for inside lws wait for a uv timer.
+ */
+static void
+conn_kill_now(struct conn *c)
+{
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+}
+
+static void
+conn_on_kill_timer(uv_timer_t *t)
+{
+	struct conn	*c;
+
+	(void)t;
+	while ((c = LIST_FIRST(&conn_kills)) != NULL) {
+		LIST_REMOVE(c, kill_entry);
+		c->kill_pending = 0;
+		conn_kill_now(c);
+	}
+}
+
 void
 conn_kill(struct conn *c, enum lws_close_status code, const char *why)
 {
@@ -24,14 +53,35 @@ conn_kill(struct conn *c, enum lws_close_status code, const char *why)
 	c->killed = 1;
 	lws_close_reason(c->wsi, code, (unsigned char *)(uintptr_t)why,
 	    strlen(why));
-	/*
-	 * Not a -1 return: Debian's lws 4.1.6 runs such a close twice with
-	 * libuv and loses the close frame. A timeout closes once, frame first:
-	 * at once from outside lws (a uv callback), at the next service pass
-	 * from inside one, where the wsi must outlive the callback.
-	 */
-	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, ws_in_callback > 0 ?
-	    LWS_TO_KILL_ASYNC : LWS_TO_KILL_SYNC);
+	if (ws_in_callback == 0) {
+		conn_kill_now(c);
+		return;
+	}
+	if (!conn_kill_timer_up) {
+		uv_timer_init(srv.loop, &conn_kill_timer);
+		uv_unref((uv_handle_t *)&conn_kill_timer);
+		conn_kill_timer_up = 1;
+	}
+	LIST_INSERT_HEAD(&conn_kills, c, kill_entry);
+	c->kill_pending = 1;
+	uv_timer_start(&conn_kill_timer, conn_on_kill_timer, 0, 0);
+}
+
+void
+conn_gone(struct conn *c)
+{
+	if (c->kill_pending) {
+		LIST_REMOVE(c, kill_entry);
+		c->kill_pending = 0;
+	}
+}
+
+void
+session_shutdown(void)
+{
+	if (conn_kill_timer_up)
+		uv_close((uv_handle_t *)&conn_kill_timer, NULL);
+	conn_kill_timer_up = 0;
 }
 
 int
@@ -146,7 +196,7 @@ session_close(struct session *s, enum eio_type final, const char *why)
 	stats.sessions--;
 	if (s->transport == SESSION_WEBSOCKET)
 		stats.sessions_ws--;
-	sock_session_closed(s, !srv.draining && final != EIO_NOOP);
+	sock_session_closed(s, !srv.draining);
 	while ((it = TAILQ_FIRST(&s->queue)) != NULL) {
 		TAILQ_REMOVE(&s->queue, it, entry);
 		eio_frame_unref(it->frame);

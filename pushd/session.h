@@ -52,6 +52,8 @@ struct conn {
 	LIST_ENTRY(conn)	 entry;		/* websockets, for the drain */
 	int			 listed;
 	int			 killed;
+	LIST_ENTRY(conn)	 kill_entry;	/* waiting for conn_kill's timer */
+	int			 kill_pending;
 	struct eio_frame	*reply;		/* a GET's last answer */
 	char			*buf;		/* POST body / ws message */
 	size_t			 len;
@@ -123,6 +125,10 @@ void conn_kill(struct conn *c, enum lws_close_status code, const char *why);
 /* One whole HTTP response (status, type, body), ending the request. */
 int conn_http_reply(struct lws *wsi, unsigned int status, const char *ctype,
     const char *body, size_t len) __attribute__((warn_unused_result));
+/* The connection is closed: forget any kill still pending. */
+void conn_gone(struct conn *c);
+/* Releases the uv handle conn_kill() uses (before the loop's last run). */
+void session_shutdown(void);
 /* Closes every session (SIGTERM). */
 void session_close_all(void);
 

@@ -22,6 +22,8 @@
 #define WS_FAIL_SPINS	16	/* loop turns for lws to undo a failed start */
 #define WS_ARG_MAX	64	/* longest query argument we look at */
 #define WS_STATS_MAX	8192
+#define WS_TOO_LARGE	"{\"code\":3,\"message\":\"Payload too large\"}"
+#define WS_DISCARD_MAX	(16 * 1024 * 1024)	/* of an oversize message */
 
 /* Engine.IO's error codes for a request it cannot take (HTTP 400). */
 enum ws_eio_error {
@@ -283,8 +285,7 @@ ws_body_done(struct lws *wsi, struct conn *c)
 		stats.protocol_errors++;
 		session_close(s, EIO_CLOSE, "payload over maxPayload");
 		return conn_http_reply(wsi, HTTP_STATUS_REQ_ENTITY_TOO_LARGE,
-		    "application/json", "{\"code\":3,\"message\":\"Payload too "
-		    "large\"}", 45);
+		    "application/json", WS_TOO_LARGE, sizeof WS_TOO_LARGE - 1);
 	}
 	scratch = xmalloc(c->len + 1);
 	while (!s->closed && (rc = eio_payload_next(c->buf != NULL ? c->buf :
@@ -365,36 +366,60 @@ ws_established(struct ws *ws, struct lws *wsi, struct conn *c)
 	session_attach_ws(s, c);
 }
 
+/*
+ * An oversize message ends the session at once, but its websocket reads on
+ * (up to WS_DISCARD_MAX) to the end of the message before the 1009 close:
+ * closing with unread input makes the kernel reset the connection, and
+ * the peer would lose the close frame.
+ */
+static void
+ws_too_big(struct conn *c, struct lws *wsi)
+{
+	static const char	 why[] = "message over maxPayload";
+	struct session		*s = c->s;
+
+	if (s != NULL) {
+		log_info("eio: session %s: message over %ld bytes", s->sid,
+		    srv.set.max_payload);
+		stats.protocol_errors++;
+		c->s = NULL;
+		if (c->role == CONN_WS)
+			s->ws = NULL;
+		else
+			s->probe = NULL;
+		session_close(s, EIO_CLOSE, why);
+	}
+	if (c->len > WS_DISCARD_MAX || (lws_is_final_fragment(wsi) &&
+	    lws_remaining_packet_payload(wsi) == 0)) {
+		c->killed = 0;
+		conn_kill(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, why);
+	} else
+		c->killed = 1;	/* nothing else goes out meanwhile */
+}
+
 static int
 ws_receive(struct conn *c, struct lws *wsi, const char *in, size_t len)
 {
-	static const char	 too_big[] = "message over maxPayload";
 	struct session		*s = c->s;
 	struct eio_packet	 p;
 	const char		*msg = in;
 	size_t			 max = (size_t)srv.set.max_payload;
 	size_t			 msglen = len;
 
+	if (c->too_big) {
+		c->len += len;
+		ws_too_big(c, wsi);
+		return 0;
+	}
 	if (s == NULL || c->killed)
 		return 0;
 	if (lws_is_first_fragment(wsi))
 		c->len = 0;
 	/* The frame header announced what is still to come: check it now. */
 	if (c->len + len + lws_remaining_packet_payload(wsi) > max) {
-		log_info("eio: session %s: message over %zu bytes", s->sid,
-		    max);
-		stats.protocol_errors++;
-		c->s = NULL;
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-		    (unsigned char *)(uintptr_t)too_big, sizeof too_big - 1);
-		c->killed = 1;
-		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK,
-		    LWS_TO_KILL_ASYNC);	/* inside lws: see conn_kill() */
-		if (c->role == CONN_WS)
-			s->ws = NULL;
-		else
-			s->probe = NULL;
-		session_close(s, EIO_CLOSE, too_big);
+		c->too_big = 1;
+		c->len = len;
+		ws_too_big(c, wsi);
 		return 0;
 	}
 	if (!lws_is_first_fragment(wsi) || !lws_is_final_fragment(wsi) ||
@@ -432,6 +457,7 @@ ws_check_drained(struct ws *ws)
 static void
 ws_conn_gone(struct ws *ws, struct conn *c)
 {
+	conn_gone(c);
 	session_detach(c);
 	eio_frame_unref(c->reply);
 	c->reply = NULL;

@@ -1,0 +1,160 @@
+/*
+ * waqtor-engine: owns WhatsApp instances by lease, runs their sessions
+ * through a provider, dispatches the outbox at each instance's rate, and
+ * turns provider events into stored messages and published events.
+ *
+ * Everything runs on one libuv loop: PostgreSQL (one connection for work,
+ * one that LISTENs), Redis (PUBLISH) and HTTP (libcurl multi) never block
+ * it for long. Modules: lease.c (which instances are ours), session.c
+ * (their state), outbox.c (sending), inbound.c (receiving and receipts),
+ * notify.c (LISTEN), http.c (libcurl on libuv), providers/.
+ */
+#ifndef WAQTOR_ENGINE_H
+#define WAQTOR_ENGINE_H
+
+#include <json-c/json.h>
+#include <uv.h>
+
+#include "db.h"
+#include "rds.h"
+#include "util.h"
+
+struct engine;
+struct inst;
+struct outmsg;
+
+/* What became of one send, as the provider saw it. */
+enum outcome_kind {
+	OUT_SENT,		/* accepted: provider_id is its id */
+	OUT_RETRY,		/* transient: try again after retry_ms */
+	OUT_THROTTLED,		/* the number's throughput: retry, never fail */
+	OUT_FAILED,		/* final: code and message say why */
+	OUT_AUTH_FAILURE,	/* the instance's credentials are dead */
+};
+
+struct outcome {
+	enum outcome_kind	 kind;
+	char			 provider_id[160];
+	long			 code;
+	char			 message[256];
+	long			 retry_ms;
+	int			 notify;	/* warn the tenant */
+};
+
+/* A provider: a small table of functions (ARCHITECTURE.md, Providers). */
+struct provider {
+	const char	*name;
+	int		 default_rate;	/* messages per second */
+	/* connects a session: reports its state through session_set() */
+	void		(*start)(struct inst *);
+	/* disconnects (release, shutdown); frees pdata */
+	void		(*stop)(struct inst *);
+	/* sends asynchronously; must end with outbox_done(msg, &outcome) */
+	void		(*send)(struct inst *, struct outmsg *);
+};
+
+extern const struct provider provider_sandbox;
+extern const struct provider provider_cloud;
+
+struct inst {
+	struct engine		*e;
+	struct inst		*next;
+	char			 id[UTIL_UUID_LEN + 1];
+	char			 tenant_id[UTIL_UUID_LEN + 1];
+	const struct provider	*prov;
+	struct json_object	*config;
+	char			 status[16];
+	char			 desired[16];
+	int			 restart_seq;
+	int			 paired;	/* sandbox: paired_at is set */
+	double			 rate;		/* messages per second */
+	double			 tokens;
+	long long		 tokens_ms;
+	int			 in_flight;
+	int			 maybe_pending;	/* worth a claim query */
+	int			 dropped;	/* not ours: freed when idle */
+	void			*pdata;		/* the provider's */
+};
+
+/* One claimed outbox row on its way to the provider. */
+struct outmsg {
+	struct inst		*inst;
+	char			 id[UTIL_UUID_LEN + 1];
+	char			 chat_id[48];
+	char			 type[16];
+	struct json_object	*content;
+	int			 attempts;
+	void			*pdata;
+};
+
+struct engine {
+	uv_loop_t		*loop;
+	char			 id[UTIL_UUID_LEN + 1];
+	struct db		 db;
+	struct rds		 rds;
+	struct inst		*insts;
+	uv_timer_t		 lease_timer;
+	uv_timer_t		 dispatch_timer;
+	uv_timer_t		 inbound_timer;
+	uv_timer_t		 heartbeat_timer;
+	uv_signal_t		 sigterm;
+	uv_signal_t		 sigint;
+	int			 stopping;
+	long long		 stop_deadline_ms;
+	int			 in_flight;	/* all instances */
+	void			*notify;	/* notify.c */
+	void			*http;		/* http.c */
+	long long		 started_ms;
+};
+
+/* lease.c */
+void lease_free(struct inst *);
+int lease_register(struct engine *) __attribute__((warn_unused_result));
+void lease_tick(struct engine *);
+void lease_release_all(struct engine *);
+void lease_reload(struct engine *, const char *instance_id);
+struct inst *lease_find(struct engine *, const char *instance_id);
+
+/* session.c */
+void session_set(struct inst *, const char *status, const char *qr,
+    struct json_object *client_info);
+void session_start(struct inst *);
+void session_stop(struct inst *);
+void session_notify(struct inst *, const char *level, const char *title,
+    const char *text);
+
+/* outbox.c */
+void outbox_dispatch(struct engine *);
+void outbox_done(struct outmsg *, const struct outcome *);
+void outbox_wake(struct engine *, const char *instance_id);
+
+/* inbound.c */
+void inbound_process(struct engine *);
+/* Applies a receipt (sent/delivered/read/failed) to an outbound message,
+ * found by our id or the provider's; publishes message.sent if it moved. */
+void inbound_apply_status(struct engine *, const char *instance_id,
+    const char *message_id, const char *provider_id, const char *status,
+    struct json_object *error);
+
+/* notify.c: LISTEN waqtor_outbox, waqtor_instances, waqtor_inbound */
+int notify_start(struct engine *) __attribute__((warn_unused_result));
+void notify_stop(struct engine *);
+
+/* http.c: asynchronous HTTP on the loop (libcurl multi) */
+typedef void http_done_cb(void *arg, long status, const char *body,
+    size_t len, const char *error);
+int http_start(struct engine *) __attribute__((warn_unused_result));
+void http_stop(struct engine *);
+/* POSTs body (JSON) to url with an extra header; cb runs exactly once. */
+void http_post_json(struct engine *, const char *url, const char *auth_header,
+    const char *body, long timeout_ms, http_done_cb *cb, void *arg);
+
+/* main.c: run the outbox or the inbound events now */
+void engine_wake_dispatch(struct engine *);
+void engine_wake_inbound(struct engine *);
+
+/* events: PUBLISH one envelope (data taken over) */
+void engine_publish(struct engine *, const char *type, const char *tenant_id,
+    const char *instance_id, struct json_object *data);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * The outbox: pending outbound messages of the instances we own, claimed in
+ * batches (FOR UPDATE SKIP LOCKED, with a claim that lapses) at no more than
+ * each instance's rate (a token bucket), handed to the provider, and settled
+ * by outbox_done(): sent, retried later with backoff and jitter, or failed.
+ *
+ * Guarantee (docs/delivery.md): at least once toward the provider. A message
+ * is only marked sent after the provider accepted it; if the engine dies
+ * between the provider's answer and that write, the claim lapses
+ * (WAQTOR_OUTBOX_CLAIM_SECS) and the message is sent again: that is the
+ * duplicate window.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "config.h"
+#include "engine.h"
+#include "jsonx.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define OUTBOX_BATCH_MAX	100	/* rows per claim query */
+#define OUTBOX_IN_FLIGHT_MAX	500	/* per instance */
+#define OUTBOX_BACKOFF_MAX_MS	(5 * 60 * 1000)
+
+/* Refills the token bucket; the number of whole tokens. */
+static int
+outbox_tokens(struct inst *in)
+{
+	long long	now = util_now_ms();
+	double		cap = in->rate > 1 ? in->rate : 1;
+
+	in->tokens += (double)(now - in->tokens_ms) * in->rate / 1000.0;
+	if (in->tokens > cap)
+		in->tokens = cap;
+	in->tokens_ms = now;
+	return (int)in->tokens;
+}
+
+static void
+outbox_claim(struct inst *in, int n)
+{
+	struct engine	*e = in->e;
+	char		 limit[16], claim[32];
+	const char	*params[4];
+	PGresult	*res;
+	int		 i;
+
+	snprintf(limit, sizeof limit, "%d", n);
+	snprintf(claim, sizeof claim, "%ld seconds",
+	    config_int(CFG_OUTBOX_CLAIM_SECS));
+	params[0] = in->id;
+	params[1] = e->id;
+	params[2] = limit;
+	params[3] = claim;
+	res = db_query(&e->db, "UPDATE messages SET claimed_by = $2, "
+	    "claim_until = now() + $4::interval, attempts = attempts + 1 "
+	    "WHERE id IN (SELECT id FROM messages WHERE instance_id = $1 AND "
+	    "status = 'pending' AND direction = 'out' AND next_attempt_at <= "
+	    "now() AND (claim_until IS NULL OR claim_until < now()) ORDER BY "
+	    "next_attempt_at, created_at LIMIT $3::int FOR UPDATE SKIP LOCKED) "
+	    "RETURNING id, chat_id, type, content::text, attempts", 4, params, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (res != NULL)
+			log_error("outbox claim: %s", PQresultErrorMessage(res));
+		PQclear(res);
+		return;
+	}
+	/* a full batch means there may be more */
+	in->maybe_pending = PQntuples(res) == n;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct outmsg	*m = xcalloc(1, sizeof *m);
+		char		 err[32];
+
+		m->inst = in;
+		snprintf(m->id, sizeof m->id, "%s", PQgetvalue(res, i, 0));
+		snprintf(m->chat_id, sizeof m->chat_id, "%s", PQgetvalue(res, i, 1));
+		snprintf(m->type, sizeof m->type, "%s", PQgetvalue(res, i, 2));
+		if (jsonx_parse(PQgetvalue(res, i, 3), (size_t)PQgetlength(res,
+		    i, 3), JSONX_MAX_DEPTH, &m->content, err, sizeof err) == -1)
+			m->content = json_object_new_object();
+		m->attempts = atoi(PQgetvalue(res, i, 4));
+		in->tokens -= 1;
+		in->in_flight++;
+		e->in_flight++;
+		in->prov->send(in, m);
+	}
+	PQclear(res);
+}
+
+void
+outbox_dispatch(struct engine *e)
+{
+	struct inst	*in;
+	int		 n;
+
+	if (e->stopping || db_ensure(&e->db) == -1)
+		return;
+	for (in = e->insts; in != NULL; in = in->next) {
+		if (!in->maybe_pending || strcmp(in->status, "ready") != 0)
+			continue;
+		n = outbox_tokens(in);
+		if (n > OUTBOX_BATCH_MAX)
+			n = OUTBOX_BATCH_MAX;
+		if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
+			n = OUTBOX_IN_FLIGHT_MAX - in->in_flight;
+		if (n > 0)
+			outbox_claim(in, n);
+	}
+}
+
+void
+outbox_wake(struct engine *e, const char *instance_id)
+{
+	struct inst	*in = lease_find(e, instance_id);
+
+	if (in != NULL)
+		in->maybe_pending = 1;
+}
+
+/* Exponential backoff from 1 s, doubled per attempt, with ±25 % jitter. */
+static long
+outbox_backoff(int attempts, long hint_ms)
+{
+	long	ms = 1000;
+	int	i;
+
+	for (i = 1; i < attempts && ms < OUTBOX_BACKOFF_MAX_MS; i++)
+		ms *= 2;
+	if (hint_ms > ms)
+		ms = hint_ms;
+	if (ms > OUTBOX_BACKOFF_MAX_MS)
+		ms = OUTBOX_BACKOFF_MAX_MS;
+	return ms * 3 / 4 + (long)randombytes_uniform((uint32_t)(ms / 2 + 1));
+}
+
+static void
+outbox_publish_status(struct engine *e, struct inst *in, const char *id,
+    const char *chat, const char *status, const char *provider_id,
+    struct json_object *error)
+{
+	struct json_object	*data = json_object_new_object();
+
+	jsonx_add_str(data, "messageId", id);
+	jsonx_add_str(data, "instanceId", in->id);
+	jsonx_add_str(data, "chatId", chat);
+	jsonx_add_str(data, "status", status);
+	jsonx_add_str(data, "providerId", provider_id);
+	if (error != NULL)
+		json_object_object_add(data, "error", json_object_get(error));
+	engine_publish(e, "message.sent", in->tenant_id, in->id, data);
+}
+
+static void
+outbox_sent(struct outmsg *m, const struct outcome *o)
+{
+	struct engine	*e = m->inst->e;
+	const char	*params[2] = { m->id, o->provider_id };
+	PGresult	*res;
+
+	/* a receipt may have moved it further already: only forward */
+	res = db_query(&e->db, "UPDATE messages SET status = CASE WHEN "
+	    "status = 'pending' THEN 'sent' ELSE status END, provider_id = "
+	    "COALESCE(provider_id, $2), sent_at = COALESCE(sent_at, now()), "
+	    "claimed_by = NULL, claim_until = NULL, updated_at = now() "
+	    "WHERE id = $1 RETURNING status, chat_id", 2, params, 0);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "sent") == 0)
+		outbox_publish_status(e, m->inst, m->id, PQgetvalue(res, 0, 1),
+		    "sent", o->provider_id, NULL);
+	else if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		log_error("message %s sent as %s but not recorded: it will be "
+		    "sent again when its claim lapses", m->id, o->provider_id);
+	PQclear(res);
+}
+
+static void
+outbox_failed(struct outmsg *m, const struct outcome *o)
+{
+	struct engine		*e = m->inst->e;
+	struct json_object	*error = json_object_new_object();
+	const char		*params[2];
+	PGresult		*res;
+
+	jsonx_add_int(error, "code", o->code);
+	jsonx_add_str(error, "message", o->message);
+	params[0] = m->id;
+	params[1] = jsonx_string(error);
+	res = db_query(&e->db, "UPDATE messages SET status = 'failed', error = "
+	    "$2::jsonb, claimed_by = NULL, claim_until = NULL, updated_at = "
+	    "now() WHERE id = $1 AND status_rank(status) < status_rank('failed') "
+	    "RETURNING chat_id", 2, params, 0);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) == 1)
+		outbox_publish_status(e, m->inst, m->id, PQgetvalue(res, 0, 0),
+		    "failed", NULL, error);
+	PQclear(res);
+	log_info("message %s failed: %ld %s", m->id, o->code, o->message);
+	json_object_put(error);
+}
+
+/* Back to pending after delay_ms; counted is 0 for throttling, which is
+ * not the message's fault and never makes it fail. */
+static void
+outbox_retry(struct outmsg *m, long delay_ms, int counted)
+{
+	char		 delay[32];
+	const char	*params[3];
+
+	snprintf(delay, sizeof delay, "%ld milliseconds", delay_ms);
+	params[0] = m->id;
+	params[1] = delay;
+	params[2] = counted ? "0" : "1";
+	if (db_exec(&m->inst->e->db, "UPDATE messages SET next_attempt_at = "
+	    "now() + $2::interval, attempts = attempts - $3::int, claimed_by = "
+	    "NULL, claim_until = NULL, updated_at = now() WHERE id = $1 AND "
+	    "status = 'pending'", 3, params) == -1)
+		log_warn("message %s: retry not recorded; its claim lapses", m->id);
+}
+
+void
+outbox_done(struct outmsg *m, const struct outcome *o)
+{
+	struct inst	*in = m->inst;
+	struct engine	*e = in->e;
+	struct outcome	 fail;
+
+	switch (o->kind) {
+	case OUT_SENT:
+		outbox_sent(m, o);
+		break;
+	case OUT_RETRY:
+		if (m->attempts >= config_int(CFG_SEND_MAX_ATTEMPTS)) {
+			fail = *o;
+			fail.kind = OUT_FAILED;
+			snprintf(fail.message, sizeof fail.message,
+			    "gave up after %d attempts: %.200s", m->attempts,
+			    o->message);
+			outbox_failed(m, &fail);
+		} else
+			outbox_retry(m, outbox_backoff(m->attempts,
+			    o->retry_ms), 1);
+		break;
+	case OUT_THROTTLED:
+		outbox_retry(m, o->retry_ms > 0 ? o->retry_ms : 1000, 0);
+		break;
+	case OUT_FAILED:
+		outbox_failed(m, o);
+		if (o->notify && !in->dropped)
+			session_notify(in, "warning", "Message refused",
+			    o->message);
+		break;
+	case OUT_AUTH_FAILURE:
+		outbox_retry(m, 0, 0);
+		if (!in->dropped && strcmp(in->status, "auth_failure") != 0) {
+			session_set(in, "auth_failure", NULL, NULL);
+			session_notify(in, "error", "WhatsApp login failed",
+			    o->message);
+		}
+		break;
+	}
+	in->in_flight--;
+	e->in_flight--;
+	in->maybe_pending = 1;
+	json_object_put(m->content);
+	free(m);
+	if (in->dropped && in->in_flight == 0)
+		lease_free(in);
+}
