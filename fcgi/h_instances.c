@@ -187,7 +187,8 @@ h_instances_create(struct req *r)
 	if ((res = api_query_conflict(r, "an instance with this name exists",
 	    "INSERT INTO instances (tenant_id, name, provider, config) VALUES "
 	    "(current_setting('waqtor.tenant_id')::uuid, $1, $2, $3) "
-	    "RETURNING " INSTANCE_COLUMNS, 3, params)) == NULL)
+	    "RETURNING " INSTANCE_COLUMNS ", pg_notify('waqtor_instances', "
+	    "id::text)", 3, params)) == NULL)
 		goto out;
 	details = json_object_new_object();
 	jsonx_add_str(details, "instanceId", PQgetvalue(res, 0, 0));
@@ -248,7 +249,8 @@ h_instances_update(struct req *r)
 	params[2] = jsonx_string(merged);
 	if ((res = api_query_conflict(r, "an instance with this name exists",
 	    "UPDATE instances SET name = COALESCE($2, name), config = $3, "
-	    "updated_at = now() WHERE id = $1 RETURNING " INSTANCE_COLUMNS,
+	    "updated_at = now() WHERE id = $1 RETURNING " INSTANCE_COLUMNS
+	    ", pg_notify('waqtor_instances', id::text)",
 	    3, params)) == NULL)
 		goto out;
 	respond_instance(r, 200, res);
@@ -267,7 +269,8 @@ h_instances_delete(struct req *r)
 	if (instance_id(r, &params[0]) == -1)
 		return;
 	if ((res = api_query(r, "DELETE FROM instances WHERE id = $1 "
-	    "RETURNING name", 1, params)) == NULL)
+	    "RETURNING name, pg_notify('waqtor_instances', id::text)", 1,
+	    params)) == NULL)
 		return;
 	if (PQntuples(res) != 1) {
 		PQclear(res);

@@ -29,8 +29,7 @@ X(auth_failures,      counter,   "namespace connections refused for a bad token"
 X(protocol_errors,    counter,   "sessions closed for a protocol violation") \
 X(ping_timeouts,      counter,   "sessions closed for a missing pong")	\
 X(recovered,          counter,   "connections whose state was recovered") \
-X(recovery_misses,    counter,   "recovery attempts that started a new session") \
-X(accept_paused,      counter,   "times accepting paused at the descriptor limit")
+X(recovery_misses,    counter,   "recovery attempts that started a new session")
 
 struct stats {
 #define X(id, kind, help) unsigned long long id;

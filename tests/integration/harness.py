@@ -317,6 +317,57 @@ def signup(stack, email, tenant="Acme", name="Ann Owner", password="correct hors
     return c, r.json()
 
 
+class Events:
+    """Collects the event envelopes published on Redis for one pattern
+    (e.g. waqtor:<tenant>:*), from a redis-cli subscriber in a thread."""
+
+    def __init__(self, stack, pattern):
+        import threading
+        self.items = []
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(["redis-cli", "-s", stack.path("run", "redis.sock"),
+                                      "psubscribe", pattern], stdout=subprocess.PIPE, text=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        time.sleep(0.3)
+
+    def _read(self):
+        # redis-cli prints a message's parts one a line when not on a tty:
+        # pmessage, pattern, channel, payload (compact JSON: one line)
+        lines = iter(self.proc.stdout)
+        for line in lines:
+            if line.rstrip("\n") != "pmessage":
+                continue
+            try:
+                next(lines)
+                channel = next(lines).rstrip("\n")
+                env = json.loads(next(lines))
+            except (StopIteration, ValueError):
+                continue
+            with self.lock:
+                self.items.append((channel, env))
+
+    def of(self, type_, **data):
+        with self.lock:
+            return [e for _, e in self.items if e.get("type") == type_ and
+                    all(e.get("data", {}).get(k) == v for k, v in data.items())]
+
+    def channels(self):
+        with self.lock:
+            return {c for c, _ in self.items}
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def daemon_env(pid):
+    """The environment a running daemon was started with."""
+    with open("/proc/%d/environ" % pid, "rb") as f:
+        pairs = [p.split(b"=", 1) for p in f.read().split(b"\0") if b"=" in p]
+    return {k.decode(): v.decode() for k, v in pairs}
+
+
 # -- FastCGI, to talk to waqtor-api without nginx ----------------------------
 FCGI_BEGIN, FCGI_END, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
 

@@ -1,0 +1,373 @@
+"""Messages in and out through both providers, end to end: API -> outbox ->
+engine -> provider (the sandbox, or the fake Graph API of tests/fakes) ->
+receipts and inbound webhooks -> stored and published. Session lifecycle,
+idempotency, bad input, signatures and replays, out-of-order receipts,
+throttling without loss, token expiry, kill -9 of the engine mid-batch, and
+two engines sharing instances."""
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from fakes.graph import FakeGraph  # noqa: E402
+from harness import Client, Events, Stack, Tap, daemon_env, signup, wait_for  # noqa: E402
+
+t = Tap()
+fake = FakeGraph(quiet=True).start()
+s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
+          WAQTOR_ENGINE_LEASE_MS=1500, WAQTOR_OUTBOX_CLAIM_SECS=5, WAQTOR_HTTP_TIMEOUT_MS=3000,
+          WAQTOR_RATE_FREE=100000, WAQTOR_RATE_PRO=100000)
+extra_engines = []
+
+
+def err(r):
+    try:
+        return r.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def message(api, mid):
+    r = api.get("/api/v1/messages/" + mid)
+    return r.json() if r.status == 200 else {}
+
+
+def status_is(api, mid, *wanted):
+    return lambda: message(api, mid).get("status") in wanted
+
+
+def state(api, iid):
+    return api.get("/api/v1/instances/%s/state" % iid).json()
+
+
+def send_text(api, iid, to, text, **kw):
+    return api.post("/api/v1/messages/send-text", dict({"instanceId": iid, "to": to, "text": text}, **kw))
+
+
+def sign(body, secret):
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+try:
+    s.up()
+    owner, b = signup(s, "ops@acme.test")
+    tenant = b["tenant"]["id"]
+    key = owner.post("/api/v1/api-keys", {"name": "it"}).json()["key"]
+    api = Client(s, key=key, origin=False)
+    ev = Events(s, "waqtor:%s:*" % tenant)
+
+    # --- sandbox: pairing and the session lifecycle -------------------------------
+    r = api.post("/api/v1/instances", {"name": "sb", "provider": "sandbox",
+                                       "config": {"deliveryLatencyMs": 100, "readLatencyMs": 200}})
+    sb = r.json()["id"]
+    st = wait_for(lambda: state(api, sb).get("status") == "qr" and state(api, sb), 10)
+    t.ok(st and st["qr"].startswith("waqtor-sandbox:") and st["sandbox"] is True,
+         "a new sandbox instance shows a pairing code", st)
+    t.ok(wait_for(lambda: ev.of("session.qr", instanceId=sb), 5), "session.qr is published")
+    r = api.post("/api/v1/instances/%s/sandbox/pair" % sb)
+    t.eq(r.status, 202, "pair the sandbox")
+    st = wait_for(lambda: state(api, sb).get("status") == "ready" and state(api, sb), 10)
+    t.ok(st and st["clientInfo"]["platform"] == "sandbox" and "qr" not in st, "then it is ready", st)
+    t.ok(wait_for(lambda: ev.of("session.status", instanceId=sb, status="ready"), 5),
+         "session.status ready is published")
+
+    r = send_text(api, sb, "+966501234567", "hello sandbox")
+    t.ok(r.status == 202 and r.json()["status"] == "pending" and r.json()["messageId"], "send-text is 202", r.body)
+    mid = r.json()["messageId"]
+    t.ok(wait_for(status_is(api, mid, "read"), 15), "the message goes sent -> delivered -> read",
+         message(api, mid))
+    m = message(api, mid)
+    t.ok(m["providerId"].startswith("sandbox.") and m["sentAt"] and m["deliveredAt"] and m["readAt"],
+         "with its provider id and times", m)
+    got = [e["data"]["status"] for e in ev.of("message.sent", messageId=mid)]
+    t.eq(got, ["sent", "delivered", "read"], "each change is published as message.sent, in order")
+    t.ok(all(c.startswith("waqtor:%s:" % tenant) for c in ev.channels()), "on the tenant's channels only")
+
+    r = api.post("/api/v1/messages/send-text", {"instanceId": sb, "chatId": "966501234567@c.us",
+                                                "text": "by chat id", "quotedMessageId": mid,
+                                                "mentionedIds": ["966501234567@c.us"]})
+    t.eq(r.status, 202, "send-text by chatId, quoting and mentioning")
+    r = send_text(api, sb, "999000111222", "to nowhere")
+    fid = r.json()["messageId"]
+    t.ok(wait_for(status_is(api, fid, "failed"), 10), "an undeliverable recipient fails")
+    t.eq(message(api, fid)["error"]["code"], 131026, "with the provider's reason")
+
+    r = api.post("/api/v1/instances/%s/sandbox/inbound" % sb, {"from": "+966501234567", "text": "hi back",
+                                                              "name": "Sara"})
+    t.eq(r.status, 202, "inject an inbound message")
+    t.ok(wait_for(lambda: ev.of("message.received", chatId="966501234567@c.us"), 10),
+         "it is published as message.received")
+    rec = ev.of("message.received", chatId="966501234567@c.us")[0]
+    t.ok(rec["data"]["content"]["text"] == "hi back" and rec["data"]["contactName"] == "Sara" and
+         rec["tenantId"] == tenant, "with the text and the contact", rec)
+    chats = api.get("/api/v1/chats?instanceId=" + sb).json()["chats"]
+    t.ok(chats and chats[0]["unreadCount"] == 1 and chats[0]["lastMessage"]["content"]["text"] == "hi back",
+         "the chat shows the last message and one unread", chats)
+    r = api.post("/api/v1/chats/966501234567%40c.us/read")
+    t.ok(r.status == 200 and r.json()["marked"] == 1, "mark the chat read", r.body)
+    t.eq(api.get("/api/v1/chats").json()["chats"][0]["unreadCount"], 0, "no unread left")
+
+    msgs = api.get("/api/v1/messages?instanceId=%s&direction=out&limit=2" % sb).json()
+    t.ok(len(msgs["messages"]) == 2 and msgs["nextCursor"], "list messages, newest first, paged", msgs)
+    more = api.get("/api/v1/messages?instanceId=%s&direction=out&limit=2&cursor=%s" % (sb, msgs["nextCursor"]))
+    t.ok(more.json()["messages"] and more.json()["messages"][0]["id"] not in
+         [x["id"] for x in msgs["messages"]], "the cursor gives the next page")
+    t.eq(api.get("/api/v1/messages?status=read&instanceId=" + sb).json()["messages"][0]["id"], mid,
+         "filter by status")
+    for q in ("status=bogus", "since=yesterday", "instanceId=nope", "limit=0", "cursor=x"):
+        t.eq(api.get("/api/v1/messages?" + q).status, 400, "a bad filter is 400 (%s)" % q)
+
+    # restart and logout
+    r = api.post("/api/v1/instances/%s/logout" % sb)
+    t.eq(r.status, 202, "logout")
+    t.ok(wait_for(lambda: state(api, sb).get("status") == "disconnected", 10), "the session disconnects")
+    r = send_text(api, sb, "+966501234567", "while logged out")
+    queued = r.json()["messageId"]
+    time.sleep(1)
+    t.eq(message(api, queued)["status"], "pending", "messages wait while disconnected")
+    api.post("/api/v1/instances/%s/restart" % sb)
+    t.ok(wait_for(lambda: state(api, sb).get("status") == "qr", 10), "restart after logout asks to pair again")
+    api.post("/api/v1/instances/%s/sandbox/pair" % sb)
+    t.ok(wait_for(status_is(api, queued, "read"), 15), "and the waiting message goes out once paired")
+
+    # --- idempotency and bad input ---------------------------------------------------
+    body = {"instanceId": sb, "to": "+966501234568", "text": "once"}
+    r1 = api.call("POST", "/api/v1/messages/send-text", body=body, headers={"Idempotency-Key": "order-42"})
+    r2 = api.call("POST", "/api/v1/messages/send-text", body=body, headers={"Idempotency-Key": "order-42"})
+    t.ok(r1.status == r2.status == 202 and r1.json() == r2.json() and r2.header("Idempotent-Replayed"),
+         "a retried POST with the same Idempotency-Key gets the first answer", (r1.body, r2.body))
+    t.eq(s.psql("SELECT count(*) FROM messages WHERE content->>'text' = 'once'"), "1", "and sends once")
+    r3 = api.call("POST", "/api/v1/messages/send-text", body=dict(body, text="twice"),
+                  headers={"Idempotency-Key": "order-42"})
+    t.eq((r3.status, err(r3)), (422, "idempotency_mismatch"), "the key with another body is 422")
+    r = api.call("POST", "/api/v1/messages/send-text", body=body, headers={"Idempotency-Key": "bad key!"})
+    t.eq(r.status, 400, "a malformed key is 400")
+
+    bad = [
+        ({"instanceId": sb, "text": "x"}, "to"),
+        ({"instanceId": sb, "to": "12", "text": "x"}, "to"),
+        ({"instanceId": sb, "to": "+966501234567", "chatId": "966501234567@c.us", "text": "x"}, "to"),
+        ({"instanceId": sb, "chatId": "966501234567@g.us", "text": "x"}, "chatId"),
+        ({"instanceId": sb, "to": "+966501234567", "text": "x" * 4097}, "text"),
+        ({"instanceId": sb, "to": "+966501234567", "text": ""}, "text"),
+        ({"instanceId": "nope", "to": "+966501234567", "text": "x"}, "instanceId"),
+        ({"instanceId": sb, "to": "+966501234567", "text": 5}, "text"),
+        ({"instanceId": sb, "to": "+966501234567", "text": "x", "mentionedIds": [1]}, "mentionedIds"),
+    ]
+    before = s.psql("SELECT count(*) FROM messages")
+    for b2, field in bad:
+        r = api.post("/api/v1/messages/send-text", b2)
+        t.ok(r.status == 400 and field in r.json()["error"].get("details", {}), "send-text refuses bad %s" % field,
+             r.body)
+    r = api.post("/api/v1/messages/send-media", {"instanceId": sb, "to": "+966501234567", "type": "image",
+                                                 "url": "javascript:alert(1)"})
+    t.ok(r.status == 400 and "url" in r.json()["error"]["details"], "send-media needs an http(s) URL")
+    r = api.post("/api/v1/messages/send-media", {"instanceId": sb, "to": "+966501234567", "type": "movie",
+                                                 "url": "https://x.test/a.mp4"})
+    t.eq(r.status, 400, "send-media checks the type")
+    r = send_text(api, "00000000-0000-4000-8000-000000000000", "+966501234567", "x")
+    t.eq((r.status, err(r)), (404, "not_found"), "an unknown instance is 404")
+    other, _ = signup(s, "eve@other.test", tenant="Other")
+    r = send_text(other, sb, "+966501234567", "not yours")
+    t.eq((r.status, err(r)), (404, "not_found"), "another tenant's instance is 404")
+    t.eq(other.get("/api/v1/messages/" + mid).status, 404, "another tenant's message is 404")
+    t.eq(other.get("/api/v1/messages").json()["messages"], [], "another tenant lists none of them")
+    r = api.post("/api/v1/messages/send-interactive", {"instanceId": sb, "to": "+966501234567", "interactive": {
+        "type": "button", "body": {"text": "Pick"}, "action": {"buttons": []}}})
+    t.eq((r.status, err(r)), (402, "subscription_required"), "interactive messages are premium")
+    t.eq(s.psql("SELECT count(*) FROM messages"), before, "no refused send queued anything")
+
+    code = s.ctl("accesscode", "create", "--plan", "pro", "--days", "30").stdout.strip()
+    t.eq(api.post("/api/v1/subscription/redeem", {"code": code}).status, 200, "go pro")
+
+    # --- the Cloud API through the fake ---------------------------------------------
+    def cloud_instance(name, pnid, token="tok-" + "a" * 20, secret="app-secret-1", rate=None):
+        cfg = {"phoneNumberId": pnid, "accessToken": token, "appSecret": secret, "verifyToken": "verify-" + pnid}
+        if rate:
+            cfg["ratePerSecond"] = rate
+        iid = api.post("/api/v1/instances", {"name": name, "provider": "cloud", "config": cfg}).json()["id"]
+        hook = "http://127.0.0.1:%d/api/v1/providers/cloud/%s/webhook" % (s.port, iid)
+        return iid, hook
+
+    c1, hook1 = cloud_instance("cloud-1", "1065403522")
+    fake.add_number(phoneNumberId="1065403522", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl=hook1, statusDelayMs=30)
+    t.ok(wait_for(lambda: state(api, c1).get("status") == "ready", 10), "a cloud instance is ready")
+
+    sends = [
+        ("send-text", {"to": "+16505551234", "text": "hello cloud"}, "text"),
+        ("send-media", {"to": "+16505551234", "type": "image", "url": "https://cdn.test/a.png",
+                        "caption": "a picture"}, "image"),
+        ("send-media", {"to": "+16505551234", "type": "document", "url": "https://cdn.test/a.pdf",
+                        "filename": "a.pdf"}, "document"),
+        ("send-template", {"to": "+16505551234", "template": {"name": "hello_world", "language": "en_US"}},
+         "template"),
+        ("send-interactive", {"to": "+16505551234", "interactive": {
+            "type": "button", "body": {"text": "Pick one"},
+            "action": {"buttons": [{"type": "reply", "reply": {"id": "y", "title": "Yes"}}]}}}, "interactive"),
+    ]
+    ids = {}
+    for path, b2, kind in sends:
+        r = api.post("/api/v1/messages/" + path, dict(b2, instanceId=c1))
+        t.eq(r.status, 202, "%s through the cloud provider is 202" % path)
+        ids[kind] = r.json().get("messageId")
+    for kind, mid2 in ids.items():
+        t.ok(wait_for(status_is(api, mid2, "read"), 20), "%s: accepted by the Graph API and read" % kind,
+             message(api, mid2))
+    seen = {m2["type"]: m2["body"] for m2 in fake.list_messages("1065403522")}
+    t.ok(seen.get("text", {}).get("text", {}).get("body") == "hello cloud" and
+         seen["text"]["biz_opaque_callback_data"] == ids["text"] and seen["text"]["to"] == "16505551234",
+         "the text request follows the contract", seen.get("text"))
+    t.ok(seen.get("image", {}).get("image") == {"link": "https://cdn.test/a.png", "caption": "a picture"},
+         "the image request", seen.get("image"))
+    t.ok(seen.get("template", {}).get("template", {}).get("language") == {"code": "en_US"}, "the template request")
+    t.eq(message(api, ids["text"])["providerId"], fake.list_messages("1065403522")[0]["wamid"],
+         "the wamid is kept as the provider id")
+
+    # inbound through a signed webhook, delivered twice
+    wamid, _ = fake.inbound("1065403522", {"from": "16505559876", "name": "Sheena Nelson", "text": "hi there",
+                                          "twice": True})
+    t.ok(wait_for(lambda: ev.of("message.received", providerId=wamid), 10), "an inbound webhook message arrives")
+    time.sleep(0.5)
+    t.eq(s.psql("SELECT count(*) FROM messages WHERE provider_id = '%s'" % wamid), "1",
+         "delivered twice, stored once")
+    t.eq(len(ev.of("message.received", providerId=wamid)), 1, "and published once")
+
+    # verification handshake and signatures
+    r = s.get("/api/v1/providers/cloud/%s/webhook?hub.mode=subscribe&hub.verify_token=verify-1065403522"
+              "&hub.challenge=1158201444" % c1)
+    t.ok(r.status == 200 and r.body == b"1158201444", "the verification handshake echoes the challenge")
+    r = s.get("/api/v1/providers/cloud/%s/webhook?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1" % c1)
+    t.eq(r.status, 403, "a wrong verify token is 403")
+    payload = json.dumps({"object": "whatsapp_business_account", "entry": []}).encode()
+    for name, hdr in (("no signature", {}), ("a wrong signature", {"X-Hub-Signature-256": sign(payload, "nope")}),
+                      ("a malformed signature", {"X-Hub-Signature-256": "sha256=zz"})):
+        r = s.request("POST", "/api/v1/providers/cloud/%s/webhook" % c1, body=payload,
+                      headers=dict(hdr, **{"Content-Type": "application/json"}))
+        t.eq((r.status, err(r)), (401, "bad_signature"), "a webhook with %s is 401" % name)
+    r = s.request("POST", "/api/v1/providers/cloud/%s/webhook" % c1, body=b"{not json",
+                  headers={"X-Hub-Signature-256": sign(b"{not json", "app-secret-1")})
+    t.eq(r.status, 400, "a signed body that is not JSON is 400")
+    r = s.request("POST", "/api/v1/providers/cloud/%s/webhook" % sb, body=payload,
+                  headers={"X-Hub-Signature-256": sign(payload, "app-secret-1")})
+    t.eq(r.status, 404, "a sandbox instance has no cloud webhook")
+    t.eq(s.psql("SELECT count(*) FROM inbound_events WHERE body = '{not json'"), "0", "refused webhooks store nothing")
+
+    # receipts out of order: read before delivered, duplicated
+    fake.add_number(phoneNumberId="1065403522", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl=hook1, statusDelayMs=20, chaos={"shuffle": "reverse", "duplicate": 1.0})
+    mid = send_text(api, c1, "+16505551234", "out of order").json()["messageId"]
+    t.ok(wait_for(lambda: message(api, mid).get("status") == "read" and
+                  len(fake.list_messages("1065403522")[-1].get("statuses", [])) >= 3, 15),
+         "receipts in reverse order, each twice, end at read")
+    time.sleep(0.5)
+    t.eq(message(api, mid)["status"], "read", "and the status never moved back")
+    t.ok(message(api, mid)["deliveredAt"] is not None, "delivered is recorded even when read came first")
+    fake.add_number(phoneNumberId="1065403522", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl=hook1, statusDelayMs=30)
+
+    # provider errors
+    fake.set_faults("1065403522", next=[{"code": 131047}])
+    mid = send_text(api, c1, "+16505551234", "too late").json()["messageId"]
+    t.ok(wait_for(status_is(api, mid, "failed"), 10), "131047 fails the message")
+    t.eq(message(api, mid)["error"]["code"], 131047, "with the reason")
+    fake.set_faults("1065403522", next=[{"http": 503}, {"http": 500}])
+    mid = send_text(api, c1, "+16505551234", "transient").json()["messageId"]
+    t.ok(wait_for(status_is(api, mid, "read"), 20), "5xx answers are retried with backoff until sent")
+    fake.set_faults("1065403522", next=[{"hang": 5, "then": "close"}])
+    mid = send_text(api, c1, "+16505551234", "hanging").json()["messageId"]
+    t.ok(wait_for(status_is(api, mid, "read"), 25), "a hanging Graph API times out and the message is retried")
+
+    # throttling: the fake allows 10/s while the instance believes 80/s
+    c2, hook2 = cloud_instance("cloud-2", "1065403599", rate=80)
+    fake.add_number(phoneNumberId="1065403599", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl=hook2, ratePerSecond=10, statuses=["sent"])
+    t.ok(wait_for(lambda: state(api, c2).get("status") == "ready", 10), "second cloud instance ready")
+    burst = [send_text(api, c2, "+1650555%04d" % i, "burst %d" % i).json()["messageId"] for i in range(60)]
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE id IN (%s) AND status = 'sent'" %
+                                 ",".join("'%s'" % x for x in burst)) == "60", 60),
+         "throttled (130429) messages are retried until all are sent",
+         s.psql("SELECT status, count(*) FROM messages WHERE instance_id = '%s' GROUP BY 1" % c2))
+    t.ok(fake.stats()["rateLimited"] > 0, "the fake did throttle", fake.stats())
+    t.eq(s.psql("SELECT count(*) FROM messages WHERE instance_id = '%s' AND status = 'failed'" % c2), "0",
+         "none of them failed")
+
+    # pacing: our token bucket keeps a number at its rate
+    c3, hook3 = cloud_instance("cloud-3", "1065403600", rate=20)
+    fake.add_number(phoneNumberId="1065403600", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl=hook3, ratePerSecond=20, statuses=["sent"])
+    wait_for(lambda: state(api, c3).get("status") == "ready", 10)
+    paced = [send_text(api, c3, "+1650556%04d" % i, "paced %d" % i).json()["messageId"] for i in range(60)]
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE instance_id = '%s' AND status = 'sent'"
+                                 % c3) == "60", 30), "60 paced messages are sent")
+    st3 = fake.stats()
+    t.ok(st3["maxPerSecond"].get("1065403600", 99) <= 20, "never above the instance's rate of 20/s",
+         st3["maxPerSecond"])
+
+    # token expiry -> auth_failure and a notification; fixing the token resumes
+    fake.set_faults("1065403522", next=[{"code": 190}])
+    mid = send_text(api, c1, "+16505551234", "expired").json()["messageId"]
+    t.ok(wait_for(lambda: state(api, c1).get("status") == "auth_failure", 10), "190 puts the instance in auth_failure")
+    t.ok(wait_for(lambda: ev.of("notification.new", instanceId=c1), 5), "and notifies the tenant")
+    t.eq(message(api, mid)["status"], "pending", "the message is kept, not failed")
+    r = api.patch("/api/v1/instances/" + c1, {"config": {"phoneNumberId": "1065403522", "accessToken": "tok-" + "a" * 20}})
+    t.eq(r.status, 200, "update the token")
+    t.ok(wait_for(status_is(api, mid, "read"), 20), "the session comes back and the message is sent")
+
+    # --- kill -9 of the engine mid-batch: nothing lost --------------------------------
+    fake.add_number(phoneNumberId="1065403599", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl=hook2, ratePerSecond=1000, statuses=["sent"])
+    batch = [send_text(api, c2, "+1650557%04d" % i, "batch %d" % i).json()["messageId"] for i in range(300)]
+    wait_for(lambda: int(s.psql("SELECT count(*) FROM messages WHERE instance_id = '%s' AND status = 'sent' "
+                                "AND content->>'text' LIKE 'batch %%'" % c2)) > 20, 20, 0.02)
+    os.kill(s.pid("waqtor-engine"), signal.SIGKILL)
+    sent_before = s.psql("SELECT count(*) FROM messages WHERE content->>'text' LIKE 'batch %' AND status <> 'pending'")
+    t.ok(int(sent_before) < 300, "the engine died mid-batch (%s of 300 done)" % sent_before)
+    s.up()
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE content->>'text' LIKE 'batch %' AND "
+                                 "status = 'sent'") == "300", 60),
+         "after the restart every message of the batch ends sent",
+         s.psql("SELECT status, count(*) FROM messages WHERE content->>'text' LIKE 'batch %' GROUP BY 1"))
+    got = {m2["body"]["biz_opaque_callback_data"] for m2 in fake.list_messages("1065403599")}
+    t.ok(set(batch) <= got, "the Graph API received all 300 (at least once)")
+
+    # --- two engines share the instances; one takes over when the other dies --------------
+    env = daemon_env(s.pid("waqtor-engine"))
+    log2 = open(s.path("log", "engine-2.log"), "a")
+    e2 = subprocess.Popen(s.as_service() + [s.path("app", "bin", "waqtor-engine")], env=env,
+                          stdout=log2, stderr=log2)
+    extra_engines.append(e2)
+    for i in range(4):
+        api.post("/api/v1/instances", {"name": "sb-%d" % i, "provider": "sandbox", "config": {"autoPairSeconds": 0}})
+    t.ok(wait_for(lambda: s.psql("SELECT count(DISTINCT owner_engine) FROM instances WHERE lease_until > now()")
+                  == "2", 15), "two engines split the instances between them",
+         s.psql("SELECT owner_engine, count(*) FROM instances GROUP BY 1"))
+    e2.kill()
+    e2.wait()
+    t.ok(wait_for(lambda: s.psql("SELECT count(DISTINCT owner_engine) FROM instances") == "1" and
+                  s.psql("SELECT count(*) FROM instances WHERE lease_until < now() OR owner_engine IS NULL") == "0",
+                  15), "when one is killed the other takes all of them over")
+    sb3 = api.get("/api/v1/instances").json()["instances"][-1]["id"]
+    wait_for(lambda: state(api, sb3).get("status") == "ready", 10)
+    mid = send_text(api, sb3, "+966501234567", "after takeover").json()["messageId"]
+    t.ok(wait_for(status_is(api, mid, "read"), 15), "and messages keep flowing")
+
+    logs = "".join(open(s.path("log", n)).read() for n in ("waqtor-engine.log", "waqtor-api.log"))
+    t.ok("tok-aaaa" not in logs and "app-secret-1" not in logs, "no provider secret reaches the logs")
+    ev.close()
+except Exception:
+    import traceback
+    t.ok(False, "unexpected error", "%s\n%s" % (traceback.format_exc(), s.logs()))
+finally:
+    for p in extra_engines:
+        if p.poll() is None:
+            p.kill()
+    s.destroy()
+    fake.stop()
+t.done()
