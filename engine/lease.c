@@ -251,7 +251,8 @@ lease_reload(struct engine *e, const char *id)
 	PGresult	*res;
 
 	if (in == NULL) {
-		/* not ours (yet): a new instance is claimed on the next tick */
+		/* not ours: maybe a new one, to claim now rather than later */
+		lease_tick(e);
 		return;
 	}
 	res = db_query(&e->db, "SELECT " INST_COLUMNS " FROM instances "
@@ -262,7 +263,9 @@ lease_reload(struct engine *e, const char *id)
 	}
 	if (PQntuples(res) == 0)
 		lease_drop(e, in);
-	else if (lease_fill(in, res, 0)) {
+	else if (lease_fill(in, res, 0) ||
+	    strcmp(in->status, "auth_failure") == 0) {
+		/* changed, or touched by its owner after a login failure */
 		session_stop(in);
 		session_start(in);
 	}

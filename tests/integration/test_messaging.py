@@ -318,7 +318,8 @@ try:
     t.eq(message(api, mid)["status"], "pending", "the message is kept, not failed")
     r = api.patch("/api/v1/instances/" + c1, {"config": {"phoneNumberId": "1065403522", "accessToken": "tok-" + "a" * 20}})
     t.eq(r.status, 200, "update the token")
-    t.ok(wait_for(status_is(api, mid, "read"), 20), "the session comes back and the message is sent")
+    t.ok(wait_for(status_is(api, mid, "read"), 20), "the session comes back and the message is sent",
+         (message(api, mid), state(api, c1), open(s.path("log", "waqtor-engine.log")).read()[-3000:]))
 
     # --- kill -9 of the engine mid-batch: nothing lost --------------------------------
     fake.add_number(phoneNumberId="1065403599", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
