@@ -42,10 +42,12 @@ test("instanceId narrows the /status emission and events to one instance", async
   await until(() => statuses.length >= 1);
   publish(A.id, "status", "session.status", { status: "ready" }, A.instances[0]);
   publish(A.id, "status", "session.status", { status: "connecting" }, A.instances[1]);
-  await until(() => statuses.length >= 2);
+  await until(() => statuses.some((x) => x.status === "connecting"));
   await sleep(200);
-  assert.deepEqual(statuses.map((x) => x.instanceId), [A.instances[1], A.instances[1]]);
-  assert.equal(statuses[1].status, "connecting");
+  // the engine's own session events for these instances may arrive too:
+  // what matters is that none of another instance gets through
+  assert.ok(statuses.every((x) => x.instanceId === A.instances[1]),
+    JSON.stringify(statuses));
   s.close();
 });
 

@@ -8,13 +8,14 @@ timeouts and limits can be seen in a few seconds; the suite gets the URL,
 the state directory and the source tree in WQ_* variables.
 """
 import os
+import signal
 import re
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from harness import SRC, Stack, Tap  # noqa: E402
+from harness import wait_for, SRC, Stack, Tap  # noqa: E402
 
 t = Tap()
 if not os.path.isdir(os.path.join(HERE, "node_modules", "socket.io-client")):
@@ -29,6 +30,10 @@ s = Stack(t,
           WAQTOR_PUSHD_RECOVERY_MS=30000)
 try:
     s.up()
+    # These tests publish the engine's events themselves and set instance
+    # states in SQL: the engine's own session events would interleave.
+    os.kill(s.pid("waqtor-engine"), signal.SIGTERM)
+    wait_for(lambda: s.pid("waqtor-engine") is None, 15)
     env = dict(s.env)
     env.update({
         "WQ_URL": "http://127.0.0.1:%d" % s.port,
