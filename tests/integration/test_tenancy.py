@@ -289,6 +289,8 @@ try:
     t.eq((r.status, err(r)), (403, "forbidden"), "a member cannot invite")
     r = mia.delete("/api/v1/members/" + ann_id)
     t.eq(r.status, 403, "a member cannot remove anyone")
+    r = mia.post("/api/v1/api-keys", {"name": "escalate"})
+    t.eq((r.status, err(r)), (403, "forbidden"), "a member cannot make an API key (keys act as admin)")
     members = ann.get("/api/v1/members").json()
     t.eq(sorted(m["role"] for m in members["members"]), ["member", "owner"], "members list")
     r = ann.delete("/api/v1/members/" + ann_id)
