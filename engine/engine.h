@@ -67,9 +67,10 @@ struct inst {
 	char			 desired[16];
 	int			 restart_seq;
 	int			 paired;	/* sandbox: paired_at is set */
-	double			 rate;		/* messages per second */
-	double			 tokens;
-	long long		 tokens_ms;
+	int			 rate;		/* messages per second */
+	long long		*sent_ms;	/* ring: times of the last
+						   `rate` sends (pacing) */
+	int			 sent_next;
 	int			 in_flight;
 	int			 maybe_pending;	/* worth a claim query */
 	int			 dropped;	/* not ours: freed when idle */

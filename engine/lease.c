@@ -85,12 +85,19 @@ lease_fill(struct inst *in, PGresult *res, int i)
 	in->restart_seq = atoi(PQgetvalue(res, i, 6));
 	in->paired = strcmp(PQgetvalue(res, i, 7), "t") == 0;
 	{
-		struct json_object *v;
+		struct json_object	*v;
+		int			 rate = in->prov->default_rate;
 
-		in->rate = in->prov->default_rate;
 		if (json_object_object_get_ex(config, "ratePerSecond", &v) &&
-		    json_object_get_int(v) > 0)
-			in->rate = json_object_get_int(v);
+		    json_object_get_int(v) > 0 && json_object_get_int(v) <= 1000)
+			rate = json_object_get_int(v);
+		if (rate != in->rate) {
+			/* a new rate starts a new pacing window */
+			free(in->sent_ms);
+			in->sent_ms = NULL;
+			in->sent_next = 0;
+			in->rate = rate;
+		}
 	}
 	return changed;
 }
@@ -102,8 +109,6 @@ lease_adopt(struct engine *e, PGresult *res, int i)
 
 	in->e = e;
 	(void)lease_fill(in, res, i);
-	in->tokens = 1;
-	in->tokens_ms = util_now_ms();
 	in->maybe_pending = 1;
 	in->next = e->insts;
 	e->insts = in;
@@ -135,6 +140,7 @@ void
 lease_free(struct inst *in)
 {
 	json_object_put(in->config);
+	free(in->sent_ms);
 	free(in);
 }
 

@@ -1,7 +1,7 @@
 /*
  * The outbox: pending outbound messages of the instances we own, claimed in
  * batches (FOR UPDATE SKIP LOCKED, with a claim that lapses) at no more than
- * each instance's rate (a token bucket), handed to the provider, and settled
+ * each instance's rate (outbox_allowance), handed to the provider, and settled
  * by outbox_done(): sent, retried later with backoff and jitter, or failed.
  *
  * Guarantee (docs/delivery.md): at least once toward the provider. A message
@@ -25,19 +25,39 @@
 #define OUTBOX_BATCH_MAX	100	/* rows per claim query */
 #define OUTBOX_IN_FLIGHT_MAX	500	/* per instance */
 #define OUTBOX_BACKOFF_MAX_MS	(5 * 60 * 1000)
+#define OUTBOX_WINDOW_MS	1020	/* one second and a margin */
 
-/* Refills the token bucket; the number of whole tokens. */
+/*
+ * Pacing: how many sends the instance may start now without ever exceeding
+ * `rate` in any one-second window. The ring holds the times of the last
+ * `rate` sends, oldest first from sent_next; a slot is free again once its
+ * send is more than a second (plus a margin for network jitter) old. Unlike
+ * a token bucket, no burst can push a window over the limit.
+ */
 static int
-outbox_tokens(struct inst *in)
+outbox_allowance(struct inst *in)
 {
-	long long	now = util_now_ms();
-	double		cap = in->rate > 1 ? in->rate : 1;
+	long long	edge = util_now_ms() - OUTBOX_WINDOW_MS;
+	int		i, n = 0;
 
-	in->tokens += (double)(now - in->tokens_ms) * in->rate / 1000.0;
-	if (in->tokens > cap)
-		in->tokens = cap;
-	in->tokens_ms = now;
-	return (int)in->tokens;
+	if (in->sent_ms == NULL)
+		return in->rate;	/* nothing sent yet: every slot is free */
+	for (i = 0; i < in->rate; i++) {
+		if (in->sent_ms[(in->sent_next + i) % in->rate] > edge)
+			break;
+		n++;
+	}
+	return n;
+}
+
+static void
+outbox_paced(struct inst *in)
+{
+	/* allocated on the first send: idle instances stay small */
+	if (in->sent_ms == NULL)
+		in->sent_ms = xcalloc((size_t)in->rate, sizeof *in->sent_ms);
+	in->sent_ms[in->sent_next] = util_now_ms();
+	in->sent_next = (in->sent_next + 1) % in->rate;
 }
 
 static void
@@ -83,7 +103,7 @@ outbox_claim(struct inst *in, int n)
 		    i, 3), JSONX_MAX_DEPTH, &m->content, err, sizeof err) == -1)
 			m->content = json_object_new_object();
 		m->attempts = atoi(PQgetvalue(res, i, 4));
-		in->tokens -= 1;
+		outbox_paced(in);
 		in->in_flight++;
 		e->in_flight++;
 		in->prov->send(in, m);
@@ -102,7 +122,7 @@ outbox_dispatch(struct engine *e)
 	for (in = e->insts; in != NULL; in = in->next) {
 		if (!in->maybe_pending || strcmp(in->status, "ready") != 0)
 			continue;
-		n = outbox_tokens(in);
+		n = outbox_allowance(in);
 		if (n > OUTBOX_BATCH_MAX)
 			n = OUTBOX_BATCH_MAX;
 		if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
