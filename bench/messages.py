@@ -90,6 +90,33 @@ def run(stack, fake, api, n_instances, rate, per_instance, label):
         ideal, 100 * cpu / t_read, rss_kb(engine)))
 
 
+def engine_alone(stack, tenant, n_instances, total):
+    """The engine's own dispatch path, without the API or a provider over
+    HTTP: `total` messages inserted straight into the outbox of sandbox
+    instances (1,000/s each), timed until all are sent."""
+    stack.psql("INSERT INTO instances (tenant_id, name, provider, config, paired_at) SELECT '%s', 'fast-%d-' || g, "
+               "'sandbox', '{\"deliveryLatencyMs\":600000}', now() FROM generate_series(1, %d) g"
+               % (tenant, n_instances, n_instances))
+    where = "name LIKE 'fast-%d-%%'" % n_instances
+    wait_for(lambda: stack.psql("SELECT count(*) FROM instances WHERE %s AND status = 'ready'" % where)
+             == str(n_instances), 60, 0.1)
+    engine = stack.pid("waqtor-engine")
+    cpu0, t0 = cpu_seconds(engine), time.monotonic()
+    stack.psql("WITH i AS (SELECT id, tenant_id, row_number() OVER () - 1 AS k FROM instances WHERE %s) "
+               "INSERT INTO messages (tenant_id, instance_id, direction, chat_id, type, content) "
+               "SELECT i.tenant_id, i.id, 'out', '1650' || g || '@c.us', 'text', '{\"text\":\"x\"}' "
+               "FROM generate_series(0, %d) g JOIN i ON i.k = g %% %d; "
+               "SELECT pg_notify('waqtor_outbox', id::text) FROM instances WHERE %s"
+               % (where, total - 1, n_instances, where))
+    sent = lambda: int(stack.psql("SELECT count(*) FROM messages m JOIN instances i ON i.id = m.instance_id "
+                                  "WHERE i.%s AND m.status = 'sent'" % where))
+    wait_for(lambda: sent() == total, 300, 0.05)
+    dt = time.monotonic() - t0
+    cpu = cpu_seconds(engine) - cpu0
+    return ("| engine alone: sandbox, outbox filled in SQL | %d | 1000/s | %d | - | - | %.0f/s | - | %.2fs | %.1f%% | %d kB |"
+            % (n_instances, total, total / dt, total / (1000.0 * n_instances), 100 * cpu / dt, rss_kb(engine)))
+
+
 def main():
     fake = FakeGraph(quiet=True).start()
     stack = Stack(WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_LOG_LEVEL="warn", WAQTOR_RATE_FREE=100000000,
@@ -123,6 +150,9 @@ def main():
             plans = [(1, 80, 80, "paced"), (10, 1000, 50, "unpaced")]
         for n, rate, per, label in plans:
             rows.append(run(stack, fake, api, n, rate, per, "%s-%d" % (label, n)))
+            print(rows[-1], flush=True)
+        for n, total in ((1, 3000), (10, 10000)) if not QUICK else ((10, 2000),):
+            rows.append(engine_alone(stack, tenant, n, total))
             print(rows[-1], flush=True)
 
     finally:

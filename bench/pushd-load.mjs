@@ -159,6 +159,7 @@ async function main() {
 	const redis = createClient({ socket: { path: args.redis } });
 	await redis.connect();
 
+	const loadavg = Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
 	const before = serverPid ? procStat(serverPid) : null;
 	const t0 = Date.now();
 	const workers = [];
@@ -185,21 +186,20 @@ async function main() {
 		host: hostCpu(), ...Object.fromEntries(Object.entries(watch).map(([k, p]) => [k, cpuOf(p)])) };
 	const tPub = now();
 	let published = 0, pubErrors = 0;
-	const interval = 1000 / rate;
+	// one status and one progress event per 1/rate s, half a period apart
+	const interval = 1000 / rate / 2;
 	const channel = (ns) => `waqtor:${args.tenant}:${ns}`;
 	while (now() - tPub < secs * 1000) {
 		const due = Math.floor((now() - tPub) / interval) + 1;
-		while (published < due) {
-			const sentAt = now();
-			const ts = new Date(sentAt).toISOString();
-			const st = { id: randomUUID(), type: "session.status", tenantId: args.tenant, instanceId: null, ts,
-				data: { status: "ready", sentAt } };
-			const cp = { id: randomUUID(), type: "campaign.progress", tenantId: args.tenant, instanceId: null, ts,
-				data: { campaignId: `00000000-0000-4000-8000-${String(published % ncampaigns).padStart(12, "0")}`,
-					sent: published, total: rate * secs, sentAt } };
-			redis.publish(channel("status"), JSON.stringify(st)).catch(() => pubErrors++);
-			redis.publish(channel("campaigns"), JSON.stringify(cp)).catch(() => pubErrors++);
-			published++;
+		for (; published < due; published++) {
+			const sentAt = now(), ts = new Date(sentAt).toISOString(), k = published >> 1;
+			const env = published % 2 === 0
+				? ["status", { id: randomUUID(), type: "session.status", tenantId: args.tenant, instanceId: null, ts,
+					data: { status: "ready", sentAt } }]
+				: ["campaigns", { id: randomUUID(), type: "campaign.progress", tenantId: args.tenant, instanceId: null, ts,
+					data: { campaignId: `00000000-0000-4000-8000-${String(k % ncampaigns).padStart(12, "0")}`,
+						sent: k, total: Math.ceil(rate * secs), sentAt } }];
+			redis.publish(channel(env[0]), JSON.stringify(env[1])).catch(() => pubErrors++);
 		}
 		await sleep(Math.max(0, tPub + due * interval - now()));
 	}
@@ -215,7 +215,7 @@ async function main() {
 		w.send({ type: "report" });
 	})));
 	const total = (rs) => rs.reduce((s, r) => s + r.recv.status + r.recv.progress, 0);
-	const expected = published * 2 * conn.reduce((s, c) => s + c.connected, 0);
+	const expected = published * conn.reduce((s, c) => s + c.connected, 0);
 	let rs, last = -1;
 	const tDrain = Date.now();
 	for (;;) {
@@ -232,7 +232,7 @@ async function main() {
 	const recvProgress = rs.reduce((s, r) => s + r.recv.progress, 0);
 	const cpuPct = (k) => +(100 * (c1[k] - c0[k]) / pubSecs).toFixed(1);
 	const out = {
-		conns, workers: nworkers, secs: +pubSecs.toFixed(2), rate, campaigns: ncampaigns,
+		loadavg, conns, workers: nworkers, secs: +pubSecs.toFixed(2), rate, campaigns: ncampaigns,
 		connected: conn.reduce((s, c) => s + c.connected, 0),
 		connectErrors: conn.reduce((s, c) => s + c.connectErrors, 0),
 		connectMs,

@@ -103,6 +103,8 @@ struct engine {
 	int			 stopping;
 	long long		 stop_deadline_ms;
 	int			 in_flight;	/* all instances */
+	struct json_object	*sent;		/* accepted sends not yet written:
+						   [{"id","pid"}], outbox_flush */
 	void			*notify;	/* notify.c */
 	void			*http;		/* http.c */
 	long long		 started_ms;
@@ -128,6 +130,8 @@ void session_notify(struct inst *, const char *level, const char *title,
 void outbox_dispatch(struct engine *);
 void outbox_done(struct outmsg *, const struct outcome *);
 void outbox_wake(struct engine *, const char *instance_id);
+/* Writes the accepted sends gathered since the last call, in one statement. */
+void outbox_flush(struct engine *);
 
 /* inbound.c */
 void inbound_process(struct engine *);

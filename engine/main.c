@@ -100,6 +100,7 @@ engine_drain(uv_timer_t *t)
 		    "lapse and they are retried", e->in_flight);
 	uv_timer_stop(t);
 	http_stop(e);
+	outbox_flush(e);
 	notify_stop(e);
 	lease_release_all(e);
 	engine_close_all(e);

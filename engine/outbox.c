@@ -26,6 +26,7 @@
 #define OUTBOX_IN_FLIGHT_MAX	500	/* per instance */
 #define OUTBOX_BACKOFF_MAX_MS	(5 * 60 * 1000)
 #define OUTBOX_WINDOW_MS	1020	/* one second and a margin */
+#define OUTBOX_SENT_BATCH	500	/* accepted sends per UPDATE */
 
 /*
  * Pacing: how many sends the instance may start now without ever exceeding
@@ -117,7 +118,10 @@ outbox_dispatch(struct engine *e)
 	struct inst	*in;
 	int		 n;
 
-	if (e->stopping || db_ensure(&e->db) == -1)
+	if (db_ensure(&e->db) == -1)
+		return;
+	outbox_flush(e);
+	if (e->stopping)
 		return;
 	for (in = e->insts; in != NULL; in = in->next) {
 		if (!in->maybe_pending || strcmp(in->status, "ready") != 0)
@@ -174,27 +178,69 @@ outbox_publish_status(struct engine *e, struct inst *in, const char *id,
 	engine_publish(e, "message.sent", in->tenant_id, in->id, data);
 }
 
+/*
+ * Accepted sends are written in batches: one UPDATE for all those gathered
+ * since the last dispatch tick (at most OUTBOX_SENT_BATCH), instead of one
+ * round trip each. A crash before the write only widens nothing: the claim
+ * lapses and the message is sent again, as for any unrecorded send.
+ */
 static void
 outbox_sent(struct outmsg *m, const struct outcome *o)
 {
-	struct engine	*e = m->inst->e;
-	const char	*params[2] = { m->id, o->provider_id };
-	PGresult	*res;
+	struct engine		*e = m->inst->e;
+	struct json_object	*row = json_object_new_object();
 
-	/* a receipt may have moved it further already: only forward */
-	res = db_query(&e->db, "UPDATE messages SET status = CASE WHEN "
-	    "status = 'pending' THEN 'sent' ELSE status END, provider_id = "
-	    "COALESCE(provider_id, $2), sent_at = COALESCE(sent_at, now()), "
-	    "claimed_by = NULL, claim_until = NULL, updated_at = now() "
-	    "WHERE id = $1 RETURNING status, chat_id", 2, params, 0);
-	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
-	    PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "sent") == 0)
-		outbox_publish_status(e, m->inst, m->id, PQgetvalue(res, 0, 1),
-		    "sent", o->provider_id, NULL);
-	else if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
-		log_error("message %s sent as %s but not recorded: it will be "
-		    "sent again when its claim lapses", m->id, o->provider_id);
+	jsonx_add_str(row, "id", m->id);
+	jsonx_add_str(row, "pid", o->provider_id);
+	if (e->sent == NULL)
+		e->sent = json_object_new_array();
+	json_object_array_add(e->sent, row);
+	if (json_object_array_length(e->sent) >= OUTBOX_SENT_BATCH)
+		outbox_flush(e);
+}
+
+void
+outbox_flush(struct engine *e)
+{
+	struct json_object	*rows = e->sent;
+	const char		*params[1];
+	PGresult		*res;
+	int			 i;
+
+	if (rows == NULL)
+		return;
+	e->sent = NULL;
+	params[0] = jsonx_string(rows);
+	/* a receipt may have moved a message further already: only forward */
+	res = db_query(&e->db, "UPDATE messages m SET status = CASE WHEN "
+	    "m.status = 'pending' THEN 'sent' ELSE m.status END, provider_id = "
+	    "COALESCE(m.provider_id, x.pid), sent_at = COALESCE(m.sent_at, "
+	    "now()), claimed_by = NULL, claim_until = NULL, updated_at = now() "
+	    "FROM json_to_recordset($1::json) AS x(id uuid, pid text) "
+	    "WHERE m.id = x.id RETURNING m.id, m.status, m.chat_id, "
+	    "m.tenant_id, m.instance_id, x.pid", 1, params, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_error("%zu sent message(s) not recorded: they will be sent "
+		    "again when their claims lapse", json_object_array_length(rows));
+		goto out;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		struct json_object *data;
+
+		if (strcmp(PQgetvalue(res, i, 1), "sent") != 0)
+			continue;
+		data = json_object_new_object();
+		jsonx_add_str(data, "messageId", PQgetvalue(res, i, 0));
+		jsonx_add_str(data, "instanceId", PQgetvalue(res, i, 4));
+		jsonx_add_str(data, "chatId", PQgetvalue(res, i, 2));
+		jsonx_add_str(data, "status", "sent");
+		jsonx_add_str(data, "providerId", PQgetvalue(res, i, 5));
+		engine_publish(e, "message.sent", PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 4), data);
+	}
+out:
 	PQclear(res);
+	json_object_put(rows);
 }
 
 static void

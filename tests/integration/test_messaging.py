@@ -227,7 +227,9 @@ try:
     t.ok(seen.get("image", {}).get("image") == {"link": "https://cdn.test/a.png", "caption": "a picture"},
          "the image request", seen.get("image"))
     t.ok(seen.get("template", {}).get("template", {}).get("language") == {"code": "en_US"}, "the template request")
-    t.eq(message(api, ids["text"])["providerId"], fake.list_messages("1065403522")[0]["wamid"],
+    t.eq(message(api, ids["text"])["providerId"],
+         [x["wamid"] for x in fake.list_messages("1065403522")
+          if x["body"].get("biz_opaque_callback_data") == ids["text"]][0],
          "the wamid is kept as the provider id")
 
     # inbound through a signed webhook, delivered twice
