@@ -365,16 +365,22 @@ h_me_avatar(struct req *r)
 	const char	*ct = http_param(r, "CONTENT_TYPE");
 	const char	*data = r->body, *type, *params[3];
 	size_t		 len = r->body_len;
+	struct mpart	 parts[MULTIPART_MAX_PARTS];
+	const struct mpart *file;
+	int		 n;
 	char		*b64 = NULL;
 	PGresult	*res;
 
 	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
-		if (multipart_first_file(ct, r->body, r->body_len, &data,
-		    &len) == -1) {
+		n = multipart_parse(ct, r->body, r->body_len, parts,
+		    MULTIPART_MAX_PARTS);
+		if (n == -1 || (file = multipart_file(parts, n)) == NULL) {
 			http_respond_error(r, 400, "bad_request",
 			    "no file in the multipart body", NULL);
 			return;
 		}
+		data = file->data;
+		len = file->len;
 	} else if (ct == NULL || strncasecmp(ct, "image/", 6) != 0) {
 		http_respond_error(r, 415, "unsupported_media_type",
 		    "send the image as multipart/form-data or image/*", NULL);

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "media.h"
+#include "multipart.h"
 #include "token.h"
 #include "util.h"
 #include "validate.h"
@@ -194,6 +197,74 @@ h_send_text(struct req *r)
 	json_object_put(in);
 }
 
+/*
+ * The multipart form of send-media: text fields plus a "file" part. The file
+ * is checked by its bytes, stored, and sent by its public URL. Builds the
+ * same object the JSON form carries; NULL when answered.
+ */
+static struct json_object *
+media_form(struct req *r)
+{
+	static const char *const names[] = { "instanceId", "to", "chatId",
+	    "type", "caption", "filename", NULL };
+	struct mpart		 parts[MULTIPART_MAX_PARTS];
+	const struct mpart	*file, *type;
+	struct json_object	*in, *details;
+	const char		*ctype;
+	char			 url[512], field[1100];
+	size_t			 max;
+	int			 n, i;
+
+	n = multipart_parse(http_param(r, "CONTENT_TYPE"), r->body, r->body_len,
+	    parts, MULTIPART_MAX_PARTS);
+	if (n == -1 || (file = multipart_find(parts, n, "file")) == NULL ||
+	    (type = multipart_find(parts, n, "type")) == NULL) {
+		http_respond_error(r, 400, "bad_request", "send the form fields "
+		    "and the file in a part named \"file\"", NULL);
+		return NULL;
+	}
+	in = json_object_new_object();
+	for (i = 0; names[i] != NULL; i++) {
+		const struct mpart *p = multipart_find(parts, n, names[i]);
+
+		if (p == NULL)
+			continue;
+		if (p->len >= sizeof field ||
+		    !jsonx_utf8_valid(p->data, p->len) ||
+		    memchr(p->data, '\0', p->len) != NULL) {
+			details = json_object_new_object();
+			jsonx_add_str(details, names[i], "is too long or not text");
+			validate_fail(r, details);
+			json_object_put(in);
+			return NULL;
+		}
+		snprintf(field, sizeof field, "%.*s", (int)p->len, p->data);
+		jsonx_add_str(in, names[i], field);
+	}
+	snprintf(field, sizeof field, "%.*s", (int)type->len, type->data);
+	if ((ctype = media_check(field, file->data, file->len, &max)) == NULL) {
+		json_object_put(in);
+		if (max > 0 && file->len > max)
+			http_respond_error(r, 413, "payload_too_large",
+			    "the file is over the size WhatsApp takes for this "
+			    "type", NULL);
+		else
+			http_respond_error(r, 415, "unsupported_media_type",
+			    "the file is not of a kind WhatsApp takes for this "
+			    "type", NULL);
+		return NULL;
+	}
+	if (jsonx_get_str(in, "filename") == NULL && file->filename[0] != '\0')
+		jsonx_add_str(in, "filename", file->filename);
+	if (media_store(r, ctype, jsonx_get_str(in, "filename"), file->data,
+	    file->len, url, sizeof url) == -1) {
+		json_object_put(in);
+		return NULL;
+	}
+	jsonx_add_str(in, "url", url);
+	return in;
+}
+
 void
 h_send_media(struct req *r)
 {
@@ -206,9 +277,20 @@ h_send_media(struct req *r)
 		{ "caption", V_TEXT, 0, 0, 1024, NULL },
 		{ "filename", V_STRING, 0, 1, 240, NULL },
 	};
+	const char		*ct = http_param(r, "CONTENT_TYPE");
 	struct json_object	*in, *content, *details;
 
-	if (validate_body(r, fields, 7, &in) == -1)
+	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if ((in = media_form(r)) == NULL)
+			return;
+		details = json_object_new_object();
+		if (validate_object(in, fields, 7, "", details) == -1) {
+			validate_fail(r, details);
+			json_object_put(in);
+			return;
+		}
+		json_object_put(details);
+	} else if (validate_body(r, fields, 7, &in) == -1)
 		return;
 	if (!url_ok(jsonx_get_str(in, "url"))) {
 		details = json_object_new_object();

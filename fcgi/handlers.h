@@ -56,6 +56,8 @@ void h_instance_logout(struct req *);
 void h_instance_restart(struct req *);
 void h_sandbox_pair(struct req *);
 void h_sandbox_inbound(struct req *);
+/* h_media.c */
+void h_media_get(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

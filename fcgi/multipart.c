@@ -27,38 +27,116 @@ multipart_boundary(const char *ct, char *out, size_t outlen)
 	return 0;
 }
 
+/* Copies the quoted value of key="..." within h[0..len) into out. */
+static void
+multipart_param(const char *h, size_t len, const char *key, char *out,
+    size_t outlen)
+{
+	const char	*p = h, *end = h + len, *q;
+	size_t		 klen = strlen(key);
+
+	out[0] = '\0';
+	while ((p = memmem(p, (size_t)(end - p), key, klen)) != NULL) {
+		/* name= must not match inside filename= */
+		if (p == h || p[-1] == ' ' || p[-1] == ';') {
+			p += klen;
+			if (p < end && *p == '"' &&
+			    (q = memchr(p + 1, '"', (size_t)(end - p - 1))) != NULL) {
+				snprintf(out, outlen, "%.*s", (int)(q - p - 1),
+				    p + 1);
+				return;
+			}
+		} else
+			p += klen;
+	}
+}
+
+/* Fills part from its header block h[0..len): one header a line. */
+static void
+multipart_headers(const char *h, size_t len, struct mpart *part)
+{
+	const char	*line = h, *end = h + len;
+
+	while (line < end) {
+		const char	*eol = memmem(line, (size_t)(end - line), "\r\n", 2);
+		size_t		 n = eol != NULL ? (size_t)(eol - line) :
+		    (size_t)(end - line);
+
+		if (n > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0) {
+			multipart_param(line, n, "name=", part->name,
+			    sizeof part->name);
+			multipart_param(line, n, "filename=", part->filename,
+			    sizeof part->filename);
+		} else if (n > 13 && strncasecmp(line, "Content-Type:", 13) == 0) {
+			const char *v = line + 13;
+
+			while (v < line + n && *v == ' ')
+				v++;
+			snprintf(part->type, sizeof part->type, "%.*s",
+			    (int)(line + n - v), v);
+		}
+		line += n + 2;
+	}
+}
+
 int
-multipart_first_file(const char *content_type, const char *body, size_t len,
-    const char **data, size_t *datalen)
+multipart_parse(const char *content_type, const char *body, size_t len,
+    struct mpart *parts, int max)
 {
 	char		 delim[MULTIPART_BOUNDARY_MAX + 8];
 	const char	*p, *end = body + len, *next, *headers_end;
 	size_t		 dlen;
+	int		 n = 0;
 
 	if (multipart_boundary(content_type, delim, sizeof delim) == -1)
 		return -1;
 	dlen = strlen(delim);
-	p = memmem(body, len, delim, dlen);
-	while (p != NULL) {
+	if ((p = memmem(body, len, delim, dlen)) == NULL)
+		return -1;
+	for (;;) {
 		p += dlen;
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			return -1;	/* closing delimiter: no file */
-		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return n;	/* the closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n' || n == max)
 			return -1;
 		p += 2;
 		headers_end = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
-		if (headers_end == NULL)
+		if (headers_end == NULL || headers_end - p > 4096)
 			return -1;
 		next = memmem(headers_end + 4, (size_t)(end - headers_end - 4),
 		    delim, dlen);
-		if (next == NULL || next - (headers_end + 4) < 2)
+		if (next == NULL || next - (headers_end + 4) < 2 ||
+		    next[-2] != '\r' || next[-1] != '\n')
 			return -1;
-		if (memmem(p, (size_t)(headers_end - p), "filename=", 9) != NULL) {
-			*data = headers_end + 4;
-			*datalen = (size_t)(next - 2 - *data);	/* CRLF before */
-			return 0;
-		}
+		memset(&parts[n], 0, sizeof parts[n]);
+		multipart_headers(p, (size_t)(headers_end - p), &parts[n]);
+		parts[n].data = headers_end + 4;
+		parts[n].len = (size_t)(next - 2 - parts[n].data);
+		n++;
 		p = next;
 	}
-	return -1;
+}
+
+const struct mpart *
+multipart_find(const struct mpart *parts, int n, const char *name)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(parts[i].name, name) == 0)
+			return &parts[i];
+	}
+	return NULL;
+}
+
+const struct mpart *
+multipart_file(const struct mpart *parts, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if (parts[i].filename[0] != '\0')
+			return &parts[i];
+	}
+	return NULL;
 }

@@ -11,6 +11,7 @@
 #define DB	ROUTE_DB
 #define DBR	(ROUTE_DB | ROUTE_REDIS)
 #define AVATAR_BODY	(2 * 1024 * 1024 + 64 * 1024)	/* + multipart */
+#define UPLOAD_BODY	(16 * 1024 * 1024)		/* nginx's limit too */
 
 const struct route route_table[] = {
 /* method    pattern                          handler                auth          flags              body_max */
@@ -43,7 +44,8 @@ const struct route route_table[] = {
 { "POST",   "/api/v1/instances/{id}/sandbox/pair", h_sandbox_pair,   AUTH_EITHER,  DB,                0 },
 { "POST",   "/api/v1/instances/{id}/sandbox/inbound", h_sandbox_inbound, AUTH_EITHER, DB,             0 },
 { "POST",   "/api/v1/messages/send-text",     h_send_text,           AUTH_EITHER,  DB,                0 },
-{ "POST",   "/api/v1/messages/send-media",    h_send_media,          AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/messages/send-media",    h_send_media,          AUTH_EITHER,  DB,                UPLOAD_BODY },
+{ "GET",    "/api/v1/media/{token}",          h_media_get,           AUTH_NONE,    DB | ROUTE_UNLIMITED, 0 },
 { "POST",   "/api/v1/messages/send-interactive", h_send_interactive, AUTH_EITHER,  DB | ROUTE_PREMIUM, 0 },
 { "POST",   "/api/v1/messages/send-template", h_send_template,       AUTH_EITHER,  DB,                0 },
 { "GET",    "/api/v1/messages",               h_messages_list,       AUTH_EITHER,  DB,                0 },

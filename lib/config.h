@@ -44,6 +44,7 @@ X(ENGINE_LEASE_MS,  "WAQTOR_ENGINE_LEASE_MS",  INT,  "10000",                   
 X(OUTBOX_CLAIM_SECS, "WAQTOR_OUTBOX_CLAIM_SECS", INT, "60",                       5, 3600,      0,          "how long a claimed outbox message waits before another try may resend it") \
 X(SEND_MAX_ATTEMPTS, "WAQTOR_SEND_MAX_ATTEMPTS", INT, "8",                        1, 100,       0,          "attempts before a transiently failing message is marked failed") \
 X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \
+X(PUBLIC_URL,       "WAQTOR_PUBLIC_URL",       STR,  "http://127.0.0.1:8080",      0, 0,         0,          "the stack's public base URL: providers fetch uploaded media from it") \
 X(CLOUD_API_BASE,   "WAQTOR_CLOUD_API_BASE",   STR,  "https://graph.facebook.com",  0, 0,         0,          "base URL of Meta's Graph API (operators only; tests point it at the fake)") \
 X(CLOUD_API_VERSION, "WAQTOR_CLOUD_API_VERSION", STR, "v21.0",                    0, 0,         0,          "Graph API version used by the cloud provider") \
 X(SHUTDOWN_SECS,   "WAQTOR_SHUTDOWN_SECS",   INT,  "10",                         0, 600,       0,          "how long SIGTERM waits for in-flight work before exiting") \
