@@ -1,0 +1,101 @@
+"""Bad input on every endpoint: each route of the route table gets malformed
+JSON, wrong types, invalid UTF-8, deep nesting, a huge number, SQL
+metacharacters, a wrong content type and foreign or malformed ids, as an API
+key and as a session. Every answer must be a JSON error with a precise code
+(never a 5xx), and none of it may change anything."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import BUILD, Client, Stack, Tap, signup  # noqa: E402
+
+t = Tap()
+s = Stack(t, WAQTOR_RATE_FREE=10000000, WAQTOR_RATE_ANON=10000000)
+
+BODIES = [
+    ("malformed JSON", b'{"name": ', "application/json"),
+    ("a JSON array", b"[1, 2, 3]", "application/json"),
+    ("invalid UTF-8", b'{"name": "\xc3\x28"}', "application/json"),
+    ("deep nesting", b'{"a":' * 64 + b"1" + b"}" * 64, "application/json"),
+    ("a huge number", b'{"name": 1e999999, "instanceId": 123456789012345678901234567890}', "application/json"),
+    ("wrong types", b'{"name": [], "email": {}, "password": 5, "to": true, "text": null, "config": "x"}',
+     "application/json"),
+    ("SQL metacharacters", json.dumps({k: "x'); DROP TABLE messages; --" for k in (
+        "name", "email", "text", "to", "chatId", "instanceId", "code", "token", "tenantName", "password",
+        "currentPassword", "newPassword", "from", "type", "url", "role")}).encode(), "application/json"),
+    ("a wrong content type", b'{"name": "x"}', "text/plain"),
+    ("a NUL byte", b'{"name": "a\x00b"}', "application/json"),
+    ("an empty body", b"", "application/json"),
+]
+ALLOWED = {400, 401, 402, 403, 404, 405, 409, 413, 415, 422, 429}
+FOREIGN = "00000000-0000-4000-8000-000000000000"
+
+
+def path_for(pattern, value):
+    out = []
+    for seg in pattern.split("/"):
+        out.append(value if seg.startswith("{") else seg)
+    return "/".join(out)
+
+
+def snapshot():
+    return s.psql("SELECT (SELECT count(*) FROM tenants), (SELECT count(*) FROM users), "
+                  "(SELECT count(*) FROM api_keys WHERE revoked_at IS NULL), (SELECT count(*) FROM instances), "
+                  "(SELECT count(*) FROM messages), (SELECT count(*) FROM invitations), "
+                  "(SELECT count(*) FROM inbound_events), (SELECT count(*) FROM media), "
+                  "(SELECT count(*) FROM sessions)")
+
+
+try:
+    s.up()
+    owner, b = signup(s, "owner@bad.test")
+    key = owner.post("/api/v1/api-keys", {"name": "bad"}).json()["key"]
+    api = Client(s, key=key, origin=False)
+    inst = api.post("/api/v1/instances", {"name": "x", "provider": "sandbox"}).json()["id"]
+    routes = [l.split(" ", 1) for l in subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"],
+                                                      stdout=subprocess.PIPE, text=True).stdout.splitlines()]
+    before = snapshot()
+    bad_answers = []
+    checked = 0
+    for method, pattern in routes:
+        ids = [FOREIGN, "not-a-uuid", "%00", "..%2F..%2Fetc", "x" * 200] if "{" in pattern else [None]
+        for ident in ids:
+            path = path_for(pattern, ident) if ident else pattern
+            for who, c in (("key", api), ("session", owner)):
+                if pattern == "/api/v1/auth/logout" and who == "session":
+                    continue  # it would end the session the other cases use
+                if method in ("POST", "PATCH", "PUT"):
+                    cases = BODIES
+                else:
+                    cases = [("no body", None, None)]
+                for name, raw, ctype in cases:
+                    headers = {"Content-Type": ctype} if ctype else {}
+                    r = c.call(method, path + ("?limit=0&cursor=%27&since=x" if method == "GET" else ""),
+                               raw=raw if raw is not None else None, headers=headers)
+                    checked += 1
+                    ok = (r.status < 500 and (r.status in ALLOWED or 200 <= r.status < 300))
+                    if r.status >= 400:
+                        try:
+                            code = r.json()["error"]["code"]
+                            ok = ok and bool(code) and bool(r.json()["error"]["message"])
+                        except (ValueError, KeyError, TypeError):
+                            ok = False
+                    if not ok:
+                        bad_answers.append("%s %s (%s, %s): %d %s" % (method, path[:60], who, name, r.status,
+                                                                     r.body[:120]))
+    t.ok(checked > 500, "%d bad requests sent across %d routes" % (checked, len(routes)))
+    t.eq(bad_answers[:20], [], "every one got a JSON error with a code, never a 5xx")
+    # Accepted requests above (e.g. a GET that tolerates a query) change nothing either; the only
+    # writes allowed are the rate limiter's and sessions of logins that did not happen.
+    t.eq(snapshot(), before, "and nothing was written")
+    master = s.pid("waqtor-api")
+    t.eq(len(s.children(master)), 2, "no worker died")
+    t.eq(s.get("/api/v1/health").status, 200, "the API is healthy afterwards")
+except Exception:
+    import traceback
+    t.ok(False, "unexpected error", "%s\n%s" % (traceback.format_exc(), s.logs()))
+finally:
+    s.destroy()
+t.done()
