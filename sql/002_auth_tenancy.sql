@@ -87,22 +87,20 @@ CREATE INDEX audit_log_tenant_idx ON audit_log (tenant_id, id DESC);
 ALTER TABLE users ADD COLUMN avatar_updated_at timestamptz;
 
 -- Row-level security: a row is visible and writable only inside its tenant.
-DO $$
-DECLARE
-	t text;
+-- Every tenant table, in this migration and later ones, is made so by this.
+CREATE FUNCTION waqtor_tenant_table(t regclass) RETURNS void
+LANGUAGE plpgsql AS $$
 BEGIN
-	FOREACH t IN ARRAY ARRAY['users', 'api_keys', 'instances', 'messages',
-	    'sessions', 'invitations', 'tenant_settings', 'user_settings',
-	    'avatars', 'audit_log']
-	LOOP
-		EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-		EXECUTE format('CREATE POLICY tenant_isolation ON %I TO waqtor_app '
-		    'USING (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid) '
-		    'WITH CHECK (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid)', t);
-		EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO waqtor_app', t);
-	END LOOP;
+	EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+	EXECUTE format('CREATE POLICY tenant_isolation ON %s TO waqtor_app '
+	    'USING (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid) '
+	    'WITH CHECK (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid)', t);
+	EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO waqtor_app', t);
 END
 $$;
+SELECT waqtor_tenant_table(t::regclass) FROM unnest(ARRAY['users', 'api_keys',
+	'instances', 'messages', 'sessions', 'invitations', 'tenant_settings',
+	'user_settings', 'avatars', 'audit_log']) AS t;
 ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenants TO waqtor_app
 	USING (id = NULLIF(current_setting('waqtor.tenant_id', true), '')::uuid)

@@ -76,20 +76,8 @@ CREATE TABLE inbound_events (
 CREATE INDEX inbound_events_pending_idx ON inbound_events (id)
 	WHERE processed_at IS NULL;
 
-DO $$
-DECLARE
-	t text;
-BEGIN
-	FOREACH t IN ARRAY ARRAY['idempotency_keys', 'inbound_events']
-	LOOP
-		EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-		EXECUTE format('CREATE POLICY tenant_isolation ON %I TO waqtor_app '
-		    'USING (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid) '
-		    'WITH CHECK (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid)', t);
-		EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO waqtor_app', t);
-	END LOOP;
-END
-$$;
+SELECT waqtor_tenant_table('idempotency_keys');
+SELECT waqtor_tenant_table('inbound_events');
 GRANT USAGE ON SEQUENCE inbound_events_id_seq TO waqtor_app;
 
 -- The instance a provider webhook names, before its tenant is known.

@@ -11,11 +11,7 @@ CREATE TABLE media (
 	data		bytea NOT NULL,
 	created_at	timestamptz NOT NULL DEFAULT now()
 );
-ALTER TABLE media ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON media TO waqtor_app
-	USING (tenant_id = NULLIF(current_setting('waqtor.tenant_id', true), '')::uuid)
-	WITH CHECK (tenant_id = NULLIF(current_setting('waqtor.tenant_id', true), '')::uuid);
-GRANT SELECT, INSERT, UPDATE, DELETE ON media TO waqtor_app;
+SELECT waqtor_tenant_table('media');
 
 -- The file behind a token, for the provider's anonymous fetch.
 CREATE FUNCTION media_by_token(p_token text)

@@ -20,6 +20,13 @@ try:
         t.eq(s.psql("SELECT to_regclass('public.%s') IS NOT NULL" % table), "t",
              "table %s exists" % table)
 
+    t.eq(s.psql("SELECT string_agg(c.relname, ',') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+                "AND a.attname = 'tenant_id' WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace "
+                "AND NOT (c.relrowsecurity AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid))"), "",
+         "every table with a tenant_id has row-level security and a policy")
+    t.eq(s.psql("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace "
+                "AND relowner = (SELECT oid FROM pg_roles WHERE rolname = 'waqtor_app')"), "0",
+         "the role the API works as owns no table")
     r = s.ctl("migrate")
     t.ok(r.returncode == 0 and "migrations applied: 0" in r.stdout, "a second migrate applies nothing",
          r.stdout + r.stderr)
