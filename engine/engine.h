@@ -125,6 +125,10 @@ void session_start(struct inst *);
 void session_stop(struct inst *);
 void session_notify(struct inst *, const char *level, const char *title,
     const char *text);
+/* The data of a message.sent event (error may be NULL; it is shared). */
+struct json_object *session_message_status(const char *message_id,
+    const char *instance_id, const char *chat_id, const char *status,
+    const char *provider_id, struct json_object *error);
 
 /* outbox.c */
 void outbox_dispatch(struct engine *);

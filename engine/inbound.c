@@ -103,7 +103,6 @@ status_apply(struct engine *e, struct batch *b, const char *tenant,
     const char *instance, const char *message_id, const char *provider_id,
     const char *status, struct json_object *error)
 {
-	struct json_object	*data;
 	const char		*params[5];
 	PGresult		*res;
 
@@ -127,18 +126,11 @@ status_apply(struct engine *e, struct batch *b, const char *tenant,
 	    "status_rank($4) > status_rank(status) RETURNING id, chat_id",
 	    5, params, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
-	    PQntuples(res) == 1) {
-		data = json_object_new_object();
-		jsonx_add_str(data, "messageId", PQgetvalue(res, 0, 0));
-		jsonx_add_str(data, "instanceId", instance);
-		jsonx_add_str(data, "chatId", PQgetvalue(res, 0, 1));
-		jsonx_add_str(data, "status", status);
-		jsonx_add_str(data, "providerId", provider_id);
-		if (error != NULL)
-			json_object_object_add(data, "error",
-			    json_object_get(error));
-		batch_add(b, "message.sent", tenant, instance, data);
-	} else if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	    PQntuples(res) == 1)
+		batch_add(b, "message.sent", tenant, instance,
+		    session_message_status(PQgetvalue(res, 0, 0), instance,
+		    PQgetvalue(res, 0, 1), status, provider_id, error));
+	else if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 		log_error("receipt for %s not applied", provider_id);
 	PQclear(res);
 }

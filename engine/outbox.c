@@ -161,23 +161,6 @@ outbox_backoff(int attempts, long hint_ms)
 	return ms * 3 / 4 + (long)randombytes_uniform((uint32_t)(ms / 2 + 1));
 }
 
-static void
-outbox_publish_status(struct engine *e, struct inst *in, const char *id,
-    const char *chat, const char *status, const char *provider_id,
-    struct json_object *error)
-{
-	struct json_object	*data = json_object_new_object();
-
-	jsonx_add_str(data, "messageId", id);
-	jsonx_add_str(data, "instanceId", in->id);
-	jsonx_add_str(data, "chatId", chat);
-	jsonx_add_str(data, "status", status);
-	jsonx_add_str(data, "providerId", provider_id);
-	if (error != NULL)
-		json_object_object_add(data, "error", json_object_get(error));
-	engine_publish(e, "message.sent", in->tenant_id, in->id, data);
-}
-
 /*
  * Accepted sends are written in batches: one UPDATE for all those gathered
  * since the last dispatch tick (at most OUTBOX_SENT_BATCH), instead of one
@@ -225,18 +208,12 @@ outbox_flush(struct engine *e)
 		goto out;
 	}
 	for (i = 0; i < PQntuples(res); i++) {
-		struct json_object *data;
-
-		if (strcmp(PQgetvalue(res, i, 1), "sent") != 0)
-			continue;
-		data = json_object_new_object();
-		jsonx_add_str(data, "messageId", PQgetvalue(res, i, 0));
-		jsonx_add_str(data, "instanceId", PQgetvalue(res, i, 4));
-		jsonx_add_str(data, "chatId", PQgetvalue(res, i, 2));
-		jsonx_add_str(data, "status", "sent");
-		jsonx_add_str(data, "providerId", PQgetvalue(res, i, 5));
-		engine_publish(e, "message.sent", PQgetvalue(res, i, 3),
-		    PQgetvalue(res, i, 4), data);
+		if (strcmp(PQgetvalue(res, i, 1), "sent") == 0)
+			engine_publish(e, "message.sent", PQgetvalue(res, i, 3),
+			    PQgetvalue(res, i, 4), session_message_status(
+			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 4),
+			    PQgetvalue(res, i, 2), "sent", PQgetvalue(res, i, 5),
+			    NULL));
 	}
 out:
 	PQclear(res);
@@ -261,8 +238,9 @@ outbox_failed(struct outmsg *m, const struct outcome *o)
 	    "RETURNING chat_id", 2, params, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
 	    PQntuples(res) == 1)
-		outbox_publish_status(e, m->inst, m->id, PQgetvalue(res, 0, 0),
-		    "failed", NULL, error);
+		engine_publish(e, "message.sent", m->inst->tenant_id,
+		    m->inst->id, session_message_status(m->id, m->inst->id,
+		    PQgetvalue(res, 0, 0), "failed", NULL, error));
 	PQclear(res);
 	log_info("message %s failed: %ld %s", m->id, o->code, o->message);
 	json_object_put(error);

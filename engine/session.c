@@ -87,3 +87,20 @@ session_notify(struct inst *in, const char *level, const char *title,
 	jsonx_add_str(data, "instanceId", in->id);
 	engine_publish(in->e, "notification.new", in->tenant_id, in->id, data);
 }
+
+struct json_object *
+session_message_status(const char *message_id, const char *instance_id,
+    const char *chat_id, const char *status, const char *provider_id,
+    struct json_object *error)
+{
+	struct json_object	*data = json_object_new_object();
+
+	jsonx_add_str(data, "messageId", message_id);
+	jsonx_add_str(data, "instanceId", instance_id);
+	jsonx_add_str(data, "chatId", chat_id);
+	jsonx_add_str(data, "status", status);
+	jsonx_add_str(data, "providerId", provider_id);
+	if (error != NULL)
+		json_object_object_add(data, "error", json_object_get(error));
+	return data;
+}
