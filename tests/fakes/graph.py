@@ -887,6 +887,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # bursts from many connections
 
+    def handle_error(self, request, client_address):
+        # a client that gave up (its timeout, a held "hang") is expected
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Server6(_Server):
     address_family = socket.AF_INET6
