@@ -131,7 +131,7 @@ function procStat(pid) {	// cpu seconds (utime+stime) and RSS kB, or null
 		const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 		const cpu = (Number(f[11]) + Number(f[12])) / 100;	// USER_HZ = 100
 		const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]);
-		return { cpu, rss };
+		return { cpu, sys: Number(f[12]) / 100, rss };
 	} catch {
 		return null;
 	}
@@ -182,7 +182,7 @@ async function main() {
 	// publishing window
 	for (const w of workers) w.send({ type: "start" });
 	await sleep(100);
-	const c0 = { server: serverPid ? procStat(serverPid).cpu : 0, gen: cpuOf(genPids), main: procStat(process.pid).cpu,
+	const c0 = { server: serverPid ? procStat(serverPid).cpu : 0, serverSys: serverPid ? procStat(serverPid).sys : 0, gen: cpuOf(genPids), main: procStat(process.pid).cpu,
 		host: hostCpu(), ...Object.fromEntries(Object.entries(watch).map(([k, p]) => [k, cpuOf(p)])) };
 	const tPub = now();
 	let published = 0, pubErrors = 0;
@@ -204,7 +204,7 @@ async function main() {
 		await sleep(Math.max(0, tPub + due * interval - now()));
 	}
 	const pubSecs = (now() - tPub) / 1000;
-	const c1 = { server: serverPid ? procStat(serverPid).cpu : 0, gen: cpuOf(genPids), main: procStat(process.pid).cpu,
+	const c1 = { server: serverPid ? procStat(serverPid).cpu : 0, serverSys: serverPid ? procStat(serverPid).sys : 0, gen: cpuOf(genPids), main: procStat(process.pid).cpu,
 		host: hostCpu(), ...Object.fromEntries(Object.entries(watch).map(([k, p]) => [k, cpuOf(p)])) };
 	const peak = serverPid ? procStat(serverPid) : null;
 
@@ -243,6 +243,7 @@ async function main() {
 		disconnects: rs.reduce((s, r) => s + r.disconnects, 0),
 		p50: histPct(h, 0.5), p99: histPct(h, 0.99), max: +h.max.toFixed(2),
 		serverCpuPct: serverPid ? cpuPct("server") : null,
+		serverSysPct: serverPid ? cpuPct("serverSys") : null,
 		genCpuPct: cpuPct("gen"), publisherCpuPct: cpuPct("main"),
 		hostCpuPct: +(100 * cpus().length * (c1.host.busy - c0.host.busy) / (c1.host.total - c0.host.total)).toFixed(1),
 		watchCpuPct: Object.fromEntries(Object.keys(watch).map((k) => [k, cpuPct(k)])),

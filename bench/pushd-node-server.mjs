@@ -48,8 +48,8 @@ const APIKEY = /^wq_([0-9a-f]{12})_[0-9a-f]{64}$/;
 const db = new pg.Pool({
 	host: process.env.PG_HOST, database: process.env.PG_DATABASE ?? "waqtor",
 	user: process.env.PG_USER ?? "waqtor", max: 1,
+	options: "-c role=waqtor_app",	// pushd's SET ROLE, at connection start
 });
-db.on("connect", (c) => c.query("SET ROLE waqtor_app"));
 
 const redisOpts = { socket: { path: REDIS_SOCKET } };
 const pub = createClient(redisOpts);

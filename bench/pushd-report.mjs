@@ -26,6 +26,7 @@ const metrics = [
 	["**latency p99, ms**", (l) => l.p99, 2, true],
 	["latency max, ms", (l) => l.max, 1, true],
 	["**server CPU, % of one core** (publishing)", (l) => l.serverCpuPct, 1, true],
+	["… of which in the kernel (system time), %", (l) => l.serverSysPct, 1, true],
 	["server CPU per delivered event, µs", usPerEvent, 2, true],
 	["server CPU while connecting, s", (l) => l.serverCpuConnectSecs, 2, true],
 	["server RSS before connecting, kB", (l) => l.rssBeforeKb, 0, true],

@@ -9,7 +9,8 @@
 # Environment: SECS (publishing window, 15), WORKERS (load generator
 # processes, 4), FANOUT (offered deliveries per second: the publish rate per
 # namespace is FANOUT / 2N, 20000), RATE (a fixed rate per namespace instead),
-# MODES ("direct nginx"), SERVERS ("pushd node").
+# MODES ("direct nginx"), SERVERS ("pushd node"), TAG (results file
+# pushd-<date>-<TAG>.md, for a run with other settings).
 source "$(dirname "$0")/lib.sh"
 [ $# -gt 0 ] && NS=("$@") || NS=(1000 10000)
 SECS=${SECS:-15}
@@ -63,16 +64,16 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_server pushd|node ADDR: a fresh server process; sets SRV_PID, SRV_URL
+# start_server pushd|node ADDR LOG: a fresh server process; sets SRV_PID
 start_server() {
-	local kind=$1 addr=$2 i probe
+	local kind=$1 addr=$2 log=$3 i probe
 	if [ "$kind" = pushd ]; then
 		"${SVC[@]}" env -i "${PUSHD_ENV[@]}" WAQTOR_PUSHD_SOCKET="$addr" \
-			"$STATE/app/bin/waqtor-pushd" >>"$W/log/pushd.log" 2>&1 </dev/null &
+			"$STATE/app/bin/waqtor-pushd" >>"$log" 2>&1 </dev/null &
 	else
 		"${SVC[@]}" env HOME="$W" LISTEN="${addr#127.0.0.1:}" REDIS_SOCKET="$REDIS_SOCK" \
 			PG_HOST="$STATE/pg/sock" node "$B/pushd-node-server.mjs" \
-			>>"$W/log/node.log" 2>&1 </dev/null &
+			>>"$log" 2>&1 </dev/null &
 	fi
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
@@ -130,7 +131,7 @@ one_run() {
 		addr=$W/$kind.sock
 		url=http://127.0.0.1:$NGX_PORT
 	fi
-	start_server "$kind" "$addr"
+	start_server "$kind" "$addr" "$W/log/$n-$mode-$kind.log"
 	if [ "$mode" = nginx ]; then
 		nginx_up "$addr"
 		watch="redis=$REDIS_PID,nginx=$NGX_WORKERS"
@@ -164,12 +165,38 @@ for n in "${NS[@]}"; do
 done
 T1=$(date +%s)
 
+# what the servers and nginx logged (warn and above: pushd runs at WAQTOR_LOG_LEVEL=warn)
+LOGS=$(cd "$W/log" && for f in *.log; do
+	[ -s "$f" ] || { printf '%s: empty\n' "$f"; continue; }
+	printf '%s: %s lines\n' "$f" "$(wc -l <"$f")"
+	if [ "$f" = nginx-access.log ]; then	# one line per websocket: the statuses
+		awk '{print "HTTP status " $9}' "$f" | sort | uniq -c | sed 's/^ */    /'
+		continue
+	fi
+	sed -E 's/^ts=[^ ]+ //; s/pid=[0-9]+ //; s/session [^ :]+/session …/; s/^[0-9/]+ [0-9:]+ //; s/[0-9]+#[0-9]+: \*?[0-9]* ?//' "$f" |
+		sort | uniq -c | sort -rn | head -n 5 | sed 's/^ */    /'
+done)
+
 mkdir -p "$B/results"
-OUT=$B/results/pushd-$(date -u +%Y%m%d).md
+OUT=$B/results/pushd-$(date -u +%Y%m%d)${TAG:+-$TAG}.md
 node "$B/pushd-report.mjs" "$RESULTS" \
 	--machine "$(bench_machine)" --secs "$SECS" --workers "$WORKERS" --fanout "${RATE:-$FANOUT}" \
-	--fixed-rate "${RATE:+1}" --elapsed "$((T1 - T0))" --versions "$(cd "$B" && npm ls --depth=0 2>/dev/null | tail -n +2 | tr -d '├└─│ ' | tr '\n' ' ')" \
+	--fixed-rate "${RATE:+1}" --elapsed "$((T1 - T0))" --versions "$(cd "$B" && npm ls --depth=0 2>/dev/null | tail -n +2 | tr -d '├└─│ ' | grep . | paste -sd ' ')" \
 	--lws "$(dpkg-query -W -f '${Version}' libwebsockets17 2>/dev/null || dpkg -l | awk '/libwebsockets[0-9]/ {print $3; exit}')" \
 	--node "$(node --version)" --nginx "$(nginx -v 2>&1 | sed 's|.*/||')" >"$OUT"
-cp "$RESULTS" "${OUT%.md}.jsonl.tmp"
+{
+	echo "## Logs (warnings and errors of the servers and the nginx copy)"
+	echo
+	echo '```'
+	echo "${LOGS:-(nothing logged)}"
+	echo '```'
+	echo
+	echo "<details><summary>Raw measurements (JSON, one line per run)</summary>"
+	echo
+	echo '```json'
+	cat "$RESULTS"
+	echo '```'
+	echo
+	echo "</details>"
+} >>"$OUT"
 cat "$OUT"
