@@ -87,27 +87,33 @@ start_server() {
 }
 
 # nginx_up SOCKET: a copy of the stack's rendered nginx.conf, on its own port,
-# with /socket.io/ proxied to SOCKET. Two changes so that it can hold 10,000
-# websockets (each is two nginx connections: client and upstream):
-# worker_processes 2 with reuseport and worker_connections 16384 (the stack's
-# nginx has 1 worker and 8192 connections, at most ~4,000 websockets).
+# with /socket.io/ proxied to SOCKET, set so that it can hold 10,000 websockets
+# (each is two nginx connections, client and upstream, counted per worker):
+# one worker per core, reuseport (the kernel spreads the connections evenly
+# over the workers), worker_connections 16384, worker_rlimit_nofile = the hard
+# limit. Whatever the stack's template says about these, they are replaced.
+STACK_NGINX=$(grep -E '^[[:space:]]*(worker_processes|worker_connections|worker_rlimit_nofile)' \
+	"$STATE/nginx/nginx.conf" | tr -s ' \t' ' ' | sed 's/^ //' | paste -sd ' ')
 NGX_PORT=$(free_port)
 nginx_up() {
-	sed -e "s|^worker_processes 1;|worker_processes 2;\nworker_rlimit_nofile $(ulimit -Hn);|" \
-		-e 's|worker_connections 8192;|worker_connections 16384;|' \
+	sed -e '/^[[:space:]]*worker_rlimit_nofile/d' \
+		-e "s|^worker_processes .*;|worker_processes $(nproc);\nworker_rlimit_nofile $(ulimit -Hn);|" \
+		-e 's|worker_connections [^;]*;|worker_connections 16384;|' \
 		-e "s|listen \(.*\):$PORT;|listen \1:$NGX_PORT reuseport;|" \
 		-e "s|^pid .*|pid $W/nginx.pid;|" \
 		-e "s|error_log [^ ]*|error_log $W/log/nginx-error.log|" \
 		-e "s|access_log [^;]*|access_log $W/log/nginx-access.log|" \
 		-e "s|server unix:$STATE/run/pushd.sock;|server unix:$1;|" \
 		"$STATE/nginx/nginx.conf" >"$W/nginx/nginx.conf"
-	grep -q "server unix:$1;" "$W/nginx/nginx.conf" || { echo "pushd.sh: nginx.conf copy failed" >&2; exit 1; }
+	grep -q "server unix:$1;" "$W/nginx/nginx.conf" && grep -q "reuseport;" "$W/nginx/nginx.conf" &&
+		grep -q "worker_connections 16384;" "$W/nginx/nginx.conf" ||
+		{ echo "pushd.sh: the nginx.conf copy does not have the expected lines" >&2; exit 1; }
 	[ ${#SVC[@]} -gt 0 ] && chown -R waqtor: "$W"
 	"${SVC[@]}" nginx -e "$W/log/nginx-error.log" -p "$W/nginx/" -c "$W/nginx/nginx.conf"
 	NGX_WORKERS=""
 	for ((i = 0; i < 50; i++)); do
 		[ -s "$W/nginx.pid" ] && NGX_WORKERS=$(pgrep -d+ -P "$(cat "$W/nginx.pid")" || true)
-		[[ $NGX_WORKERS == *+* ]] && return 0
+		[ "$(tr '+' '\n' <<<"$NGX_WORKERS" | grep -c .)" -ge "$(nproc)" ] && return 0
 		sleep 0.1
 	done
 	echo "pushd.sh: nginx did not start" >&2
@@ -183,6 +189,7 @@ node "$B/pushd-report.mjs" "$RESULTS" \
 	--machine "$(bench_machine)" --secs "$SECS" --workers "$WORKERS" --fanout "${RATE:-$FANOUT}" \
 	--fixed-rate "${RATE:+1}" --elapsed "$((T1 - T0))" --versions "$(cd "$B" && npm ls --depth=0 2>/dev/null | tail -n +2 | tr -d '├└─│ ' | grep . | paste -sd ' ')" \
 	--lws "$(dpkg-query -W -f '${Version}' libwebsockets17 2>/dev/null || dpkg -l | awk '/libwebsockets[0-9]/ {print $3; exit}')" \
+	--stack-nginx "$STACK_NGINX" --nproc "$(nproc)" --nofile "$(ulimit -Hn)" \
 	--node "$(node --version)" --nginx "$(nginx -v 2>&1 | sed 's|.*/||')" >"$OUT"
 {
 	echo "## Logs (warnings and errors of the servers and the nginx copy)"

@@ -192,8 +192,8 @@ pushd_configure(struct pushd *pd)
 
 /*
  * Thousands of sockets need descriptors: raise the soft limit as far as
- * the hard one allows (up to what WAQTOR_PUSHD_MAX_CONNECTIONS needs) and
- * tell lws to pause accepting a little below it, rather than meet EMFILE.
+ * the hard one allows (up to what WAQTOR_PUSHD_MAX_CONNECTIONS needs); lws
+ * pauses accepting at the limit rather than meet EMFILE.
  */
 static void
 pushd_raise_nofile(struct pushd *pd)
@@ -212,12 +212,11 @@ pushd_raise_nofile(struct pushd *pd)
 		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 			(void)getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	pd->fd_limit = rl.rlim_cur > want ? (unsigned)want :
-	    (unsigned)rl.rlim_cur;
-	pd->fd_limit = pd->fd_limit > 2 * PUSHD_FD_RESERVE ?
-	    pd->fd_limit - PUSHD_FD_RESERVE : pd->fd_limit / 2;
-	log_info("up to %u client descriptors (RLIMIT_NOFILE %llu)",
-	    pd->fd_limit, (unsigned long long)rl.rlim_cur);
+	/* 0: lws takes the process limit (see ws_start) */
+	pd->fd_limit = rl.rlim_cur > want ? (unsigned)want : 0;
+	log_info("up to %llu client descriptors (RLIMIT_NOFILE %llu)",
+	    (unsigned long long)(pd->fd_limit != 0 ? pd->fd_limit :
+	    rl.rlim_cur), (unsigned long long)rl.rlim_cur);
 }
 
 static void

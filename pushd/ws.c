@@ -566,7 +566,13 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	info.vhost_name = WS_VHOST;
 	info.uid = -1;
 	info.gid = -1;
-	/* lws stops accepting at this many descriptors, short of EMFILE */
+	/*
+	 * lws stops accepting at this many descriptors. Only a limit equal to
+	 * the process's keeps its direct fd -> connection table: a lower one
+	 * makes every lookup a linear scan (lws-context-vhost.h), which the
+	 * benchmark saw as half of pushd's CPU at 10,000 connections. So the
+	 * limit is the process's unless WAQTOR_PUSHD_MAX_CONNECTIONS is lower.
+	 */
 	info.fd_limit_per_thread = fd_limit;
 	info.timeout_secs = 30;
 	if (ws->listen.is_unix) {
