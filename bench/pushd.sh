@@ -99,7 +99,7 @@ nginx_up() {
 	sed -e '/^[[:space:]]*worker_rlimit_nofile/d' \
 		-e "s|^worker_processes .*;|worker_processes $(nproc);\nworker_rlimit_nofile $(ulimit -Hn);|" \
 		-e 's|worker_connections [^;]*;|worker_connections 16384;|' \
-		-e "s|listen \(.*\):$PORT;|listen \1:$NGX_PORT reuseport;|" \
+		-e "s|listen \(.*\):$PORT\( reuseport\)\{0,1\};|listen \1:$NGX_PORT reuseport;|" \
 		-e "s|^pid .*|pid $W/nginx.pid;|" \
 		-e "s|error_log [^ ]*|error_log $W/log/nginx-error.log|" \
 		-e "s|access_log [^;]*|access_log $W/log/nginx-access.log|" \
