@@ -65,72 +65,6 @@ ctl_option(int argc, char **argv, const char *name, const char *def)
 	return def;
 }
 
-/* One transaction: tenant, owner, sandbox instance. Nothing if the e-mail
- * already has an account, so a second `./waqtor up` changes nothing. */
-static const char ctl_seed_sql[] =
-    "WITH t AS ("
-    "  INSERT INTO tenants (name) SELECT $1"
-    "  WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2))"
-    "  RETURNING id),"
-    " u AS ("
-    "  INSERT INTO users (tenant_id, email, name, password_hash, role)"
-    "  SELECT id, $2, 'Demo Owner', $3, 'owner' FROM t RETURNING tenant_id),"
-    " i AS ("
-    "  INSERT INTO instances (tenant_id, name, provider, config)"
-    "  SELECT tenant_id, 'Demo sandbox', 'sandbox', '{\"autoPairSeconds\":3}'"
-    "  FROM u RETURNING tenant_id, id)"
-    " SELECT tenant_id, id FROM i";
-
-static int
-ctl_seed_demo(int argc, char **argv)
-{
-	const char	*email = ctl_option(argc, argv, "--email",
-	    "demo@waqtor.local");
-	const char	*tenant = ctl_option(argc, argv, "--tenant", "Demo");
-	char		 password[256], hash[crypto_pwhash_STRBYTES];
-	const char	*params[3];
-	struct db	 db;
-	PGresult	*res = NULL;
-	int		 rc = 1;
-
-	if (fgets(password, sizeof password, stdin) == NULL) {
-		fprintf(stderr, "seed-demo: give the password on stdin\n");
-		return 1;
-	}
-	password[strcspn(password, "\r\n")] = '\0';
-	if (strlen(password) < 8) {
-		fprintf(stderr, "seed-demo: password must have 8 characters\n");
-		return 1;
-	}
-	if (crypto_pwhash_str_alg(hash, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-		fprintf(stderr, "seed-demo: out of memory hashing\n");
-		return 1;
-	}
-	sodium_memzero(password, sizeof password);
-	params[0] = tenant;
-	params[1] = email;
-	params[2] = hash;
-	db_init(&db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
-	res = db_query(&db, ctl_seed_sql, 3, params, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "seed-demo: %s\n", res != NULL ?
-		    PQresultErrorMessage(res) : "PostgreSQL is not reachable");
-		goto out;
-	}
-	if (PQntuples(res) == 0)
-		printf("demo tenant exists: %s\n", email);
-	else
-		printf("demo tenant %s created: %s, instance %s\n",
-		    PQgetvalue(res, 0, 0), email, PQgetvalue(res, 0, 1));
-	rc = 0;
-out:
-	PQclear(res);
-	db_close(&db);
-	return rc;
-}
-
 /* Runs sql on the owner connection; prints "col\tcol..." rows, 0 or 1. */
 static int
 ctl_run(const char *sql, int n, const char *const *params, int print)
@@ -187,6 +121,58 @@ ctl_read_password(char *out, size_t len, char *hash, size_t hashlen)
 		return -1;
 	sodium_memzero(out, len);
 	return 0;
+}
+
+/* One transaction: tenant, owner, sandbox instance. Nothing if the e-mail
+ * already has an account, so a second `./waqtor up` changes nothing. */
+static const char ctl_seed_sql[] =
+    "WITH t AS ("
+    "  INSERT INTO tenants (name) SELECT $1"
+    "  WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2))"
+    "  RETURNING id),"
+    " u AS ("
+    "  INSERT INTO users (tenant_id, email, name, password_hash, role)"
+    "  SELECT id, $2, 'Demo Owner', $3, 'owner' FROM t RETURNING tenant_id),"
+    " i AS ("
+    "  INSERT INTO instances (tenant_id, name, provider, config)"
+    "  SELECT tenant_id, 'Demo sandbox', 'sandbox', '{\"autoPairSeconds\":3}'"
+    "  FROM u RETURNING tenant_id, id)"
+    " SELECT tenant_id, id FROM i";
+
+static int
+ctl_seed_demo(int argc, char **argv)
+{
+	const char	*email = ctl_option(argc, argv, "--email",
+	    "demo@waqtor.local");
+	const char	*tenant = ctl_option(argc, argv, "--tenant", "Demo");
+	char		 password[256], hash[crypto_pwhash_STRBYTES];
+	const char	*params[3];
+	struct db	 db;
+	PGresult	*res = NULL;
+	int		 rc = 1;
+
+	if (ctl_read_password(password, sizeof password, hash, sizeof hash) == -1)
+		return 1;
+	params[0] = tenant;
+	params[1] = email;
+	params[2] = hash;
+	db_init(&db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
+	res = db_query(&db, ctl_seed_sql, 3, params, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "seed-demo: %s\n", res != NULL ?
+		    PQresultErrorMessage(res) : "PostgreSQL is not reachable");
+		goto out;
+	}
+	if (PQntuples(res) == 0)
+		printf("demo tenant exists: %s\n", email);
+	else
+		printf("demo tenant %s created: %s, instance %s\n",
+		    PQgetvalue(res, 0, 0), email, PQgetvalue(res, 0, 1));
+	rc = 0;
+out:
+	PQclear(res);
+	db_close(&db);
+	return rc;
 }
 
 static int

@@ -259,3 +259,16 @@ query_long(struct req *r, const char *name, long def, long max)
 	}
 	return v;
 }
+
+const char *
+api_uuid_param(struct req *r, const char *name, const char *what)
+{
+	const char	*id = route_param(&r->match, name);
+	char		 msg[64];
+
+	if (id != NULL && util_is_uuid(id))
+		return id;
+	snprintf(msg, sizeof msg, "no such %s", what);
+	http_respond_error(r, 404, "not_found", msg, NULL);
+	return NULL;
+}

@@ -50,6 +50,9 @@ struct json_object *api_user_json(PGresult *res, int row);
  * NULL adds null.
  */
 void api_add_time(struct json_object *obj, const char *key, const char *pg);
+/* The path parameter name when it is a UUID; else answers 404 "no such
+ * <what>" and returns NULL (a malformed id is as unknown as a foreign one). */
+const char *api_uuid_param(struct req *r, const char *name, const char *what);
 /* A positive integer query argument up to max, or def when absent; -1
  * (answered 400 naming it) when malformed. */
 long query_long(struct req *r, const char *name, long def, long max);

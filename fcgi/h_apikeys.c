@@ -88,16 +88,13 @@ out:
 void
 h_apikeys_delete(struct req *r)
 {
-	const char		*id = route_param(&r->match, "id"), *params[1];
+	const char		*id, *params[1];
 	struct json_object	*details;
 	PGresult		*res;
 
-	if (api_require_admin(r) == -1)
+	if (api_require_admin(r) == -1 ||
+	    (id = api_uuid_param(r, "id", "API key")) == NULL)
 		return;
-	if (!util_is_uuid(id)) {
-		http_respond_error(r, 404, "not_found", "no such API key", NULL);
-		return;
-	}
 	params[0] = id;
 	if ((res = api_query(r, "UPDATE api_keys SET revoked_at = now() "
 	    "WHERE id = $1 AND revoked_at IS NULL RETURNING name", 1,

@@ -424,15 +424,13 @@ h_me_avatar(struct req *r)
 void
 h_avatar_get(struct req *r)
 {
-	const char	*id = route_param(&r->match, "userId"), *params[1];
+	const char	*id, *params[1];
 	PGresult	*res;
 	unsigned char	*img;
 	size_t		 len, b64len;
 
-	if (!util_is_uuid(id)) {
-		http_respond_error(r, 404, "not_found", "no such avatar", NULL);
+	if ((id = api_uuid_param(r, "userId", "avatar")) == NULL)
 		return;
-	}
 	params[0] = id;
 	if ((res = api_query(r, "SELECT content_type, encode(data, 'base64') "
 	    "FROM avatars WHERE user_id = $1", 1, params)) == NULL)

@@ -108,16 +108,6 @@ check_config(struct req *r, const char *provider, struct json_object *config)
 	return 0;
 }
 
-static int
-instance_id(struct req *r, const char **id)
-{
-	*id = route_param(&r->match, "id");
-	if (*id != NULL && util_is_uuid(*id))
-		return 0;
-	http_respond_error(r, 404, "not_found", "no such instance", NULL);
-	return -1;
-}
-
 static void
 respond_instance(struct req *r, int status, PGresult *res)
 {
@@ -153,7 +143,7 @@ h_instances_get(struct req *r)
 	const char	*params[1];
 	PGresult	*res;
 
-	if (instance_id(r, &params[0]) == -1)
+	if ((params[0] = api_uuid_param(r, "id", "instance")) == NULL)
 		return;
 	if ((res = api_query(r, "SELECT " INSTANCE_COLUMNS " FROM instances "
 	    "WHERE id = $1", 1, params)) != NULL)
@@ -211,7 +201,7 @@ h_instances_update(struct req *r)
 	char			 err[64], provider[16];
 	PGresult		*res;
 
-	if (instance_id(r, &params[0]) == -1)
+	if ((params[0] = api_uuid_param(r, "id", "instance")) == NULL)
 		return;
 	if (validate_body(r, fields, 2, &in) == -1)
 		return;
@@ -266,7 +256,7 @@ h_instances_delete(struct req *r)
 	struct json_object	*details;
 	PGresult		*res;
 
-	if (instance_id(r, &params[0]) == -1)
+	if ((params[0] = api_uuid_param(r, "id", "instance")) == NULL)
 		return;
 	if ((res = api_query(r, "DELETE FROM instances WHERE id = $1 "
 	    "RETURNING name, pg_notify('waqtor_instances', id::text)", 1,

@@ -107,16 +107,13 @@ out:
 void
 h_members_delete(struct req *r)
 {
-	const char		*id = route_param(&r->match, "id"), *params[1];
+	const char		*id, *params[1];
 	struct json_object	*details;
 	PGresult		*res;
 
-	if (api_require_admin(r) == -1)
+	if (api_require_admin(r) == -1 ||
+	    (id = api_uuid_param(r, "id", "member")) == NULL)
 		return;
-	if (!util_is_uuid(id)) {
-		http_respond_error(r, 404, "not_found", "no such member", NULL);
-		return;
-	}
 	params[0] = id;
 	/* lock the owners so two removals cannot both pass the check */
 	if ((res = api_query(r, "SELECT id, role, email FROM users "

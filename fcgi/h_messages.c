@@ -410,13 +410,11 @@ message_json(PGresult *res, int i)
 void
 h_messages_get(struct req *r)
 {
-	const char	*params[1] = { route_param(&r->match, "id") };
+	const char	*params[1];
 	PGresult	*res;
 
-	if (!util_is_uuid(params[0])) {
-		http_respond_error(r, 404, "not_found", "no such message", NULL);
+	if ((params[0] = api_uuid_param(r, "id", "message")) == NULL)
 		return;
-	}
 	if ((res = api_query(r, "SELECT " MESSAGE_COLUMNS " FROM messages "
 	    "WHERE id = $1", 1, params)) == NULL)
 		return;

@@ -13,17 +13,6 @@
 #include "util.h"
 #include "validate.h"
 
-static const char *
-instance_param(struct req *r)
-{
-	const char	*id = route_param(&r->match, "id");
-
-	if (id != NULL && util_is_uuid(id))
-		return id;
-	http_respond_error(r, 404, "not_found", "no such instance", NULL);
-	return NULL;
-}
-
 void
 h_instance_state(struct req *r)
 {
@@ -32,7 +21,7 @@ h_instance_state(struct req *r)
 	char			 err[32];
 	PGresult		*res;
 
-	if ((params[0] = instance_param(r)) == NULL)
+	if ((params[0] = api_uuid_param(r, "id", "instance")) == NULL)
 		return;
 	if ((res = api_query(r, "SELECT status, qr, client_info, provider "
 	    "FROM instances WHERE id = $1", 1, params)) == NULL)
@@ -64,7 +53,7 @@ instance_command(struct req *r, const char *sql, const char *action)
 	struct json_object	*body, *details;
 	PGresult		*res;
 
-	if ((params[0] = instance_param(r)) == NULL)
+	if ((params[0] = api_uuid_param(r, "id", "instance")) == NULL)
 		return;
 	if ((res = api_query(r, sql, 1, params)) == NULL)
 		return;
@@ -126,7 +115,7 @@ sandbox_only(struct req *r, const char *id)
 void
 h_sandbox_pair(struct req *r)
 {
-	const char	*id = instance_param(r);
+	const char	*id = api_uuid_param(r, "id", "instance");
 
 	if (id == NULL || sandbox_only(r, id) == -1)
 		return;
@@ -145,7 +134,7 @@ h_sandbox_inbound(struct req *r)
 		{ "name", V_STRING, 0, 1, 200, NULL },
 	};
 	struct json_object	*in, *event, *body, *details;
-	const char		*id = instance_param(r), *from, *params[2];
+	const char		*id = api_uuid_param(r, "id", "instance"), *from, *params[2];
 	char			 wamid[64], uuid[UTIL_UUID_LEN + 1];
 	PGresult		*res;
 

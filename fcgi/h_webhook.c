@@ -24,11 +24,8 @@ webhook_instance(struct req *r, const char **id)
 	const char	*params[1];
 	PGresult	*res;
 
-	*id = route_param(&r->match, "instanceId");
-	if (*id == NULL || !util_is_uuid(*id)) {
-		http_respond_error(r, 404, "not_found", "no such instance", NULL);
+	if ((*id = api_uuid_param(r, "instanceId", "instance")) == NULL)
 		return NULL;
-	}
 	params[0] = *id;
 	if ((res = api_query(r, "SELECT tenant_id, provider, app_secret, "
 	    "verify_token FROM webhook_instance($1)", 1, params)) == NULL)
