@@ -377,6 +377,28 @@ try:
     got = {m2["body"]["biz_opaque_callback_data"] for m2 in fake.list_messages("1065403599")}
     t.ok(set(batch) <= got, "the Graph API received all 300 (at least once)")
 
+    # --- PostgreSQL and Redis restarts mid-stream: nothing lost --------------------------
+    pg_batch = [send_text(api, c2, "+1650558%04d" % i, "pg %d" % i).json()["messageId"] for i in range(200)]
+    subprocess.run(s.as_service() + ["pg_ctl", "-D", s.path("pg", "data"), "-m", "immediate", "restart", "-w",
+                                     "-l", s.path("log", "postgres.log")],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.kill(s.pid("redis"), signal.SIGKILL)
+    time.sleep(1)
+    s.up()
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE content->>'text' LIKE 'pg %' AND "
+                                 "status = 'sent'") == "200", 60),
+         "a PostgreSQL restart and a Redis crash mid-stream lose no message",
+         s.psql("SELECT status, count(*) FROM messages WHERE content->>'text' LIKE 'pg %' GROUP BY 1"))
+
+    # an inbound webhook while the engine is dead is stored, and processed when it returns
+    os.kill(s.pid("waqtor-engine"), signal.SIGKILL)
+    wamid, _ = fake.inbound("1065403522", {"from": "16505554321", "name": "Late", "text": "while you were out"})
+    t.eq(s.psql("SELECT count(*) FROM inbound_events WHERE processed_at IS NULL AND strpos(body, '%s') > 0"
+                % wamid), "1", "a webhook that arrives while the engine is down is stored")
+    s.up()
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE provider_id = '%s'" % wamid) == "1", 20),
+         "and becomes a message when the engine is back")
+
     # --- two engines share the instances; one takes over when the other dies --------------
     env = daemon_env(s.pid("waqtor-engine"))
     log2 = open(s.path("log", "engine-2.log"), "a")
