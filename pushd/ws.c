@@ -529,6 +529,17 @@ ws_lws_levels(void)
 	return LLL_ERR;
 }
 
+/*
+ * Engine.IO runs its own ping/pong and timeouts, so lws's connection
+ * validity timer is off (a hangup time of 0 disables it): lws re-arms it on
+ * every received frame with a sorted insert over all connections, which the
+ * benchmark saw as a third of pushd's CPU while 10,000 clients connected.
+ */
+static const lws_retry_bo_t ws_no_validity = {
+	.secs_since_valid_ping = 0,
+	.secs_since_valid_hangup = 0,
+};
+
 struct ws *
 ws_new(uv_loop_t *loop, const struct addr *listen,
     const struct ws_hooks *hooks, const char *path, unsigned fd_limit)
@@ -574,6 +585,7 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	 * limit is the process's unless WAQTOR_PUSHD_MAX_CONNECTIONS is lower.
 	 */
 	info.fd_limit_per_thread = fd_limit;
+	info.retry_and_idle_policy = &ws_no_validity;
 	info.timeout_secs = 30;
 	if (ws->listen.is_unix) {
 		info.options |= LWS_SERVER_OPTION_UNIX_SOCK;
