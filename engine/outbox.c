@@ -25,7 +25,8 @@
 #define OUTBOX_BATCH_MAX	100	/* rows per claim query */
 #define OUTBOX_IN_FLIGHT_MAX	500	/* per instance */
 #define OUTBOX_BACKOFF_MAX_MS	(5 * 60 * 1000)
-#define OUTBOX_WINDOW_MS	1020	/* one second and a margin */
+#define OUTBOX_WINDOW_MS	1100	/* a second, and a margin for the
+					   network's jitter on the way */
 #define OUTBOX_SENT_BATCH	500	/* accepted sends per UPDATE */
 
 /*
