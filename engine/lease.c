@@ -192,8 +192,8 @@ lease_tick(struct engine *e)
 		return;
 	lease_interval(lease, sizeof lease);
 	params[0] = e->id;
-	if (db_exec(&e->db, "UPDATE engines SET heartbeat_at = now() "
-	    "WHERE id = $1", 1, params) == -1 || lease_register(e) == -1)
+	/* the upsert is the heartbeat (and re-registers after a cleanup) */
+	if (lease_register(e) == -1)
 		return;
 	lease_renew(e, lease);
 

@@ -158,6 +158,27 @@ ws_stats(struct ws *ws, struct lws *wsi, int prometheus)
 	return rc;
 }
 
+/*
+ * A new Engine.IO session with its open packet queued: upgrades names
+ * "websocket" for a polling session (which may upgrade), none otherwise.
+ */
+static struct session *
+ws_session_open(enum session_transport t, int upgrades)
+{
+	struct session		*s = session_new(t);
+	struct eio_frame	*open;
+	char			 json[256];
+
+	if (eio_open_json(json, sizeof json, s->sid, upgrades,
+	    srv.set.ping_interval_ms, srv.set.ping_timeout_ms,
+	    srv.set.max_payload) == -1)
+		fatal("eio: open packet too long");
+	open = eio_frame_text(EIO_OPEN, json, strlen(json));
+	(void)session_send(s, open, NULL, 1);
+	eio_frame_unref(open);
+	return s;
+}
+
 /* A long-polling request: a handshake, a poll (GET) or a push (POST). */
 static int
 ws_polling(struct lws *wsi, struct conn *c)
@@ -165,8 +186,6 @@ ws_polling(struct lws *wsi, struct conn *c)
 	struct ws_query		 q;
 	enum ws_eio_error	 code;
 	struct session		*s;
-	struct eio_frame	*open;
-	char			 json[256];
 	int			 is_get, is_post;
 
 	is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
@@ -179,14 +198,7 @@ ws_polling(struct lws *wsi, struct conn *c)
 			return ws_eio_error(wsi, WS_EIO_METHOD);
 		if (srv.draining)
 			return ws_eio_error(wsi, WS_EIO_BAD);
-		s = session_new(SESSION_POLLING);
-		if (eio_open_json(json, sizeof json, s->sid, 1,
-		    srv.set.ping_interval_ms, srv.set.ping_timeout_ms,
-		    srv.set.max_payload) == -1)
-			fatal("eio: open packet too long");
-		open = eio_frame_text(EIO_OPEN, json, strlen(json));
-		(void)session_send(s, open, NULL, 1);
-		eio_frame_unref(open);
+		s = ws_session_open(SESSION_POLLING, 1);
 		return session_poll(s, c) == -1 ? -1 : 0;
 	}
 	if ((s = strmap_get(&srv.sessions, q.sid)) == NULL)
@@ -336,8 +348,6 @@ ws_established(struct ws *ws, struct lws *wsi, struct conn *c)
 {
 	struct ws_query		 q;
 	struct session		*s;
-	struct eio_frame	*open;
-	char			 json[256];
 
 	c->wsi = wsi;
 	c->listed = 1;
@@ -345,14 +355,7 @@ ws_established(struct ws *ws, struct lws *wsi, struct conn *c)
 	ws->nconns++;
 	ws_query(wsi, &q);
 	if (!q.has_sid) {
-		s = session_new(SESSION_WEBSOCKET);
-		if (eio_open_json(json, sizeof json, s->sid, 0,
-		    srv.set.ping_interval_ms, srv.set.ping_timeout_ms,
-		    srv.set.max_payload) == -1)
-			fatal("eio: open packet too long");
-		open = eio_frame_text(EIO_OPEN, json, strlen(json));
-		(void)session_send(s, open, NULL, 1);
-		eio_frame_unref(open);
+		s = ws_session_open(SESSION_WEBSOCKET, 0);
 		session_attach_ws(s, c);
 		return;
 	}
