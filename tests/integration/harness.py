@@ -24,11 +24,18 @@ IS_ROOT = os.geteuid() == 0
 
 
 class Tap:
-    """TAP output; a failed check prints diagnostics but the test goes on."""
+    """TAP output for automake's driver. A file's checks are grouped into
+    cases (@t.case), run in order by t.run(): a failed check prints its
+    diagnostics and the case goes on; a case that raises is one failure
+    naming the error, and every later case is reported skipped (not run), so
+    a crash never hides which checks did not run. The exit status is 0 when
+    every check passed; the driver counts each "not ok" once (it ignores the
+    exit status), and a file that dies before its plan is one error."""
 
     def __init__(self):
         self.n = 0
         self.failed = 0
+        self.cases = []
 
     def ok(self, cond, name, diag=None):
         self.n += 1
@@ -43,6 +50,40 @@ class Tap:
     def eq(self, got, want, name):
         return self.ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
 
+    def skip(self, name, why):
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, why), flush=True)
+
+    def case(self, name):
+        """Decorator: registers a function as the file's next case."""
+        def register(fn):
+            self.cases.append((name, fn))
+            return fn
+        return register
+
+    def run(self, diag=None):
+        """Runs the cases in order. diag() adds context (e.g. the stack's
+        logs) to a crash report."""
+        crashed = None
+        for name, fn in self.cases:
+            if crashed is not None:
+                self.skip(name, "not run: case '%s' crashed" % crashed)
+                continue
+            print("# case: %s" % name, flush=True)
+            try:
+                fn()
+            except Exception as e:  # noqa: BLE001 - reported, then the rest is skipped
+                import traceback
+                crashed = name
+                extra = ""
+                if diag is not None:
+                    try:
+                        extra = "\n" + diag()
+                    except Exception as e2:  # noqa: BLE001
+                        extra = "\n(no diagnostics: %r)" % e2
+                self.ok(False, "case '%s' crashed: %r" % (name, e), traceback.format_exc() + extra)
+        return crashed is None
+
     def done(self):
         print("1..%d" % self.n, flush=True)
         sys.exit(1 if self.failed else 0)
@@ -52,10 +93,44 @@ class Tap:
         sys.exit(1)
 
 
+def tool(name, package):
+    """The path of a program the tests need, or a clear error naming the
+    Debian package that brings it."""
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError("%s is not installed (Debian package %s)" % (name, package))
+    return path
+
+
+def pg_bindir(pgdata):
+    """The directory of the PostgreSQL programs that run the cluster in
+    pgdata: those of the version that made it (PG_VERSION). They are never
+    on PATH on Debian."""
+    with open(os.path.join(pgdata, "PG_VERSION")) as f:
+        version = f.read().strip()
+    d = "/usr/lib/postgresql/%s/bin" % version
+    if not os.access(os.path.join(d, "pg_ctl"), os.X_OK):
+        raise RuntimeError("PostgreSQL %s's programs are not in %s (Debian package postgresql-%s)"
+                           % (version, d, version))
+    return d
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def holds(pred, seconds, interval=0.05):
+    """True when pred() stays true for the whole window: for what must NOT
+    happen (a message that must stay pending), checked all along rather than
+    once after a sleep; False as soon as it does not hold."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not pred():
+            return False
+        time.sleep(interval)
+    return bool(pred())
 
 
 def wait_for(pred, timeout=15.0, interval=0.1):
@@ -235,17 +310,45 @@ class Stack:
             c.close()
 
     def redis(self, *args):
-        return subprocess.run(["redis-cli", "-s", self.path("run", "redis.sock")] + list(args),
+        return subprocess.run([tool("redis-cli", "redis-tools"), "-s", self.path("run", "redis.sock")] + list(args),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, timeout=20).stdout.strip()
 
     def psql(self, sql):
-        p = subprocess.run(["psql", "-X", "-h", self.path("pg", "sock"), "-U", "waqtor",
+        psql = os.path.join(pg_bindir(self.path("pg", "data")), "psql")
+        p = subprocess.run([psql, "-X", "-h", self.path("pg", "sock"), "-U", "waqtor",
                             "-d", "waqtor", "-tAc", sql], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=30)
         if p.returncode != 0:
             raise RuntimeError("psql: " + p.stdout)
         return p.stdout.strip()
+
+    def pg_ctl(self, *args):
+        """pg_ctl of the stack's cluster, as the services' user; raises when it
+        fails (a fault injection that did not happen must fail the test)."""
+        cmd = self.as_service() + [os.path.join(pg_bindir(self.path("pg", "data")), "pg_ctl"),
+                                   "-D", self.path("pg", "data")] + list(args)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError("pg_ctl %s failed (%d): %s" % (" ".join(args), p.returncode, p.stdout))
+        return p.stdout
+
+    def pg_started_at(self):
+        """When the cluster's postmaster started: changes on every restart."""
+        return self.psql("SELECT pg_postmaster_start_time()")
+
+    def kill(self, name, sig=signal.SIGKILL):
+        """Sends sig to a daemon of the stack and waits until it is gone
+        (for SIGKILL) so that what follows sees it dead; raises if it was not
+        running."""
+        pid = self.pid(name)
+        if pid is None:
+            raise RuntimeError("%s is not running" % name)
+        os.kill(pid, sig)
+        if sig == signal.SIGKILL and not wait_for(lambda: self.pid(name) != pid or
+                                                  not os.path.exists("/proc/%d" % pid), 10, 0.02):
+            raise RuntimeError("%s (pid %d) did not die" % (name, pid))
+        return pid
 
     def as_service(self):
         """Command prefix that runs as the services' user."""
@@ -325,11 +428,15 @@ class Events:
         import threading
         self.items = []
         self.lock = threading.Lock()
-        self.proc = subprocess.Popen(["redis-cli", "-s", stack.path("run", "redis.sock"),
+        self.proc = subprocess.Popen([tool("redis-cli", "redis-tools"), "-s", stack.path("run", "redis.sock"),
                                       "psubscribe", pattern], stdout=subprocess.PIPE, text=True)
+        # Subscribed once Redis has confirmed it: psubscribe, pattern, count.
+        reply = [self.proc.stdout.readline().rstrip("\n") for _ in range(3)]
+        if reply[:2] != ["psubscribe", pattern]:
+            self.proc.kill()
+            raise RuntimeError("psubscribe %s: %r" % (pattern, reply))
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
-        time.sleep(0.3)
 
     def _read(self):
         # redis-cli prints a message's parts one a line when not on a tty:
