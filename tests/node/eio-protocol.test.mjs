@@ -14,6 +14,8 @@ const PING_INTERVAL = 300;
 const PING_TIMEOUT = 200;
 let URL, WS_URL, child;
 
+// The few fixed waits below are the public engine.io-protocol suite's own
+// (this file mirrors it): the ping timeout itself, and its upgrade pauses.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const freePort = () => new Promise((resolve) => {
   const srv = net.createServer().listen(0, "127.0.0.1", () => {

@@ -15,14 +15,22 @@ const asService = process.env.WQ_ROOT_USER
   ? ["setpriv", "--reuid=waqtor", "--regid=waqtor", "--init-groups"]
   : [];
 
+// PostgreSQL's programs are not on PATH on Debian: the cluster's own version's.
+const pgVersion = () => fs.readFileSync(path.join(STATE, "pg", "data", "PG_VERSION"), "utf8").trim();
+
 export function psql(sql) {
-  return execFileSync("psql", ["-X", "-h", path.join(STATE, "pg", "sock"),
+  return execFileSync(`/usr/lib/postgresql/${pgVersion()}/bin/psql`, ["-X", "-h", path.join(STATE, "pg", "sock"),
     "-U", "waqtor", "-d", "waqtor", "-tAc", sql], { encoding: "utf8" }).trim();
 }
 
 export function redis(...args) {
   return execFileSync("redis-cli", ["-s", path.join(STATE, "run", "redis.sock"),
     ...args], { encoding: "utf8" }).trim();
+}
+
+// True when waqtor-pushd's log (at debug level in this suite) has text.
+export function pushdLogHas(text) {
+  return fs.readFileSync(path.join(STATE, "log", "waqtor-pushd.log"), "utf8").includes(text);
 }
 
 export function pid(name) {

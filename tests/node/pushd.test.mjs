@@ -7,7 +7,7 @@ import { Socket as EioSocket } from "engine.io-client";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
 import {
-  URL, collect, connect, connected, once, pid, publish, pushdGet, realtimeToken,
+  URL, collect, connect, connected, once, pid, publish, pushdGet, pushdLogHas, realtimeToken,
   redis, sleep, tenant, until, waqtor,
 } from "./lib.mjs";
 
@@ -42,10 +42,9 @@ test("instanceId narrows the /status emission and events to one instance", async
   await until(() => statuses.length >= 1);
   publish(A.id, "status", "session.status", { status: "ready" }, A.instances[0]);
   publish(A.id, "status", "session.status", { status: "connecting" }, A.instances[1]);
+  // pushd relays Redis's messages in order: once "connecting" (published
+  // second) is here, the other instance's event would have come before it
   await until(() => statuses.some((x) => x.status === "connecting"));
-  await sleep(200);
-  // the engine's own session events for these instances may arrive too:
-  // what matters is that none of another instance gets through
   assert.ok(statuses.every((x) => x.instanceId === A.instances[1]),
     JSON.stringify(statuses));
   s.close();
@@ -118,9 +117,11 @@ test("tenant isolation: 30 tenants, each socket gets only its tenant's events", 
     id: "x", type: "campaign.progress", tenantId: tenants[1].id, ts: "", data: { campaignId: "forged" } }));
   redis("PUBLISH", "waqtor:system:campaigns", JSON.stringify({
     id: "x", type: "campaign.progress", tenantId: null, ts: "", data: { campaignId: "system" } }));
-  await until(() => got.every((g) => g.length >= 1));
-  await sleep(300);
-  got.forEach((g, i) => assert.deepEqual(g.map((e) => e.campaignId), ["c" + i]));
+  // a last event to each tenant: Redis and pushd keep the order, so anything
+  // forged that got through would have arrived before it
+  tenants.forEach((t, i) => publish(t.id, "campaigns", "campaign.progress", { campaignId: "end" + i }));
+  assert.ok(await until(() => got.every((g, i) => g.some((e) => e.campaignId === "end" + i))));
+  got.forEach((g, i) => assert.deepEqual(g.map((e) => e.campaignId), ["c" + i, "end" + i]));
   socks.forEach((s) => s.close());
 });
 
@@ -192,7 +193,11 @@ test("long-polling only: events, binary acks and the heartbeat", async () => {
   const [x] = await new Promise((resolve) =>
     s.emit("echo", Buffer.from([9, 8]), (...args) => resolve(args)));
   assert.deepEqual([...Buffer.from(x)], [9, 8]);
-  await sleep(2500);	// past pingInterval + pingTimeout: still up
+  // three heartbeats (this stack's pingInterval is 1 s): the polling
+  // client's pongs keep the session up
+  let pings = 0;
+  s.io.engine.on("ping", () => pings++);
+  assert.ok(await until(() => pings >= 3, 10000), "pings seen: " + pings);
   assert.ok(s.connected);
   s.close();
 });
@@ -270,12 +275,14 @@ async function idlePollingSession(key) {
 test("/campaigns progress is coalesced per campaign for a slow socket (latest wins)", async () => {
   const T = tenant();
   const u = await idlePollingSession(T.key);
+  const before = JSON.parse(pushdGet("/stats")).redis_messages;
   for (let i = 1; i <= 20; i++) {
     publish(T.id, "campaigns", "campaign.progress", { campaignId: "c1", sent: i });
     publish(T.id, "campaigns", "campaign.progress", { campaignId: "c2", sent: 100 + i });
   }
   publish(T.id, "campaigns", "campaign.completed", { campaignId: "c1" });
-  await sleep(200);
+  // all 41 have reached pushd (it queues each as it reads it)
+  assert.ok(await until(() => JSON.parse(pushdGet("/stats")).redis_messages - before >= 41));
   const body = await (await fetch(u)).text();
   const evs = body.split("\x1e").filter((p) => p.startsWith("42")).map((p) =>
     JSON.parse(p.slice(p.indexOf(","))  .slice(1)));
@@ -293,10 +300,11 @@ test("a socket over its send queue loses events, then is dropped", async () => {
   const before = JSON.parse(pushdGet("/stats"));
   for (let i = 0; i < 60; i++)
     publish(T.id, "campaigns", "campaign.completed", { campaignId: "c" + i });
-  await sleep(300);
-  const mid = JSON.parse(pushdGet("/stats"));
-  assert.ok(mid.dropped - before.dropped >= 10, "over the 50-packet queue: dropped");
-  await sleep(5000);
+  assert.ok(await until(() => JSON.parse(pushdGet("/stats")).dropped - before.dropped >= 10),
+    "over the 50-packet queue: dropped");
+  // watched from pushd's log: a poll would drain the queue it is over
+  const sid = new globalThis.URL(u).searchParams.get("sid");
+  assert.ok(await until(() => pushdLogHas(`eio: session ${sid} closed`), 15000), "the session is closed");
   publish(T.id, "campaigns", "campaign.completed", { campaignId: "late" });
   const r = await fetch(u);
   assert.equal(r.status, 400, "the session is gone");

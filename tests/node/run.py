@@ -27,7 +27,8 @@ s = Stack(t,
           WAQTOR_PUSHD_PING_TIMEOUT_MS=1000,
           WAQTOR_PUSHD_QUEUE_MAX=50,
           WAQTOR_PUSHD_RATE=50,
-          WAQTOR_PUSHD_RECOVERY_MS=30000)
+          WAQTOR_PUSHD_RECOVERY_MS=30000,
+          WAQTOR_LOG_LEVEL="debug")  # the suite watches session closes in pushd's log
 try:
     s.up()
     # These tests publish the engine's events themselves and set instance
