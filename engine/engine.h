@@ -41,6 +41,37 @@ struct outcome {
 	int			 notify;	/* warn the tenant */
 };
 
+/*
+ * One thing a provider's inbound payload says: a message received, or a
+ * receipt for one we sent. Strings and objects are borrowed from the
+ * payload for the duration of the sink call.
+ */
+enum inbound_kind { INBOUND_MESSAGE, INBOUND_STATUS };
+
+struct inbound_item {
+	enum inbound_kind	 kind;
+	const char		*provider_id;	/* the provider's message id */
+	/* INBOUND_MESSAGE */
+	const char		*from;		/* digits only */
+	const char		*name;		/* the sender's name, or NULL */
+	const char		*type;		/* text, image, ... */
+	struct json_object	*content;
+	long long		 unix_ts;	/* when sent; 0: unknown */
+	/* INBOUND_STATUS */
+	const char		*message_id;	/* ours, or NULL */
+	const char		*status;	/* sent, delivered, read, failed */
+	struct json_object	*error;		/* failed: the reason, or NULL */
+};
+
+/* Stores one item; 0, or -1 with a reason in err. */
+typedef int inbound_sink(void *arg, const struct inbound_item *, char *err,
+    size_t errlen);
+
+/* What a provider's parse_inbound returns. */
+#define INBOUND_OK		  0
+#define INBOUND_MALFORMED	 -1	/* the payload breaks the contract */
+#define INBOUND_SINK_FAILED	 -2	/* an item could not be stored */
+
 /* A provider: a small table of functions (ARCHITECTURE.md, Providers). */
 struct provider {
 	const char	*name;
@@ -51,10 +82,26 @@ struct provider {
 	void		(*stop)(struct inst *);
 	/* sends asynchronously; must end with outbox_done(msg, &outcome) */
 	void		(*send)(struct inst *, struct outmsg *);
+	/*
+	 * Reads one stored inbound payload (the provider's wire format) with
+	 * type-checked accessors only, calling sink for each item in order.
+	 * Returns INBOUND_OK, INBOUND_MALFORMED (err names the field) or
+	 * INBOUND_SINK_FAILED (err is the sink's).
+	 */
+	int		(*parse_inbound)(struct json_object *payload,
+			    inbound_sink *, void *arg, char *err, size_t errlen);
 };
 
 extern const struct provider provider_sandbox;
 extern const struct provider provider_cloud;
+/* The provider called name, or NULL. */
+const struct provider *provider_find(const char *name);
+
+/* the providers' parse_inbound (cloud_inbound.c is fuzzed on its own) */
+int cloud_parse_inbound(struct json_object *, inbound_sink *, void *,
+    char *, size_t);
+int sandbox_parse_inbound(struct json_object *, inbound_sink *, void *,
+    char *, size_t);
 
 struct inst {
 	struct engine		*e;

@@ -1,18 +1,26 @@
 /*
  * Provider events stored by the API (Cloud API webhooks, sandbox
- * injections) become messages and receipts here. Each batch is one
- * transaction: the events are marked processed with the rows they caused,
- * so a crash replays them, and replays are harmless: inbound messages are
- * unique per (instance, provider id), and a receipt only moves a message's
- * status forward (status_rank). Events are published after the commit.
+ * injections) become messages and receipts here. A batch of events is one
+ * transaction and each event runs in its own savepoint: the event is read
+ * by its provider's parse_inbound (the one place that knows the wire
+ * format) and its items are stored; it is then marked processed with the
+ * rows it caused, so a crash replays it, and replays are harmless: inbound
+ * messages are unique per (instance, provider id), and a receipt only moves
+ * a message's status forward (status_rank). An event that fails is rolled
+ * back to its savepoint alone: a malformed one is parked as dead at once,
+ * one whose items could not be stored is retried with backoff and parked
+ * after WAQTOR_INBOUND_MAX_ATTEMPTS. Events are published after the commit.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "engine.h"
 #include "jsonx.h"
 #include "log.h"
 
+#define INBOUND_BATCH	200
 #define INBOUND_BATCH	200
 
 /* Events to publish once the batch is committed. */
@@ -45,96 +53,6 @@ batch_add(struct batch *b, const char *type, const char *tenant,
 	p->data = data;
 }
 
-static const char *
-str_at(struct json_object *o, const char *key)
-{
-	return jsonx_get_str(o, key);
-}
-
-/* Stores one inbound message once; queues message.received if new. */
-static void
-inbound_message(struct engine *e, struct batch *b, const char *tenant,
-    const char *instance, const char *provider_id, const char *from,
-    const char *name, const char *type, struct json_object *content,
-    const char *unix_ts)
-{
-	struct json_object	*data;
-	char			 chat[48];
-	const char		*params[8];
-	PGresult		*res;
-
-	snprintf(chat, sizeof chat, "%s@c.us", from);
-	params[0] = tenant;
-	params[1] = instance;
-	params[2] = chat;
-	params[3] = type;
-	params[4] = jsonx_string(content);
-	params[5] = provider_id;
-	params[6] = name;
-	params[7] = unix_ts;
-	res = db_query(&e->db, "INSERT INTO messages (tenant_id, instance_id, "
-	    "direction, chat_id, type, content, status, provider_id, "
-	    "contact_name, created_at) VALUES ($1, $2, 'in', $3, $4, $5, "
-	    "'received', $6, $7, COALESCE(to_timestamp($8::bigint), now())) "
-	    "ON CONFLICT (instance_id, provider_id) WHERE provider_id IS NOT "
-	    "NULL DO NOTHING RETURNING id", 8, params, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_error("inbound message %s not stored", provider_id);
-		PQclear(res);
-		return;
-	}
-	if (PQntuples(res) == 1) {
-		data = json_object_new_object();
-		jsonx_add_str(data, "messageId", PQgetvalue(res, 0, 0));
-		jsonx_add_str(data, "instanceId", instance);
-		jsonx_add_str(data, "chatId", chat);
-		jsonx_add_str(data, "from", from);
-		jsonx_add_str(data, "contactName", name);
-		jsonx_add_str(data, "type", type);
-		json_object_object_add(data, "content", json_object_get(content));
-		jsonx_add_str(data, "providerId", provider_id);
-		batch_add(b, "message.received", tenant, instance, data);
-	}
-	PQclear(res);
-}
-
-static void
-status_apply(struct engine *e, struct batch *b, const char *tenant,
-    const char *instance, const char *message_id, const char *provider_id,
-    const char *status, struct json_object *error)
-{
-	const char		*params[5];
-	PGresult		*res;
-
-	if (strcmp(status, "sent") != 0 && strcmp(status, "delivered") != 0 &&
-	    strcmp(status, "read") != 0 && strcmp(status, "failed") != 0)
-		return;
-	params[0] = instance;
-	params[1] = message_id != NULL && util_is_uuid(message_id) ?
-	    message_id : NULL;
-	params[2] = provider_id;
-	params[3] = status;
-	params[4] = error != NULL ? jsonx_string(error) : NULL;
-	res = db_query(&e->db, "UPDATE messages SET status = $4, provider_id = "
-	    "COALESCE(provider_id, $3), error = CASE WHEN $4 = 'failed' THEN "
-	    "$5::jsonb ELSE error END, sent_at = COALESCE(sent_at, now()), "
-	    "delivered_at = CASE WHEN $4 IN ('delivered', 'read') THEN "
-	    "COALESCE(delivered_at, now()) ELSE delivered_at END, read_at = "
-	    "CASE WHEN $4 = 'read' THEN now() ELSE read_at END, claimed_by = "
-	    "NULL, claim_until = NULL, updated_at = now() WHERE instance_id = $1 "
-	    "AND direction = 'out' AND (id = $2::uuid OR provider_id = $3) AND "
-	    "status_rank($4) > status_rank(status) RETURNING id, chat_id",
-	    5, params, 0);
-	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
-	    PQntuples(res) == 1)
-		batch_add(b, "message.sent", tenant, instance,
-		    session_message_status(PQgetvalue(res, 0, 0), instance,
-		    PQgetvalue(res, 0, 1), status, provider_id, error));
-	else if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
-		log_error("receipt for %s not applied", provider_id);
-	PQclear(res);
-}
-
 static void
 batch_publish(struct engine *e, struct batch *b)
 {
@@ -156,6 +74,119 @@ batch_drop(struct batch *b)
 	b->n = 0;
 }
 
+/* Drops the events queued since mark (an event rolled back). */
+static void
+batch_truncate(struct batch *b, int mark)
+{
+	while (b->n > mark)
+		json_object_put(b->ev[--b->n].data);
+}
+
+/* The primary message of a failed result, for an event's last_error. */
+static void
+pg_error(PGresult *res, char *err, size_t errlen)
+{
+	const char	*msg = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	snprintf(err, errlen, "database: %s", msg != NULL ? msg :
+	    "connection lost");
+}
+
+/* Stores one inbound message once; queues message.received if new. */
+static int
+inbound_message(struct engine *e, struct batch *b, const char *tenant,
+    const char *instance, const struct inbound_item *it, char *err,
+    size_t errlen)
+{
+	struct json_object	*data;
+	char			 chat[48], ts[24];
+	const char		*params[8];
+	PGresult		*res;
+	int			 rc = -1;
+
+	snprintf(chat, sizeof chat, "%s@c.us", it->from);
+	snprintf(ts, sizeof ts, "%lld", it->unix_ts);
+	params[0] = tenant;
+	params[1] = instance;
+	params[2] = chat;
+	params[3] = it->type;
+	params[4] = jsonx_string(it->content);
+	params[5] = it->provider_id;
+	params[6] = it->name;
+	params[7] = it->unix_ts > 0 ? ts : NULL;
+	res = db_query(&e->db, "INSERT INTO messages (tenant_id, instance_id, "
+	    "direction, chat_id, type, content, status, provider_id, "
+	    "contact_name, created_at) VALUES ($1, $2, 'in', $3, $4, $5, "
+	    "'received', $6, $7, COALESCE(to_timestamp($8::bigint), now())) "
+	    "ON CONFLICT (instance_id, provider_id) WHERE provider_id IS NOT "
+	    "NULL DO NOTHING RETURNING id", 8, params, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_error(res, err, errlen);
+		goto out;
+	}
+	if (PQntuples(res) == 1) {
+		data = json_object_new_object();
+		jsonx_add_str(data, "messageId", PQgetvalue(res, 0, 0));
+		jsonx_add_str(data, "instanceId", instance);
+		jsonx_add_str(data, "chatId", chat);
+		jsonx_add_str(data, "from", it->from);
+		jsonx_add_str(data, "contactName", it->name);
+		jsonx_add_str(data, "type", it->type);
+		json_object_object_add(data, "content",
+		    json_object_get(it->content));
+		jsonx_add_str(data, "providerId", it->provider_id);
+		batch_add(b, "message.received", tenant, instance, data);
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+/* Applies a receipt; 0 (also when it moves nothing), or -1 with err. */
+static int
+status_apply(struct engine *e, struct batch *b, const char *tenant,
+    const char *instance, const char *message_id, const char *provider_id,
+    const char *status, struct json_object *error, char *err, size_t errlen)
+{
+	const char		*params[5];
+	PGresult		*res;
+	int			 rc = -1;
+
+	if (strcmp(status, "sent") != 0 && strcmp(status, "delivered") != 0 &&
+	    strcmp(status, "read") != 0 && strcmp(status, "failed") != 0)
+		return 0;
+	params[0] = instance;
+	params[1] = message_id != NULL && util_is_uuid(message_id) ?
+	    message_id : NULL;
+	params[2] = provider_id;
+	params[3] = status;
+	params[4] = error != NULL ? jsonx_string(error) : NULL;
+	res = db_query(&e->db, "UPDATE messages SET status = $4, provider_id = "
+	    "COALESCE(provider_id, $3), error = CASE WHEN $4 = 'failed' THEN "
+	    "$5::jsonb ELSE error END, sent_at = COALESCE(sent_at, now()), "
+	    "delivered_at = CASE WHEN $4 IN ('delivered', 'read') THEN "
+	    "COALESCE(delivered_at, now()) ELSE delivered_at END, read_at = "
+	    "CASE WHEN $4 = 'read' THEN now() ELSE read_at END, claimed_by = "
+	    "NULL, claim_until = NULL, updated_at = now() WHERE instance_id = $1 "
+	    "AND direction = 'out' AND (id = $2::uuid OR provider_id = $3) AND "
+	    "status_rank($4) > status_rank(status) RETURNING id, chat_id",
+	    5, params, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_error(res, err, errlen);
+		goto out;
+	}
+	if (PQntuples(res) == 1)
+		batch_add(b, "message.sent", tenant, instance,
+		    session_message_status(PQgetvalue(res, 0, 0), instance,
+		    PQgetvalue(res, 0, 1), status, provider_id, error));
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
 void
 inbound_apply_status(struct engine *e, const char *instance_id,
     const char *message_id, const char *provider_id, const char *status,
@@ -163,177 +194,160 @@ inbound_apply_status(struct engine *e, const char *instance_id,
 {
 	struct inst	*in = lease_find(e, instance_id);
 	static struct batch b;
+	char		 err[160];
 
 	if (in == NULL)
 		return;
-	status_apply(e, &b, in->tenant_id, instance_id, message_id, provider_id,
-	    status, error);
+	if (status_apply(e, &b, in->tenant_id, instance_id, message_id,
+	    provider_id, status, error, err, sizeof err) == -1)
+		log_error("receipt for %s not applied: %s", provider_id, err);
 	batch_publish(e, &b);
 }
 
-/* The content object of a Cloud API message of type (text, image, ...). */
-static struct json_object *
-cloud_content(struct json_object *msg, const char *type)
-{
-	struct json_object	*content = json_object_new_object(), *v, *t;
+/* The event being processed, as the sink sees it. */
+struct event_ctx {
+	struct engine	*e;
+	struct batch	*b;
+	const char	*tenant;
+	const char	*instance;
+};
 
-	if (strcmp(type, "text") == 0 &&
-	    json_object_object_get_ex(msg, "text", &v) &&
-	    json_object_object_get_ex(v, "body", &t))
-		json_object_object_add(content, "text", json_object_get(t));
-	else if (json_object_object_get_ex(msg, type, &v) &&
-	    json_object_is_type(v, json_type_object)) {
-		json_object_object_foreach(v, k, val) {
-			if (strcmp(k, "id") == 0)
-				json_object_object_add(content, "mediaId",
-				    json_object_get(val));
-			else
-				json_object_object_add(content, k,
-				    json_object_get(val));
-		}
-	}
-	return content;
+static int
+event_sink(void *arg, const struct inbound_item *it, char *err, size_t errlen)
+{
+	struct event_ctx	*c = arg;
+
+	if (it->kind == INBOUND_MESSAGE)
+		return inbound_message(c->e, c->b, c->tenant, c->instance, it,
+		    err, errlen);
+	return status_apply(c->e, c->b, c->tenant, c->instance, it->message_id,
+	    it->provider_id, it->status, it->error, err, errlen);
 }
 
-static void
-inbound_cloud(struct engine *e, struct batch *b, const char *tenant,
-    const char *instance, struct json_object *root)
+#define EVENT_CONN_LOST	-3
+
+/*
+ * Runs one event (row i of the batch) in the batch's transaction: one of
+ * INBOUND_OK, INBOUND_MALFORMED or INBOUND_SINK_FAILED (with err), or
+ * EVENT_CONN_LOST (the batch is abandoned; no attempt counts).
+ */
+static int
+event_run(struct engine *e, struct batch *b, PGresult *res, int i, char *err,
+    size_t errlen)
 {
-	struct json_object	*entries, *changes, *value, *list, *contacts;
-	size_t			 i, j, k;
+	const struct provider	*prov = provider_find(PQgetvalue(res, i, 3));
+	struct event_ctx	 c = { e, b, PQgetvalue(res, i, 1),
+				    PQgetvalue(res, i, 2) };
+	struct json_object	*root = NULL;
+	char			 perr[96];
+	int			 rc;
 
-	if (!json_object_object_get_ex(root, "entry", &entries) ||
-	    !json_object_is_type(entries, json_type_array))
-		return;
-	for (i = 0; i < json_object_array_length(entries); i++) {
-		struct json_object *entry = json_object_array_get_idx(entries, i);
+	err[0] = '\0';
+	if (prov == NULL) {
+		snprintf(err, errlen, "no provider %s", PQgetvalue(res, i, 3));
+		return INBOUND_MALFORMED;
+	}
+	if (jsonx_parse(PQgetvalue(res, i, 4), (size_t)PQgetlength(res, i, 4),
+	    JSONX_MAX_DEPTH, &root, perr, sizeof perr) == -1) {
+		snprintf(err, errlen, "malformed payload: %s", perr);
+		return INBOUND_MALFORMED;
+	}
+	rc = prov->parse_inbound(root, event_sink, &c, err, errlen);
+	json_object_put(root);
+	if (rc == INBOUND_SINK_FAILED && PQstatus(e->db.conn) != CONNECTION_OK)
+		return EVENT_CONN_LOST;
+	return rc;
+}
 
-		if (!json_object_object_get_ex(entry, "changes", &changes) ||
-		    !json_object_is_type(changes, json_type_array))
+/* Records a failed event: retried after a backoff, or parked as dead. */
+static int
+event_failed(struct engine *e, const char *id, int attempts, int malformed,
+    const char *err)
+{
+	char		 dead[2], delay[16];
+	const char	*params[4] = { id, dead, err, delay };
+	int		 is_dead = malformed ||
+			    attempts + 1 >= config_int(CFG_INBOUND_MAX_ATTEMPTS);
+
+	snprintf(dead, sizeof dead, "%d", is_dead);
+	/* 1 s, 4 s, 16 s, 64 s, then 5 minutes */
+	snprintf(delay, sizeof delay, "%d", attempts >= 4 ? 300 :
+	    1 << (2 * attempts));
+	if (is_dead)
+		log_warn("inbound event %s parked as dead after %d attempt(s): "
+		    "%s", id, attempts + 1, err);
+	else
+		log_warn("inbound event %s failed (attempt %d), retried in %s s: "
+		    "%s", id, attempts + 1, delay, err);
+	return db_exec(&e->db, "UPDATE inbound_events SET attempts = attempts "
+	    "+ 1, last_error = left($3, 1000), dead_at = CASE WHEN $2 = '1' "
+	    "THEN now() END, retry_at = CASE WHEN $2 = '1' THEN NULL ELSE now() "
+	    "+ make_interval(secs => $4::int) END WHERE id = $1", 4, params);
+}
+
+/* One batch: 1 when there may be more, 0 when done, -1 when abandoned. */
+static int
+inbound_batch(struct engine *e, struct batch *b)
+{
+	PGresult	*res;
+	int		 i, mark, rc, more;
+
+	if (db_tx_begin(&e->db, NULL) == -1)
+		return -1;
+	res = db_query(&e->db, "SELECT id, tenant_id, instance_id, source, "
+	    "body, attempts FROM inbound_events WHERE processed_at IS NULL AND "
+	    "dead_at IS NULL AND (retry_at IS NULL OR retry_at <= now()) ORDER "
+	    "BY id LIMIT 200 FOR UPDATE SKIP LOCKED", 0, NULL, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		goto abandon;
+	more = PQntuples(res) == INBOUND_BATCH;
+	for (i = 0; i < PQntuples(res); i++) {
+		const char	*params[1] = { PQgetvalue(res, i, 0) };
+		char		 err[512];
+
+		mark = b->n;
+		if (db_exec(&e->db, "SAVEPOINT inbound_event", 0, NULL) == -1)
+			goto abandon;
+		if ((rc = event_run(e, b, res, i, err, sizeof err)) ==
+		    EVENT_CONN_LOST)
+			goto abandon;
+		if (rc == INBOUND_OK) {
+			if (db_exec(&e->db, "UPDATE inbound_events SET "
+			    "processed_at = now(), last_error = NULL WHERE id = "
+			    "$1", 1, params) == -1 ||
+			    db_exec(&e->db, "RELEASE SAVEPOINT inbound_event", 0,
+			    NULL) == -1)
+				goto abandon;
 			continue;
-		for (j = 0; j < json_object_array_length(changes); j++) {
-			const char *name = NULL;
-
-			if (!json_object_object_get_ex(json_object_array_get_idx(
-			    changes, j), "value", &value))
-				continue;
-			if (json_object_object_get_ex(value, "contacts",
-			    &contacts) && json_object_array_length(contacts) > 0) {
-				struct json_object *p;
-
-				if (json_object_object_get_ex(
-				    json_object_array_get_idx(contacts, 0),
-				    "profile", &p))
-					name = str_at(p, "name");
-			}
-			if (json_object_object_get_ex(value, "messages", &list) &&
-			    json_object_is_type(list, json_type_array)) {
-				for (k = 0; k < json_object_array_length(list); k++) {
-					struct json_object *m =
-					    json_object_array_get_idx(list, k);
-					const char *type = str_at(m, "type");
-					const char *id = str_at(m, "id");
-					const char *from = str_at(m, "from");
-					struct json_object *content;
-
-					if (type == NULL || id == NULL ||
-					    from == NULL || strspn(from,
-					    "0123456789") != strlen(from))
-						continue;
-					content = cloud_content(m, type);
-					inbound_message(e, b, tenant, instance,
-					    id, from, name, type, content,
-					    str_at(m, "timestamp"));
-					json_object_put(content);
-				}
-			}
-			if (json_object_object_get_ex(value, "statuses", &list) &&
-			    json_object_is_type(list, json_type_array)) {
-				for (k = 0; k < json_object_array_length(list); k++) {
-					struct json_object *st =
-					    json_object_array_get_idx(list, k);
-					struct json_object *errs = NULL, *err = NULL;
-
-					if (json_object_object_get_ex(st,
-					    "errors", &errs) &&
-					    json_object_is_type(errs,
-					    json_type_array) &&
-					    json_object_array_length(errs) > 0)
-						err = json_object_array_get_idx(
-						    errs, 0);
-					if (str_at(st, "id") != NULL &&
-					    str_at(st, "status") != NULL)
-						status_apply(e, b, tenant,
-						    instance, str_at(st,
-						    "biz_opaque_callback_data"),
-						    str_at(st, "id"),
-						    str_at(st, "status"), err);
-				}
-			}
 		}
+		batch_truncate(b, mark);
+		if (db_exec(&e->db, "ROLLBACK TO SAVEPOINT inbound_event", 0,
+		    NULL) == -1 || event_failed(e, params[0],
+		    atoi(PQgetvalue(res, i, 5)), rc == INBOUND_MALFORMED,
+		    err) == -1)
+			goto abandon;
 	}
-}
-
-static void
-inbound_sandbox(struct engine *e, struct batch *b, const char *tenant,
-    const char *instance, struct json_object *root)
-{
-	struct json_object	*content = json_object_new_object();
-
-	jsonx_add_str(content, "text", str_at(root, "text"));
-	if (str_at(root, "id") != NULL && str_at(root, "from") != NULL)
-		inbound_message(e, b, tenant, instance, str_at(root, "id"),
-		    str_at(root, "from"), str_at(root, "name"), "text", content,
-		    NULL);
-	json_object_put(content);
+	PQclear(res);
+	if (db_tx_end(&e->db, 1) == -1) {
+		batch_drop(b);
+		return -1;
+	}
+	batch_publish(e, b);
+	return more;
+abandon:
+	PQclear(res);
+	batch_drop(b);
+	if (db_tx_end(&e->db, 0) == -1)
+		log_warn("inbound: rollback failed");
+	return -1;
 }
 
 void
 inbound_process(struct engine *e)
 {
 	static struct batch	 b;
-	PGresult		*res;
-	int			 i, more = 1;
 
-	while (more && !e->stopping && db_ensure(&e->db) == 0) {
-		if (db_tx_begin(&e->db, NULL) == -1)
-			return;
-		res = db_query(&e->db, "SELECT id, tenant_id, instance_id, "
-		    "source, body FROM inbound_events WHERE processed_at IS NULL "
-		    "ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED", 0, NULL, 0);
-		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-			PQclear(res);
-			if (db_tx_end(&e->db, 0) == -1)
-				log_warn("inbound: rollback failed");
-			return;
-		}
-		more = PQntuples(res) == INBOUND_BATCH;
-		for (i = 0; i < PQntuples(res); i++) {
-			struct json_object	*root = NULL;
-			char			 err[64];
-			const char		*params[1];
-
-			if (jsonx_parse(PQgetvalue(res, i, 4), (size_t)PQgetlength(
-			    res, i, 4), JSONX_MAX_DEPTH, &root, err,
-			    sizeof err) == 0) {
-				if (strcmp(PQgetvalue(res, i, 3), "cloud") == 0)
-					inbound_cloud(e, &b, PQgetvalue(res, i, 1),
-					    PQgetvalue(res, i, 2), root);
-				else
-					inbound_sandbox(e, &b, PQgetvalue(res,
-					    i, 1), PQgetvalue(res, i, 2), root);
-			}
-			json_object_put(root);
-			params[0] = PQgetvalue(res, i, 0);
-			if (db_exec(&e->db, "UPDATE inbound_events SET "
-			    "processed_at = now() WHERE id = $1", 1, params) == -1)
-				log_warn("inbound event %s not marked", params[0]);
-		}
-		PQclear(res);
-		if (db_tx_end(&e->db, 1) == -1) {
-			batch_drop(&b);
-			return;
-		}
-		batch_publish(e, &b);
-	}
+	while (!e->stopping && db_ensure(&e->db) == 0 &&
+	    inbound_batch(e, &b) == 1)
+		;
 }

@@ -78,8 +78,8 @@ lease_fill(struct inst *in, PGresult *res, int i)
 	in->config = config;
 	snprintf(in->id, sizeof in->id, "%s", PQgetvalue(res, i, 0));
 	snprintf(in->tenant_id, sizeof in->tenant_id, "%s", PQgetvalue(res, i, 1));
-	in->prov = strcmp(provider, "cloud") == 0 ? &provider_cloud :
-	    &provider_sandbox;
+	if (provider_find(provider) != NULL)	/* it never changes */
+		in->prov = provider_find(provider);
 	snprintf(in->status, sizeof in->status, "%s", PQgetvalue(res, i, 4));
 	snprintf(in->desired, sizeof in->desired, "%s", PQgetvalue(res, i, 5));
 	in->restart_seq = atoi(PQgetvalue(res, i, 6));
@@ -109,6 +109,13 @@ lease_adopt(struct engine *e, PGresult *res, int i)
 
 	in->e = e;
 	(void)lease_fill(in, res, i);
+	if (in->prov == NULL) {
+		log_error("instance %s: unknown provider %s: not started", in->id,
+		    PQgetvalue(res, i, 2));
+		json_object_put(in->config);
+		free(in);
+		return;
+	}
 	in->maybe_pending = 1;
 	in->next = e->insts;
 	e->insts = in;

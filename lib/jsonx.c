@@ -47,7 +47,8 @@ jsonx_utf8_valid(const char *buf, size_t len)
 /*
  * json-c's strict mode still takes 'single-quoted' strings and NaN or
  * Infinity. Outside strings JSON has no quote but '"' and no words but
- * true, false, null and a number's exponent: find anything else.
+ * true, false, null and a number's exponent: find anything else. Inside
+ * strings, \u0000: no C string, text column or jsonb can hold a NUL.
  */
 static int
 jsonx_prescan(const char *buf, size_t len, size_t *at)
@@ -59,6 +60,9 @@ jsonx_prescan(const char *buf, size_t len, size_t *at)
 		char	c = buf[i];
 
 		if (in_string) {
+			if (c == '\\' && i + 5 < len &&
+			    memcmp(buf + i + 1, "u0000", 5) == 0)
+				goto bad;
 			if (c == '\\')
 				i++;
 			else if (c == '"')
@@ -117,7 +121,9 @@ jsonx_parse(const char *buf, size_t len, int max_depth,
 		return -1;
 	}
 	if (jsonx_prescan(buf, len, &used)) {
-		snprintf(err, errlen, "unexpected character at byte %zu", used);
+		snprintf(err, errlen, buf[used] == '\\' ? "\\u0000 (NUL) in a "
+		    "string at byte %zu" : "unexpected character at byte %zu",
+		    used);
 		return -1;
 	}
 	if ((tok = json_tokener_new_ex(max_depth)) == NULL)

@@ -2,7 +2,8 @@
  * Meta's WhatsApp Cloud API (shared/cloud-api.md): messages are POSTed to
  * {WAQTOR_CLOUD_API_BASE}/{WAQTOR_CLOUD_API_VERSION}/{phoneNumberId}/messages
  * with the instance's access token; receipts and inbound messages come back
- * through the webhook (fcgi/h_webhook.c, engine/inbound.c). The base URL is
+ * through the webhook (fcgi/h_webhook.c; the payload is read by
+ * cloud_inbound.c, stored by engine/inbound.c). The base URL is
  * the operator's setting, never a tenant's. Error codes map to outcomes
  * through cloud_errors.
  */
@@ -209,4 +210,5 @@ const struct provider provider_cloud = {
 	.start = cloud_start,
 	.stop = cloud_stop,
 	.send = cloud_send,
+	.parse_inbound = cloud_parse_inbound,
 };

@@ -187,10 +187,52 @@ sandbox_stop(struct inst *in)
 	in->pdata = NULL;
 }
 
+/* What the API stored for an injected message: {"id","from","name","text"}. */
+int
+sandbox_parse_inbound(struct json_object *root, inbound_sink *sink, void *arg,
+    char *err, size_t errlen)
+{
+	struct inbound_item	 it = { .kind = INBOUND_MESSAGE, .type = "text" };
+	const char		*text;
+	int			 rc;
+
+	it.provider_id = jsonx_get_str(root, "id");
+	it.from = jsonx_get_str(root, "from");
+	it.name = jsonx_get_str(root, "name");
+	text = jsonx_get_str(root, "text");
+	if (it.provider_id == NULL || it.from == NULL || text == NULL ||
+	    it.from[0] == '\0' || it.from[strspn(it.from, "0123456789")] != '\0') {
+		snprintf(err, errlen, "malformed payload: id, from (digits) and "
+		    "text must be strings");
+		return INBOUND_MALFORMED;
+	}
+	it.content = json_object_new_object();
+	jsonx_add_str(it.content, "text", text);
+	rc = sink(arg, &it, err, errlen) == 0 ? INBOUND_OK : INBOUND_SINK_FAILED;
+	json_object_put(it.content);
+	return rc;
+}
+
 const struct provider provider_sandbox = {
 	.name = "sandbox",
 	.default_rate = 1000,
 	.start = sandbox_start,
 	.stop = sandbox_stop,
 	.send = sandbox_send,
+	.parse_inbound = sandbox_parse_inbound,
 };
+
+static const struct provider *const providers[] = {
+	&provider_sandbox, &provider_cloud,
+};
+
+const struct provider *
+provider_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof providers / sizeof providers[0]; i++)
+		if (strcmp(providers[i]->name, name) == 0)
+			return providers[i];
+	return NULL;
+}

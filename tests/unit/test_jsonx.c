@@ -35,6 +35,10 @@ main(void)
 	ok(!P(""), "empty");
 	ok(!P("{"), "truncated object");
 	ok(!P("{\"a\":1}x"), "trailing garbage");
+	ok(!P("{\"a\":\"Hi\\u0000\\u001b[2J\"}"), "\\u0000 in a string");
+	ok(!P("{\"a\\u0000\":1}"), "\\u0000 in a key");
+	ok(P("{\"a\":\"\\\\u0000\"}"), "an escaped backslash before u0000 is text");
+	ok(P("{\"a\":\"\\u0001\"}"), "other escaped controls parse");
 	ok(!P("{\"a\":1}{}"), "two values");
 	ok(!P("{'a':1}"), "single quotes (strict)");
 	ok(!P("{\"a\":1,}"), "trailing comma (strict)");

@@ -1,0 +1,161 @@
+"""Inbound events are isolated: a tenant that posts correctly signed but
+poisonous webhooks (wrong types, impossible timestamps, NUL, an object where
+an array belongs) never stops another tenant's inbound messages and
+receipts, never crashes the engine, and its events end parked as dead with
+their error, not retried forever."""
+import hashlib
+import hmac
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from fakes.graph import FakeGraph  # noqa: E402
+from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
+
+t = Tap()
+fake = FakeGraph(quiet=True).start()
+s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
+          WAQTOR_INBOUND_MAX_ATTEMPTS=3, WAQTOR_RATE_FREE=100000)
+v = {}
+
+
+def sign(body, secret):
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def hook(iid):
+    return "/api/v1/providers/cloud/%s/webhook" % iid
+
+
+def post_signed(iid, body, secret):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return s.request("POST", hook(iid), body=raw, headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": sign(raw, secret)})
+
+
+def payload(msg=None, contacts=None, statuses=None):
+    value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "1"}}
+    if contacts is not None:
+        value["contacts"] = contacts
+    if msg is not None:
+        value["messages"] = [msg]
+    if statuses is not None:
+        value["statuses"] = statuses
+    return {"object": "whatsapp_business_account",
+            "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}]}
+
+
+def text_msg(wamid, text="hi", ts="1749416383", sender="16505551234"):
+    return {"from": sender, "id": wamid, "timestamp": ts, "type": "text", "text": {"body": text}}
+
+
+# Each a signed body that breaks the contract in one way.
+POISON = {
+    "timestamp x": payload(text_msg("wamid.p1", ts="x")),
+    "timestamp of 20 digits": payload(text_msg("wamid.p2", ts="99999999999999999999")),
+    "contacts an object": payload(text_msg("wamid.p4"), contacts={}),
+    "messages an object": {"object": "x", "entry": [{"changes": [{"value": {"messages": {}}}]}]},
+    "entry a string": {"object": "x", "entry": "nope"},
+    "from not a phone": payload(text_msg("wamid.p5", sender="abc")),
+    "text body a number": payload({"from": "1650", "id": "wamid.p6", "type": "text", "text": {"body": 5}}),
+    "status errors a string": payload(statuses=[{"id": "wamid.x", "status": "failed", "errors": "bad"}]),
+    "id over-long": payload(text_msg("w" * 5000)),
+}
+# \u0000 in a text: refused by the API's JSON layer before it is stored
+NUL_BODY = b'{"object":"x","entry":[{"changes":[{"value":{"messages":[{"from":"1650","id":"wamid.nul",' \
+           b'"type":"text","text":{"body":"a\\u0000b"}}]}}]}]}'
+
+
+@t.case("two tenants with cloud instances")
+def _():
+    s.up()
+    evil, b = signup(s, "mallory@evil.test", tenant="Evil")
+    v["evil_tenant"] = b["tenant"]["id"]
+    v["evil_key"] = evil.post("/api/v1/api-keys", {"name": "k"}).json()["key"]
+    v["evil"] = Client(s, key=v["evil_key"], origin=False)
+    r = v["evil"].post("/api/v1/instances", {"name": "evil", "provider": "cloud", "config": {
+        "phoneNumberId": "1000000001", "accessToken": "tok-" + "e" * 20, "appSecret": "evil-secret",
+        "verifyToken": "v"}})
+    t.eq(r.status, 201, "the attacker has a cloud instance with its own app secret")
+    v["evil_iid"] = r.json()["id"]
+
+    good, b = signup(s, "ops@good.test", tenant="Good")
+    v["good_tenant"] = b["tenant"]["id"]
+    key = good.post("/api/v1/api-keys", {"name": "k"}).json()["key"]
+    v["good"] = Client(s, key=key, origin=False)
+    r = v["good"].post("/api/v1/instances", {"name": "good", "provider": "cloud", "config": {
+        "phoneNumberId": "1065403522", "accessToken": "tok-" + "a" * 20, "appSecret": "app-secret-1",
+        "verifyToken": "verify"}})
+    v["good_iid"] = r.json()["id"]
+    fake.add_number(phoneNumberId="1065403522", accessToken="tok-" + "a" * 20, appSecret="app-secret-1",
+                    webhookUrl="http://127.0.0.1:%d%s" % (s.port, hook(v["good_iid"])), statusDelayMs=20)
+    t.ok(wait_for(lambda: v["good"].get("/api/v1/instances/%s/state" % v["good_iid"]).json()
+                  .get("status") == "ready", 15), "the victim's instance is ready")
+    v["engine_pid"] = s.pid("waqtor-engine")
+
+
+@t.case("poisonous webhooks are accepted by the API and stored")
+def _():
+    for name, body in POISON.items():
+        r = post_signed(v["evil_iid"], body, "evil-secret")
+        t.eq(r.status, 200, "a signed body with %s is stored (the engine judges it)" % name)
+    r = post_signed(v["evil_iid"], NUL_BODY, "evil-secret")
+    t.eq((r.status, r.json()["error"]["code"]), (400, "invalid_json"), "a \\u0000 in a string is 400 at the API")
+    t.eq(s.psql("SELECT count(*) FROM inbound_events WHERE instance_id = '%s'" % v["evil_iid"]),
+         str(len(POISON)), "the NUL body stored nothing")
+
+
+@t.case("the other tenant's messages and receipts still flow")
+def _():
+    ev = Events(s, "waqtor:%s:*" % v["good_tenant"])
+    try:
+        wamid, _ = fake.inbound("1065403522", {"from": "16505559876", "name": "Sara", "text": "still here"})
+        t.ok(wait_for(lambda: ev.of("message.received", providerId=wamid), 20),
+             "the victim's inbound message arrives after the poison", s.logs())
+        r = v["good"].post("/api/v1/messages/send-text", {"instanceId": v["good_iid"], "to": "+16505551234",
+                                                          "text": "reply"})
+        mid = r.json()["messageId"]
+        t.ok(wait_for(lambda: v["good"].get("/api/v1/messages/" + mid).json().get("status") == "read", 20),
+             "and its receipts move its message to read")
+    finally:
+        ev.close()
+    t.eq(s.pid("waqtor-engine"), v["engine_pid"], "the engine never crashed")
+
+
+@t.case("each poisonous event is parked as dead with its error, once")
+def _():
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM inbound_events WHERE instance_id = '%s' AND "
+                                 "dead_at IS NOT NULL" % v["evil_iid"]) == str(len(POISON)), 15),
+         "every poisonous event is dead",
+         s.psql("SELECT id, attempts, dead_at, last_error FROM inbound_events"))
+    rows = s.psql("SELECT attempts, processed_at IS NULL, last_error FROM inbound_events WHERE "
+                  "instance_id = '%s' ORDER BY id" % v["evil_iid"]).splitlines()
+    t.ok(all(r.startswith("1|t|malformed payload: ") for r in rows),
+         "after one attempt each (malformed is final), unprocessed, with the reason", rows)
+    errs = [r.split("|", 2)[2] for r in rows]
+    for want in ("timestamp is not a Unix time", "contacts is an object, not an array",
+                 "messages is an object, not an array", "entry is a string, not an array",
+                 "from is not a phone number", "body is a number, not a string",
+                 "errors is a string, not an array", "id is longer than"):
+        t.ok(any(want in e for e in errs), "the error names the field: %s" % want, errs)
+    t.ok(any("entry[0].changes[0].value.contacts" in e for e in errs), "with its path in the payload", errs)
+    log = open(s.path("log", "waqtor-engine.log")).read()
+    t.ok("parked as dead" in log, "the engine logs why it parked them")
+
+
+@t.case("a good event from the same tenant after the poison is processed")
+def _():
+    r = post_signed(v["evil_iid"], payload(text_msg("wamid.fine", text="ok")), "evil-secret")
+    t.eq(r.status, 200, "stored")
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE provider_id = 'wamid.fine'") == "1", 15),
+         "and becomes a message")
+
+
+try:
+    t.run(diag=s.logs)
+finally:
+    s.destroy()
+    fake.stop()
+t.done()
