@@ -144,7 +144,7 @@ main(void)
 	util_uuid(e.id);
 
 	/* the engine works for every tenant: the owner role, not under RLS */
-	db_init(&e.db, config_str(CFG_DATABASE_URL), DB_AS_OWNER);
+	db_init(&e.db, config_str(CFG_DATABASE_URL), DB_AS_ENGINE);
 	if (rds_init(&e.rds, config_str(CFG_REDIS_URL)) == -1)
 		return 2;
 	uv_timer_init(e.loop, &e.lease_timer);

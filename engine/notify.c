@@ -106,8 +106,10 @@ notify_retry(uv_timer_t *t)
 static void
 notify_connect(struct notify *n)
 {
-	static const char *const keys[] = { "dbname", "connect_timeout", NULL };
-	const char	*vals[] = { config_str(CFG_DATABASE_URL), "3", NULL };
+	static const char *const keys[] = { "dbname", "connect_timeout",
+	    "options", NULL };
+	const char	*vals[] = { config_str(CFG_DATABASE_URL), "3",
+	    db_options(DB_AS_ENGINE), NULL };
 	PGresult	*res;
 
 	if (n->polling || n->conn != NULL)

@@ -86,9 +86,7 @@ outbox_claim(struct inst *in, int n)
 	    "next_attempt_at, created_at LIMIT $3::int FOR UPDATE SKIP LOCKED) "
 	    "RETURNING id, chat_id, type, content::text, attempts", 4, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		if (res != NULL)
-			log_error("outbox claim: %s", PQresultErrorMessage(res));
-		PQclear(res);
+		PQclear(res);	/* db_query logged why */
 		return;
 	}
 	/* a full batch means there may be more */

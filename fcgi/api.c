@@ -30,10 +30,8 @@ api_query_conflict(struct req *r, const char *conflict, const char *sql,
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	if (conflict != NULL && state != NULL && strcmp(state, "23505") == 0)
 		http_respond_error(r, 409, "conflict", conflict, NULL);
-	else {
-		log_error("query failed: %s", PQresultErrorMessage(res));
+	else	/* db_query logged it, without the values */
 		http_respond_error(r, 500, "internal", "internal error", NULL);
-	}
 	PQclear(res);
 	return NULL;
 }
@@ -99,8 +97,7 @@ api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
 	    "INSERT INTO audit_log (tenant_id, user_id, api_key_id, action, ip, "
 	    "details) VALUES ($1, $2, $3, $4, $5, $6)", 6, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
-		log_error("audit %s not recorded: %s", action,
-		    res != NULL ? PQresultErrorMessage(res) : "no database");
+		log_error("audit %s not recorded", action);
 	PQclear(res);
 	json_object_put(details);
 }

@@ -43,6 +43,8 @@ X(HEARTBEAT_MS,    "WAQTOR_HEARTBEAT_MS",    INT,  "5000",                      
 X(ENGINE_LEASE_MS,  "WAQTOR_ENGINE_LEASE_MS",  INT,  "10000",                      500, 600000,  0,          "how long an engine's claim on an instance lasts unless renewed (takeover time)") \
 X(OUTBOX_CLAIM_SECS, "WAQTOR_OUTBOX_CLAIM_SECS", INT, "60",                       5, 3600,      0,          "how long a claimed outbox message waits before another try may resend it") \
 X(SEND_MAX_ATTEMPTS, "WAQTOR_SEND_MAX_ATTEMPTS", INT, "8",                        1, 100,       0,          "attempts before a transiently failing message is marked failed") \
+X(DB_STATEMENT_TIMEOUT_MS, "WAQTOR_DB_STATEMENT_TIMEOUT_MS", INT, "10000",        100, 3600000, 0,          "daemons: longest a PostgreSQL statement may run before it is cancelled") \
+X(DB_LOCK_TIMEOUT_MS, "WAQTOR_DB_LOCK_TIMEOUT_MS", INT, "3000",                    10, 3600000,  0,          "daemons: longest a PostgreSQL statement waits for a lock") \
 X(INBOUND_MAX_ATTEMPTS, "WAQTOR_INBOUND_MAX_ATTEMPTS", INT, "5",                  1, 100,       0,          "tries of an inbound event that fails to be stored before it is parked as dead") \
 X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \
 X(PUBLIC_URL,       "WAQTOR_PUBLIC_URL",       STR,  "http://127.0.0.1:8080",      0, 0,         0,          "the stack's public base URL: providers fetch uploaded media from it") \

@@ -1,8 +1,10 @@
 #include "db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -10,13 +12,72 @@
 #define DB_BACKOFF_MIN_MS	100
 #define DB_BACKOFF_MAX_MS	2000
 
+const char *
+db_options(enum db_role role)
+{
+	static char	opts[128];
+
+	if (role == DB_AS_OWNER)
+		return "-c TimeZone=UTC";
+	snprintf(opts, sizeof opts, "-c TimeZone=UTC -c statement_timeout=%ld "
+	    "-c lock_timeout=%ld", config_int(CFG_DB_STATEMENT_TIMEOUT_MS),
+	    config_int(CFG_DB_LOCK_TIMEOUT_MS));
+	return opts;
+}
+
+/*
+ * Copies msg to out with every "quoted" part elided: PostgreSQL quotes the
+ * values it complains about (invalid input syntax for type bigint: "x"),
+ * and values are the callers' data, never for a log.
+ */
+static void
+db_redact(const char *msg, char *out, size_t outlen)
+{
+	size_t	n = 0;
+	int	quoted = 0;
+
+	for (; *msg != '\0' && n + 4 < outlen; msg++) {
+		if (*msg == '"') {
+			if (!quoted)
+				n += (size_t)snprintf(out + n, outlen - n, "\"...");
+			quoted = !quoted;
+		}
+		if (!quoted)
+			out[n++] = *msg;
+	}
+	out[n] = '\0';
+}
+
+void
+db_log_error(const PGresult *res, const char *sql)
+{
+	const char	*state, *msg, *cons;
+	char		 clean[256];
+	int		 words;
+	size_t		 len;
+
+	if (res == NULL)
+		return;
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	db_redact(msg != NULL ? msg : "(no message)", clean, sizeof clean);
+	/* the statement's first words say which one it was */
+	for (len = 0, words = 0; sql[len] != '\0' && words < 4; len++)
+		if (sql[len] == ' ' && ++words == 4)
+			break;
+	log_error("postgres: %s (SQLSTATE %s%s%s) in \"%.*s ...\"", clean,
+	    state != NULL ? state : "?", cons != NULL ? ", constraint " : "",
+	    cons != NULL ? cons : "", (int)(len > 60 ? 60 : len), sql);
+}
+
 static void
 db_connect(struct db *db)
 {
 	/* connect_timeout bounds the wait when the host does not answer */
 	static const char *const keys[] = { "dbname", "connect_timeout",
 	    "application_name", "options", NULL };
-	const char	*vals[] = { db->url, "3", "waqtor", "-c TimeZone=UTC",
+	const char	*vals[] = { db->url, "3", "waqtor", db_options(db->role),
 	    NULL };
 
 	if (db->conn != NULL)
@@ -93,8 +154,12 @@ db_query(struct db *db, const char *sql, int nparams,
 			return NULL;
 		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
 		    NULL, 0);
-		if (!db_broken(db))
+		if (!db_broken(db)) {
+			if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+			    PQresultStatus(res) != PGRES_TUPLES_OK)
+				db_log_error(res, sql);
 			return res;
+		}
 		PQclear(res);
 		log_warn("postgres: connection lost");
 		PQfinish(db->conn);
@@ -161,10 +226,8 @@ db_exec(struct db *db, const char *sql, int nparams,
 	if (res == NULL)
 		goto out;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_error("postgres: %s", PQresultErrorMessage(res));
-		goto out;
-	}
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		goto out;	/* db_query logged it */
 	rc = 0;
 out:
 	PQclear(res);

@@ -14,7 +14,12 @@
  * row-level security applies to everything they do (sql/002). waqtorctl
  * works as the connecting (owner) role.
  */
-enum db_role { DB_AS_OWNER, DB_AS_APP };
+enum db_role {
+	DB_AS_OWNER,	/* waqtorctl: migrations, operator commands */
+	DB_AS_APP,	/* waqtor-api and waqtor-pushd */
+	DB_AS_ENGINE,	/* waqtor-engine: the owner, as it serves every
+			   tenant, with the daemons' timeouts */
+};
 #define DB_APP_ROLE	"waqtor_app"
 
 struct db {
@@ -47,6 +52,18 @@ int db_ping(struct db *db) __attribute__((warn_unused_result));
 int db_tx_begin(struct db *db, const char *tenant_id)
     __attribute__((warn_unused_result));
 int db_tx_end(struct db *db, int commit) __attribute__((warn_unused_result));
+/*
+ * The libpq "options" of a connection: UTC, and for the daemons (all but
+ * DB_AS_OWNER) WAQTOR_DB_STATEMENT_TIMEOUT_MS and WAQTOR_DB_LOCK_TIMEOUT_MS,
+ * so that no statement or lock wait stalls a daemon for long.
+ */
+const char *db_options(enum db_role role);
+/*
+ * Logs a failed result: SQLSTATE, PostgreSQL's message with every quoted
+ * value elided, the constraint, and the statement's first words; never a
+ * parameter. db_query() does it for every failed statement.
+ */
+void db_log_error(const PGresult *res, const char *sql);
 /* Runs a statement expecting no rows; 0 on success, -1 (logged) otherwise. */
 int db_exec(struct db *db, const char *sql, int nparams,
     const char *const *params) __attribute__((warn_unused_result));

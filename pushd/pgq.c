@@ -284,7 +284,11 @@ pgq_on_poll(uv_poll_t *h, int status, int events)
 static void
 pgq_connect(struct pgq *q)
 {
-	q->conn = PQconnectStart(q->url);
+	static const char *const keys[] = { "dbname", "application_name",
+	    "options", NULL };
+	const char	*vals[] = { q->url, "waqtor", db_options(DB_AS_APP), NULL };
+
+	q->conn = PQconnectStartParams(keys, vals, 1);
 	if (q->conn == NULL || PQstatus(q->conn) == CONNECTION_BAD) {
 		pgq_down(q, q->conn != NULL ? PQerrorMessage(q->conn) :
 		    "out of memory");

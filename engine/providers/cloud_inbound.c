@@ -27,6 +27,9 @@ struct walk {
 	char	 path[96];	/* where we are, for err */
 };
 
+static int malformed(struct walk *, const char *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static int
 malformed(struct walk *w, const char *key, const char *fmt, ...)
 {
@@ -90,6 +93,8 @@ required_text(struct walk *w, struct json_object *o, const char *key,
 {
 	int	rc = text(w, o, key, max, out);
 
+	if (rc == 1 && **out == '\0')
+		return malformed(w, key, "is empty");
 	return rc == 0 ? malformed(w, key, "is missing") : rc;
 }
 

@@ -17,7 +17,7 @@ from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
 t = Tap()
 fake = FakeGraph(quiet=True).start()
 s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
-          WAQTOR_INBOUND_MAX_ATTEMPTS=3, WAQTOR_RATE_FREE=100000)
+          WAQTOR_INBOUND_MAX_ATTEMPTS=3, WAQTOR_DB_LOCK_TIMEOUT_MS=500, WAQTOR_RATE_FREE=100000)
 v = {}
 
 
@@ -151,6 +151,35 @@ def _():
     t.eq(r.status, 200, "stored")
     t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE provider_id = 'wamid.fine'") == "1", 15),
          "and becomes a message")
+
+
+@t.case("a lock held on messages: the engine's wait is bounded, the event retried, the error logged")
+def _():
+    import subprocess
+    from harness import pg_bindir
+    holder = subprocess.Popen([os.path.join(pg_bindir(s.path("pg", "data")), "psql"), "-X", "-q", "-tA", "-h",
+                               s.path("pg", "sock"), "-U", "waqtor", "-d", "waqtor"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdin.write("BEGIN;\nLOCK TABLE messages IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n")
+        holder.stdin.flush()
+        t.eq(holder.stdout.readline().strip(), "locked", "a session holds an exclusive lock on messages")
+        r = post_signed(v["evil_iid"], payload(text_msg("wamid.locked", text="secret-words-42")), "evil-secret")
+        t.eq(r.status, 200, "an event arrives meanwhile")
+        row = wait_for(lambda: s.psql("SELECT attempts, last_error FROM inbound_events WHERE body LIKE "
+                                      "'%%wamid.locked%%' AND attempts > 0"), 15)
+        t.ok(row and row.startswith("1|database: canceling statement due to lock timeout"),
+             "the insert gave up after the lock timeout and the event waits for its retry", row)
+    finally:
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE provider_id = 'wamid.locked'") == "1", 20),
+         "once the lock is gone the retry stores it")
+    log = open(s.path("log", "waqtor-engine.log")).read()
+    t.ok('SQLSTATE 55P03' in log and 'in \\"INSERT INTO messages' in log,
+         "the engine logs PostgreSQL's error with its SQLSTATE and statement", log[-1500:])
+    t.ok("secret-words-42" not in log, "but never a parameter")
 
 
 try:
