@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))                  # tests/ -> fakes.graph
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))   # harness.Tap
 from fakes.graph import FakeGraph  # noqa: E402
-from harness import Tap, wait_for  # noqa: E402
+from harness import Tap, holds, wait_for  # noqa: E402
 
 V = "v21.0"
 TO = "16505555555"
@@ -165,56 +165,75 @@ def is_graph_error(js, code):
     except (KeyError, TypeError):
         return False
 
+t = Tap()
+fake = rcv = c = None  # the in-process fake, the webhook receiver and a client: from the auth case on
 
-def main():
-    t = Tap()
-    started = time.monotonic()
 
-    # --- command line: port 0, first line, loopback only, clean SIGTERM/SIGINT, no secrets
+def number(pnid, **kw):
+    """Registers number pnid (webhooks to the receiver); returns its token."""
+    cfg = dict({"phoneNumberId": pnid, "accessToken": "tok-" + pnid,
+                "appSecret": "sec-" + pnid, "webhookUrl": rcv.hook(pnid, "sec-" + pnid),
+                "statusDelayMs": 20, "webhookBackoffMs": 50}, **kw)
+    st, js = c.ctl("POST", "numbers", cfg)
+    if st != 200:
+        raise RuntimeError("POST /_fake/numbers %s: %d %r" % (pnid, st, js))
+    return "tok-" + pnid
+
+
+def faults(pnid, spec):
+    """Injects faults for pnid; raises when the fake refuses them (a fault
+    injection that did not happen must not pass unnoticed)."""
+    st, js = c.ctl("POST", "numbers/%s/faults" % pnid, spec)
+    if st != 200:
+        raise RuntimeError("POST /_fake/numbers/%s/faults: %d %r" % (pnid, st, js))
+    return js
+
+
+@t.case("command line: port 0, first line, loopback only, clean SIGTERM/SIGINT, no secrets")
+def command_line():
     for sig in (signal.SIGTERM, signal.SIGINT):
         p = subprocess.Popen([sys.executable, os.path.join(HERE, "graph.py"), "--port", "0"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = p.stdout.readline().strip()
-        m = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)", line)
-        t.ok(m, "cli: first stdout line is 'listening on 127.0.0.1:<port>' (%s)" % sig.name, line)
-        if m and sig == signal.SIGTERM:
-            c = Client(int(m.group(1)))
-            c.ctl("POST", "numbers", {"phoneNumberId": "42", "accessToken": "SECRET-TOKEN-1",
-                                      "appSecret": "SECRET-APP-1"})
-            st, _, _ = c.send("42", text(), "SECRET-TOKEN-1")
-            t.eq(st, 200, "cli: the subprocess serves the API")
-            c.send("42", text(), "SECRET-TOKEN-WRONG")
-        p.send_signal(sig)
         try:
-            rc = p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            rc = "hung"
-        err = p.stderr.read()
-        t.eq(rc, 0, "cli: exits 0 on %s" % sig.name)
-        if sig == signal.SIGTERM:
-            t.ok('"POST /v21.0/42/messages" 200' in err, "cli: one stderr line per request", err)
-            t.ok("SECRET" not in err, "cli: no token or app secret in the log", err)
+            line = p.stdout.readline().strip()
+            m = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)", line)
+            t.ok(m, "cli: first stdout line is 'listening on 127.0.0.1:<port>' (%s)" % sig.name, line)
+            if m and sig == signal.SIGTERM:
+                cli = Client(int(m.group(1)))
+                cli.ctl("POST", "numbers", {"phoneNumberId": "42", "accessToken": "SECRET-TOKEN-1",
+                                            "appSecret": "SECRET-APP-1"})
+                st, _, _ = cli.send("42", text(), "SECRET-TOKEN-1")
+                t.eq(st, 200, "cli: the subprocess serves the API")
+                cli.send("42", text(), "SECRET-TOKEN-WRONG")
+            p.send_signal(sig)
+            try:
+                rc = p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                rc = "hung"
+            err = p.stderr.read()
+            t.eq(rc, 0, "cli: exits 0 on %s" % sig.name)
+            if sig == signal.SIGTERM:
+                t.ok('"POST /v21.0/42/messages" 200' in err, "cli: one stderr line per request", err)
+                t.ok("SECRET" not in err, "cli: no token or app secret in the log", err)
+        finally:
+            if p.poll() is None:  # the case crashed: do not leave it running
+                p.kill()
+                p.wait()
     p = subprocess.run([sys.executable, os.path.join(HERE, "graph.py"), "--port", "0",
                         "--host", "0.0.0.0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, timeout=10)
     t.ok(p.returncode != 0 and "loopback" in p.stderr, "cli: refuses a non-loopback host",
          p.stderr)
 
-    # --- in-process
+
+@t.case("in-process; auth")
+def auth():
+    global c, fake, rcv
     fake = FakeGraph(quiet=not os.environ.get("FAKE_GRAPH_LOG")).start()
     rcv = Receiver()
     c = Client(fake.port)
 
-    def number(pnid, **kw):
-        cfg = dict({"phoneNumberId": pnid, "accessToken": "tok-" + pnid,
-                    "appSecret": "sec-" + pnid, "webhookUrl": rcv.hook(pnid, "sec-" + pnid),
-                    "statusDelayMs": 20, "webhookBackoffMs": 50}, **kw)
-        st, js = c.ctl("POST", "numbers", cfg)
-        assert st == 200, js
-        return "tok-" + pnid
-
-    # --- auth
     tok = number("100", statuses=False)
     st, js, _ = c.send("100", text(), None)
     t.ok(st == 401 and is_graph_error(js, 190), "auth: missing token -> 401, code 190", js)
@@ -230,7 +249,11 @@ def main():
     st, js, _ = c.send("100", text(), tok, version="latest")
     t.ok(st == 404 and is_graph_error(js, 100), "a path without a version -> 404, code 100", js)
 
-    # --- success shape and every message type
+
+@t.case("success shape and every message type")
+def success():
+    global base
+    tok = "tok-100"
     st, js, _ = c.send("100", text(), tok)
     ok_shape = (st == 200 and set(js) == {"messaging_product", "contacts", "messages"} and
                 js["messaging_product"] == "whatsapp" and
@@ -269,7 +292,11 @@ def main():
     st, js, _ = c.send("100", text(), tok, ctype="application/json; charset=utf-8")
     t.eq(st, 200, "send: Content-Type with charset accepted")
 
-    # --- shape errors: 400, code 100, details naming the problem
+
+@t.case("shape errors: 400, code 100, details naming the problem")
+def shape_errors():
+    global bad
+    tok = "tok-100"
     bad = [
         ("Content-Type not JSON", text(), "text/plain", "Content-Type"),
         ("body not JSON", "{nope", "application/json", "JSON"),
@@ -310,7 +337,10 @@ def main():
              word in js["error"]["error_data"]["details"],
              "shape: %s -> 400, code 100, details name %s" % (name, word), js)
 
-    # --- throughput: 80/s sliding window, burst of 200 from 8 threads
+
+@t.case("throughput: 80/s sliding window, burst of 200 from 8 threads")
+def throughput():
+    global limited
     tok = number("200", statuses=False)
     results = []
     lock = threading.Lock()
@@ -344,16 +374,18 @@ def main():
          "rate: stats count rate-limited and the max observed per-second rate")
     tok = number("201", ratePerSecond=5, statuses=False)
     sts = [c.send("201", text(), tok)[0] for _ in range(8)]
-    time.sleep(1.05)
+    time.sleep(1.05)  # the feature is a 1 s window: only time makes it slide
     after = c.send("201", text(), tok)[0]
     t.eq((sts.count(200), after), (5, 200), "rate: configurable per number (5/s), window slides")
 
-    # --- pair rate limit, only when enabled
+
+@t.case("pair rate limit, only when enabled")
+def pair_rate():
     tok = number("202", pairRateSeconds=0.5, statuses=False)
     a = c.send("202", text(to="111111"), tok)
     b = c.send("202", text(to="111111"), tok)
     d = c.send("202", text(to="222222"), tok)
-    time.sleep(0.55)
+    time.sleep(0.55)  # past the 0.5 s pair window: that is what is tested
     e = c.send("202", text(to="111111"), tok)
     t.ok(a[0] == 200 and is_graph_error(b[1], 131056) and d[0] == 200 and e[0] == 200,
          "pair rate: same recipient within N s -> 131056; other recipients and later ok",
@@ -361,7 +393,9 @@ def main():
     t.eq([c.send("100", text(), "tok-100")[0] for _ in range(3)], [200] * 3,
          "pair rate: off by default")
 
-    # --- forced faults, in order
+
+@t.case("forced faults, in order")
+def forced_faults():
     tok = number("300", statuses=False)
     codes = [131026, 131047, 131048, 131049, 132001, 190, 100, 130429, 131056]
     st, js = c.ctl("POST", "numbers/300/faults", {"next": [{"code": x} for x in codes] + [
@@ -382,18 +416,20 @@ def main():
     st, js, _ = c.send("300", text(), tok)
     t.ok(st == 429 and is_graph_error(js, 130429), "faults: status override (130429 as 429)")
     t.eq(c.send("300", text(), tok)[0], 200, "faults: queue exhausted -> normal again")
-    c.ctl("POST", "numbers/300/faults", {"errorRate": 0.3, "seed": 7})
+    faults("300", {"errorRate": 0.3, "seed": 7})
     mix = [c.send("300", text(), tok)[0] for _ in range(40)]
     t.ok(set(mix) == {200, 500} and 4 <= mix.count(500) <= 25,
          "faults: errorRate 0.3 gives a mix of 500s and 200s (%d/40 500s)" % mix.count(500))
-    c.ctl("POST", "numbers/300/faults", {})
+    faults("300", {})
     t.eq([c.send("300", text(), tok)[0] for _ in range(5)], [200] * 5, "faults: cleared")
     st, js = c.ctl("POST", "numbers/300/faults", {"next": [{"bogus": 1}]})
     t.eq(st, 400, "faults: a bad spec is refused")
 
-    # --- hang
-    c.ctl("POST", "numbers/300/faults", {"next": [{"hang": 0.6}, {"hang": 5},
-                                                   {"hang": 0.4, "then": "answer"}]})
+
+@t.case("hang")
+def hang():
+    tok = "tok-300"
+    faults("300", {"next": [{"hang": 0.6}, {"hang": 5}, {"hang": 0.4, "then": "answer"}]})
     t0 = time.monotonic()
     try:
         r = c.send("300", text(), tok)
@@ -401,7 +437,9 @@ def main():
     except (http.client.RemoteDisconnected, ConnectionError) as e:
         outcome = type(e).__name__
     waited = time.monotonic() - t0
-    t.ok(outcome in ("RemoteDisconnected", "ConnectionResetError") and 0.55 <= waited < 2,
+    # at least the 0.6 s asked for: that lower bound is the feature (no upper
+    # bound: a loaded machine may take longer)
+    t.ok(outcome in ("RemoteDisconnected", "ConnectionResetError") and 0.55 <= waited,
          "hang: held %.2fs then closed without an answer" % waited, outcome)
     cl = Client(fake.port)
     t0 = time.monotonic()
@@ -419,7 +457,9 @@ def main():
     st = c.send("300", text(), tok)[0]
     t.ok(st == 200 and time.monotonic() - t0 >= 0.38, "hang then answer: slow 200")
 
-    # --- status webhooks, default order
+
+@t.case("status webhooks, default order")
+def status_webhooks():
     tok = number("400")
     st, js, _ = c.send("400", text(biz_opaque_callback_data="our-42"), tok)
     wamid = js["messages"][0]["id"]
@@ -467,7 +507,9 @@ def main():
          listed[0]["statuses"] == ["sent", "delivered", "read"] and len(msgs) == 2,
          "GET /_fake/messages: accepted messages with body, wamid, time", listed)
 
-    # --- webhook retries
+
+@t.case("webhook retries")
+def webhook_retries():
     tok = number("401", statuses=["sent"])
     rcv.fail_next.extend([500, 503])
     st, js, _ = c.send("401", text(), tok)
@@ -485,12 +527,14 @@ def main():
     t.ok(st == 200 and len(hooks) == 1 and hooks[0]["payload"]["object"] ==
          "whatsapp_business_account", "GET /_fake/webhooks lists deliveries")
 
-    # --- chaos
+
+@t.case("chaos")
+def chaos():
     def run_chaos(pnid, n_expected, **chaos):
         tk = number(pnid, chaos=chaos)
         wid = c.send(pnid, text(), tk)[1]["messages"][0]["id"]
         wait_for(lambda: len(rcv.statuses(pnid, wid)) >= n_expected)
-        time.sleep(0.15)  # nothing more must come
+        holds(lambda: len(rcv.statuses(pnid, wid)) == n_expected, 0.15)  # nothing more must come
         return rcv.statuses(pnid, wid)
     got = run_chaos("500", 3, shuffle="reverse")
     t.eq([s["status"] for s, _ in got], ["read", "delivered", "sent"],
@@ -512,7 +556,7 @@ def main():
     t.ok(len(got) == 3 and got[0][1] is got[1][1] is got[2][1] and len(rcv.of("504")) == 1,
          "chaos: several statuses batched in one POST")
     tk = number("505", statuses=["sent", "delivered", "read"])
-    c.ctl("POST", "numbers/505/faults", {"next": [{"asyncFail": 131026}]})
+    faults("505", {"next": [{"asyncFail": 131026}]})
     st, js, _ = c.send("505", text(), tk)
     wid = js["messages"][0]["id"]
     got = wait_for(lambda: len(rcv.statuses("505", wid)) == 2 and rcv.statuses("505", wid))
@@ -521,11 +565,12 @@ def main():
          got[1][0]["errors"][0]["error_data"]["details"],
          "asyncFail: accepted, then sent -> failed with errors[].code", got)
     tk = number("506", statuses=False)
-    c.send("506", text(), tk)
-    time.sleep(0.1)
-    t.eq(rcv.of("506"), [], "statuses: none when disabled")
+    t.eq(c.send("506", text(), tk)[0], 200, "statuses: a message to a number without them is accepted")
+    t.ok(holds(lambda: rcv.of("506") == [], 0.3), "statuses: none when disabled", rcv.of("506"))
 
-    # --- inbound injection
+
+@t.case("inbound injection")
+def inbound():
     number("600")
     st, js = c.ctl("POST", "numbers/600/inbound", {"from": "16505551234",
                                                   "name": "Sheena Nelson", "text": "hi"})
@@ -569,7 +614,9 @@ def main():
     st, js = c.ctl("POST", "numbers/600/inbound", {"from": "x", "text": "hi"})
     t.eq(st, 400, "inbound: bad from refused")
 
-    # --- verification handshake helper
+
+@t.case("verification handshake helper")
+def verify():
     st, js = c.ctl("POST", "verify", {"url": rcv.url + "/hook/600", "verifyToken": VERIFY_TOKEN,
                                       "challenge": "1158201444"})
     t.ok(st == 200 and js["ok"] and js["status"] == 200 and js["body"] == "1158201444",
@@ -577,7 +624,9 @@ def main():
     st, js = c.ctl("POST", "verify", {"url": rcv.url + "/hook/600", "verifyToken": "wrong"})
     t.ok(st == 200 and not js["ok"] and js["status"] == 403, "verify: wrong token -> 403", js)
 
-    # --- media upload (beyond cloud-api.md)
+
+@t.case("media upload (beyond cloud-api.md)")
+def media():
     tok = number("700", statuses=False)
     bnd = "----fakeboundary"
     form = ("--%s\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\n"
@@ -591,7 +640,9 @@ def main():
         "Authorization": "Bearer " + tok, "Content-Type": "multipart/form-data; boundary=" + bnd})
     t.ok(st == 400 and is_graph_error(js, 100), "media: bad messaging_product -> code 100", js)
 
-    # --- stats and reset
+
+@t.case("stats and reset")
+def stats_reset():
     st, s = c.ctl("GET", "stats")
     t.ok(st == 200 and s["accepted"] == sum(s["acceptedByNumber"].values()) and
          s["rejected"].get("190", 0) >= 3 and s["rejected"].get("100", 0) >= len(bad) and
@@ -611,9 +662,16 @@ def main():
          c.ctl("GET", "numbers")[1] == [] and
          c.send("100", text(), "tok-100")[0] == 400, "reset: everything forgotten")
 
-    fake.stop()
-    t.ok(time.monotonic() - started < 30, "the self-test ran in %.1fs"
-         % (time.monotonic() - started))
+
+def main():
+    started = time.monotonic()
+    try:
+        t.run()
+    finally:
+        if fake is not None:
+            fake.stop()
+    # how long it took is for the reader, not a pass condition
+    print("# the self-test ran in %.1fs" % (time.monotonic() - started), flush=True)
     t.done()
 
 

@@ -271,7 +271,7 @@ class Stack:
             return None
 
     def children(self, pid):
-        out = subprocess.run(["pgrep", "-P", str(pid)], stdout=subprocess.PIPE,
+        out = subprocess.run([tool("pgrep", "procps"), "-P", str(pid)], stdout=subprocess.PIPE,
                              text=True).stdout.split()
         return sorted(int(x) for x in out)
 

@@ -11,11 +11,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import BUILD, SRC, FCGI_STDIN, Stack, Tap, fcgi_begin, fcgi_read_stdout, fcgi_record  # noqa: E402
 
 t = Tap()
-
-
-routes = subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"], stdout=subprocess.PIPE,
-                        text=True, check=True).stdout
-t.ok(len(routes.splitlines()) > 0, "the route table is listed")
+s = Stack(t)
 
 
 def spec_check(route_lines):
@@ -29,30 +25,6 @@ def spec_check(route_lines):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     finally:
         os.unlink(f.name)
-
-
-r = spec_check(routes)
-t.ok(r.returncode == 0, "docs/openapi.yaml describes exactly the route table", r.stdout)
-r = spec_check(routes + "GET /api/v1/not-documented\n")
-t.ok(r.returncode != 0 and "/api/v1/not-documented" in r.stdout, "an undocumented route is caught", r.stdout)
-
-names = [l.split()[0] for l in subprocess.run(
-    [os.path.join(BUILD, "waqtorctl"), "config"], stdout=subprocess.PIPE, text=True,
-    check=True).stdout.splitlines()[1:]]
-readme = open(os.path.join(SRC, "README.md")).read()
-t.ok(len(names) > 5, "waqtorctl config lists the settings", names)
-t.eq([n for n in names if "`%s`" % n not in readme], [], "the README's table has every setting")
-r = subprocess.run([os.path.join(BUILD, "waqtorctl"), "config"], stdout=subprocess.PIPE, text=True,
-                   env=dict(os.environ, WAQTOR_DATABASE_URL="postgresql://u:hunter2@db/x",
-                            WAQTOR_REDIS_URL="redis://:s3cret@cache:6379"))
-t.ok("hunter2" not in r.stdout and "s3cret" not in r.stdout and "u:***@db" in r.stdout,
-     "waqtorctl config redacts credentials", r.stdout)
-r = subprocess.run([os.path.join(BUILD, "waqtor-api")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                   text=True, env=dict(os.environ, WAQTOR_API_WORKERS="0"), timeout=10)
-t.ok(r.returncode == 2 and "WAQTOR_API_WORKERS" in r.stderr, "a bad setting stops a daemon, naming it",
-     r.stderr)
-
-s = Stack(t)
 
 
 def fcgi(params, body=b""):
@@ -73,7 +45,39 @@ def fcgi(params, body=b""):
     return status, headers, body
 
 
-try:
+@t.case("the route table and docs/openapi.yaml")
+def route_table():
+    routes = subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"], stdout=subprocess.PIPE,
+                            text=True, check=True).stdout
+    t.ok(len(routes.splitlines()) > 0, "the route table is listed")
+    r = spec_check(routes)
+    t.ok(r.returncode == 0, "docs/openapi.yaml describes exactly the route table", r.stdout)
+    r = spec_check(routes + "GET /api/v1/not-documented\n")
+    t.ok(r.returncode != 0 and "/api/v1/not-documented" in r.stdout, "an undocumented route is caught", r.stdout)
+
+
+@t.case("settings: README, redaction, a bad one")
+def settings():
+    names = [l.split()[0] for l in subprocess.run(
+        [os.path.join(BUILD, "waqtorctl"), "config"], stdout=subprocess.PIPE, text=True,
+        check=True).stdout.splitlines()[1:]]
+    with open(os.path.join(SRC, "README.md")) as f:
+        readme = f.read()
+    t.ok(len(names) > 5, "waqtorctl config lists the settings", names)
+    t.eq([n for n in names if "`%s`" % n not in readme], [], "the README's table has every setting")
+    r = subprocess.run([os.path.join(BUILD, "waqtorctl"), "config"], stdout=subprocess.PIPE, text=True,
+                       env=dict(os.environ, WAQTOR_DATABASE_URL="postgresql://u:hunter2@db/x",
+                                WAQTOR_REDIS_URL="redis://:s3cret@cache:6379"))
+    t.ok("hunter2" not in r.stdout and "s3cret" not in r.stdout and "u:***@db" in r.stdout,
+         "waqtorctl config redacts credentials", r.stdout)
+    r = subprocess.run([os.path.join(BUILD, "waqtor-api")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, env=dict(os.environ, WAQTOR_API_WORKERS="0"), timeout=10)
+    t.ok(r.returncode == 2 and "WAQTOR_API_WORKERS" in r.stderr, "a bad setting stops a daemon, naming it",
+         r.stderr)
+
+
+@t.case("direct FastCGI: request ids, bad lengths, paths")
+def direct_fastcgi():
     s.up()
     st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/version"})
     t.ok(st == 200 and h.get("X-Request-Id"), "direct FastCGI request gets a request id", h)
@@ -100,12 +104,19 @@ try:
     st, h, body = fcgi({"REQUEST_METHOD": "GET", "REQUEST_URI": "/api/v1/version",
                         "HTTP_X_REQUEST_ID": "x" * 65})
     t.ok(st == 200 and h["X-Request-Id"] != "x" * 65, "an over-long request id is replaced", h)
+
+
+@t.case("an unknown method; no worker died")
+def unknown_method():
     r = s.request("BREW", "/api/v1/health")
     t.ok(r.status in (400, 405), "an unknown method is refused", r.status)
     master = s.pid("waqtor-api")
+    t.ok(master is not None, "the API master runs")
     t.eq(len(s.children(master)), 2, "no worker died on bad input")
-except Exception as e:
-    t.ok(False, "unexpected error", "%r\n%s" % (e, s.logs()))
+
+
+try:
+    t.run(diag=s.logs)
 finally:
     s.destroy()
 t.done()

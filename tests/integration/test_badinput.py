@@ -48,14 +48,24 @@ def snapshot():
                   "(SELECT count(*) FROM sessions)")
 
 
-try:
+@t.case("a tenant, an API key and an instance")
+def setup():
+    global owner, api, routes
     s.up()
     owner, b = signup(s, "owner@bad.test")
-    key = owner.post("/api/v1/api-keys", {"name": "bad"}).json()["key"]
-    api = Client(s, key=key, origin=False)
-    inst = api.post("/api/v1/instances", {"name": "x", "provider": "sandbox"}).json()["id"]
+    r = owner.post("/api/v1/api-keys", {"name": "bad"})
+    t.eq(r.status, 201, "an API key is made")
+    api = Client(s, key=r.json()["key"], origin=False)
+    r = api.post("/api/v1/instances", {"name": "x", "provider": "sandbox"})
+    t.eq(r.status, 201, "an instance is made")
     routes = [l.split(" ", 1) for l in subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"],
-                                                      stdout=subprocess.PIPE, text=True).stdout.splitlines()]
+                                                      stdout=subprocess.PIPE, text=True,
+                                                      check=True).stdout.splitlines()]
+
+
+@t.case("bad input on every route")
+def bad_input():
+    global before
     before = snapshot()
     bad_answers = []
     checked = 0
@@ -87,15 +97,21 @@ try:
                                                                      r.body[:120]))
     t.ok(checked > 500, "%d bad requests sent across %d routes" % (checked, len(routes)))
     t.eq(bad_answers[:20], [], "every one got a JSON error with a code, never a 5xx")
+
+
+@t.case("nothing written, nothing died")
+def aftermath():
     # Accepted requests above (e.g. a GET that tolerates a query) change nothing either; the only
     # writes allowed are the rate limiter's and sessions of logins that did not happen.
     t.eq(snapshot(), before, "and nothing was written")
     master = s.pid("waqtor-api")
+    t.ok(master is not None, "the API master runs")
     t.eq(len(s.children(master)), 2, "no worker died")
     t.eq(s.get("/api/v1/health").status, 200, "the API is healthy afterwards")
-except Exception:
-    import traceback
-    t.ok(False, "unexpected error", "%s\n%s" % (traceback.format_exc(), s.logs()))
+
+
+try:
+    t.run(diag=s.logs)
 finally:
     s.destroy()
 t.done()

@@ -2,16 +2,13 @@
 Redis; waqtor-engine publishes its heartbeat envelope; both stop cleanly on
 SIGTERM."""
 import base64
-import json
 import os
 import signal
 import socket
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Stack, Tap, wait_for  # noqa: E402
+from harness import Events, Stack, Tap, wait_for  # noqa: E402
 
 t = Tap()
 s = Stack(t)
@@ -51,14 +48,19 @@ def read_frame(sock):
     return hdr[0] & 0x0f, data
 
 
+def last_line(log):
+    with open(s.path("log", log)) as f:
+        lines = f.read().splitlines()
+    return lines[-1] if lines else ""
+
+
 def pushd_health():
     return s.unix_get(s.path("run", "pushd.sock"), "/healthz").json()
 
 
-try:
+@t.case("pushd: WebSockets through nginx, Redis, SIGTERM")
+def pushd():
     s.up()
-
-    # --- pushd --------------------------------------------------------------
     sock, head = ws_open()
     t.ok(head.startswith("HTTP/1.1 101"), "a WebSocket upgrade at /socket.io/ through nginx is accepted", head)
     h = wait_for(lambda: pushd_health().get("connections") == 1 and pushd_health(), 5)
@@ -70,8 +72,7 @@ try:
     n = s.redis("PUBLISH", "waqtor:t1:status", '{"type":"session.status"}')
     t.eq(n, "1", "pushd is subscribed to the waqtor:* channels")
 
-    pid = s.pid("waqtor-pushd")
-    os.kill(pid, signal.SIGTERM)
+    s.kill("waqtor-pushd", signal.SIGTERM)
     sock.settimeout(10)
     op, payload = read_frame(sock)
     while op in (1, 2, 9):  # the Engine.IO open packet, pings
@@ -81,40 +82,38 @@ try:
          "with status 1001 (going away)")
     sock.close()
     t.ok(wait_for(lambda: s.pid("waqtor-pushd") is None, 10), "pushd exits on SIGTERM")
-    t.ok("stopped" in open(s.path("log", "waqtor-pushd.log")).read().splitlines()[-1],
-         "and logs that it stopped")
+    t.ok("stopped" in last_line("waqtor-pushd.log"), "and logs that it stopped")
 
-    # --- engine -------------------------------------------------------------
-    sub = subprocess.Popen(["redis-cli", "-s", s.path("run", "redis.sock"), "--csv", "subscribe",
-                            "waqtor:system:system"], stdout=subprocess.PIPE, text=True)
-    env = None
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        line = sub.stdout.readline()
-        if "engine.heartbeat" in line:
-            env = json.loads(json.loads("[" + line + "]")[2])
-            break
-    sub.kill()
-    sub.wait()
-    t.ok(env is not None, "the engine publishes a heartbeat on waqtor:system:system")
-    env = env or {}
+
+@t.case("engine: heartbeat envelope, SIGTERM")
+def engine():
+    ev = Events(s, "waqtor:system:system")
+    try:
+        seen = wait_for(lambda: ev.of("engine.heartbeat"), 10)
+    finally:
+        ev.close()
+    t.ok(seen, "the engine publishes a heartbeat on waqtor:system:system")
+    env = seen[0] if seen else {}
     t.eq(sorted(env), ["data", "id", "instanceId", "tenantId", "ts", "type"], "the envelope's fields")
     t.ok(env.get("tenantId") is None and env.get("ts", "").endswith("Z") and
          env.get("data", {}).get("postgres") == "ok", "heartbeat envelope content", env)
 
-    epid = s.pid("waqtor-engine")
-    os.kill(epid, signal.SIGTERM)
+    s.kill("waqtor-engine", signal.SIGTERM)
     t.ok(wait_for(lambda: s.pid("waqtor-engine") is None, 10), "the engine exits on SIGTERM")
-    t.ok("stopped" in open(s.path("log", "waqtor-engine.log")).read().splitlines()[-1],
-         "and logs that it stopped")
+    t.ok("stopped" in last_line("waqtor-engine.log"), "and logs that it stopped")
 
+
+@t.case("up restarts both")
+def restart():
     out = s.up().stdout
     t.ok("starting waqtor-engine" in out and "starting waqtor-pushd" in out, "up restarts both", out)
     sock, head = ws_open()
     t.ok(head.startswith("HTTP/1.1 101"), "WebSockets are accepted again")
     sock.close()
-except Exception as e:
-    t.ok(False, "unexpected error", "%r\n%s" % (e, s.logs()))
+
+
+try:
+    t.run(diag=s.logs)
 finally:
     s.destroy()
 t.done()

@@ -7,13 +7,18 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Stack, Tap  # noqa: E402
+from harness import Stack, Tap, pg_bindir  # noqa: E402
 
 t = Tap()
 s = Stack(t)
-try:
+
+
+@t.case("up migrates: every file once, RLS, ownership")
+def up():
+    global files
     s.up()
     files = sorted(f for f in os.listdir(s.path("app", "sql")) if f.endswith(".sql"))
+    t.ok(files, "there are migrations", s.path("app", "sql"))
     t.eq(s.psql("SELECT string_agg(name, ',' ORDER BY version) FROM schema_migrations"),
          ",".join(files), "up applied every migration once")
     for table in ("tenants", "users", "api_keys", "instances", "messages"):
@@ -31,6 +36,9 @@ try:
     t.ok(r.returncode == 0 and "migrations applied: 0" in r.stdout, "a second migrate applies nothing",
          r.stdout + r.stderr)
 
+
+@t.case("concurrent runs on a fresh database")
+def concurrent():
     # Concurrent runs on a fresh database: every file applied exactly once.
     s.psql("CREATE DATABASE concurrent")
     url = {"WAQTOR_DATABASE_URL": "postgresql:///concurrent?host=%s&user=waqtor" % s.path("pg", "sock")}
@@ -42,36 +50,47 @@ try:
     t.ok(all(p.returncode == 0 for p in procs), "four concurrent migrate runs all succeed", outs)
     applied = sum(int(o.split("migrations applied: ")[1].split()[0]) for o, _ in outs)
     t.eq(applied, len(files), "together they applied each file once")
-    count = subprocess.run(["psql", "-X", "-h", s.path("pg", "sock"), "-U", "waqtor", "-d", "concurrent",
+    count = subprocess.run([os.path.join(pg_bindir(s.path("pg", "data")), "psql"), "-X",
+                            "-h", s.path("pg", "sock"), "-U", "waqtor", "-d", "concurrent",
                             "-tAc", "SELECT count(*) FROM schema_migrations"],
-                           stdout=subprocess.PIPE, text=True).stdout.strip()
+                           stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
     t.eq(count, str(len(files)), "schema_migrations lists each once")
 
+
+@t.case("a failing migration rolls back whole")
+def failing():
     # A failing migration rolls back whole and stops the run.
     bad = tempfile.mkdtemp(prefix="wq-sql-")
-    os.chmod(bad, 0o755)
-    for f in files:
-        shutil.copy(s.path("app", "sql", f), bad)
-    with open(os.path.join(bad, "900_half.sql"), "w") as f:
-        f.write("CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n")
-    with open(os.path.join(bad, "901_after.sql"), "w") as f:
-        f.write("CREATE TABLE after_bad (id int);\n")
-    for name in os.listdir(bad):
-        os.chmod(os.path.join(bad, name), 0o644)
-    r = s.ctl("migrate", env={"WAQTOR_SQL_DIR": bad})
-    t.ok(r.returncode != 0 and "900_half.sql" in r.stderr, "a failing migration fails the run, naming the file",
-         r.stdout + r.stderr)
-    t.eq(s.psql("SELECT to_regclass('public.half_done') IS NULL AND to_regclass('public.after_bad') IS NULL"),
-         "t", "nothing of it, nor of later files, is left")
-    t.eq(s.psql("SELECT count(*) FROM schema_migrations WHERE version >= '900'"), "0",
-         "it is not recorded")
-    shutil.rmtree(bad, ignore_errors=True)
+    try:
+        os.chmod(bad, 0o755)
+        for f in files:
+            shutil.copy(s.path("app", "sql", f), bad)
+        with open(os.path.join(bad, "900_half.sql"), "w") as f:
+            f.write("CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n")
+        with open(os.path.join(bad, "901_after.sql"), "w") as f:
+            f.write("CREATE TABLE after_bad (id int);\n")
+        for name in os.listdir(bad):
+            os.chmod(os.path.join(bad, name), 0o644)
+        r = s.ctl("migrate", env={"WAQTOR_SQL_DIR": bad})
+        t.ok(r.returncode != 0 and "900_half.sql" in r.stderr, "a failing migration fails the run, naming the file",
+             r.stdout + r.stderr)
+        t.eq(s.psql("SELECT to_regclass('public.half_done') IS NULL AND to_regclass('public.after_bad') IS NULL"),
+             "t", "nothing of it, nor of later files, is left")
+        t.eq(s.psql("SELECT count(*) FROM schema_migrations WHERE version >= '900'"), "0",
+             "it is not recorded")
+    finally:
+        shutil.rmtree(bad, ignore_errors=True)
 
+
+@t.case("a missing directory is an error")
+def missing_dir():
     # A missing directory is an error, not "nothing to do".
     r = s.ctl("migrate", env={"WAQTOR_SQL_DIR": "/nonexistent"})
     t.ok(r.returncode != 0 and "/nonexistent" in r.stderr, "a missing directory is an error", r.stderr)
-except Exception as e:
-    t.ok(False, "unexpected error", "%r\n%s" % (e, s.logs()))
+
+
+try:
+    t.run(diag=s.logs)
 finally:
     s.destroy()
 t.done()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Stack, Tap, signup  # noqa: E402
+from harness import Client, Stack, Tap, pg_bindir, signup  # noqa: E402
 
 t = Tap()
 s = Stack(t)
@@ -28,11 +28,12 @@ def count(table):
     return int(s.psql("SELECT count(*) FROM %s" % table))
 
 
-try:
+@t.case("sign-up")
+def signup_():
+    global ann, ann_id, tenant_a
     s.up()
     anon = Client(s)
 
-    # --- sign-up ------------------------------------------------------------
     r = anon.post("/api/v1/auth/signup", {"tenantName": "Acme", "name": "Ann Owner",
                                           "email": "ann@acme.test", "password": "correct horse 1"})
     t.eq(r.status, 201, "signup is 201")
@@ -97,7 +98,9 @@ try:
     t.eq(b2["tenant"]["name"], sql_name, "SQL metacharacters are stored verbatim")
     t.ok(count("users") >= 2, "and did nothing else")
 
-    # --- login, sessions, CSRF ------------------------------------------------
+
+@t.case("login, sessions, CSRF")
+def login():
     old_cookie = ann.cookie
     r = ann.post("/api/v1/auth/login", {"email": "Ann@Acme.test", "password": "correct horse 1"})
     t.eq(r.status, 200, "login is 200 (e-mail case does not matter)")
@@ -130,7 +133,9 @@ try:
     r = ann.patch("/api/v1/me", {"email": "bobby@tables.test"})
     t.eq(r.status, 409, "another user's e-mail is 409")
 
-    # --- password -----------------------------------------------------------
+
+@t.case("password")
+def password():
     second = Client(s)
     second.post("/api/v1/auth/login", {"email": "ann@acme.test", "password": "correct horse 1"})
     r = ann.post("/api/v1/me/password", {"currentPassword": "nope nope", "newPassword": "battery staple 2"})
@@ -142,7 +147,9 @@ try:
     r = Client(s).post("/api/v1/auth/login", {"email": "ann@acme.test", "password": "correct horse 1"})
     t.eq(r.status, 401, "the old password no longer works")
 
-    # --- avatar -------------------------------------------------------------
+
+@t.case("avatar")
+def avatar():
     boundary = "----wqtest"
     mp = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
            "Content-Type: image/png\r\n\r\n" % boundary).encode() + PNG + ("\r\n--%s--\r\n" % boundary).encode())
@@ -162,7 +169,10 @@ try:
     r = ann.call("POST", "/api/v1/me/avatar", raw=b"--x\r\n\r\n", headers={"Content-Type": "multipart/form-data; boundary=x"})
     t.eq(r.status, 400, "a malformed multipart body is 400")
 
-    # --- API keys -----------------------------------------------------------
+
+@t.case("API keys")
+def api_keys():
+    global api_a, k, key_a
     r = ann.post("/api/v1/api-keys", {"name": "CI"})
     t.eq(r.status, 201, "API key created")
     k = r.json()
@@ -191,7 +201,10 @@ try:
     t.eq(Client(s, key=doomed["key"]).get("/api/v1/me").status, 401, "a revoked key is 401")
     t.eq(ann.delete("/api/v1/api-keys/" + doomed["id"]).status, 404, "revoking twice is 404")
 
-    # --- instances ----------------------------------------------------------
+
+@t.case("instances")
+def instances():
+    global inst
     cloud = {"phoneNumberId": "106540352242922", "accessToken": "EAAG-secret-token",
              "appSecret": "app-secret", "verifyToken": "verify-me", "ratePerSecond": 80}
     r = api_a.post("/api/v1/instances", {"name": "Sales", "provider": "cloud", "config": cloud})
@@ -228,7 +241,10 @@ try:
     t.ok("EAAG-secret-token" not in logs and "correct horse" not in logs and key_a not in logs,
          "no secret reaches the logs")
 
-    # --- tenant B: the cross-tenant matrix ------------------------------------
+
+@t.case("tenant B: the cross-tenant matrix and row-level security")
+def cross_tenant():
+    global api_b, bob
     bob, bb = signup(s, "bob@other.test", tenant="Other")
     tenant_b = bb["tenant"]["id"]
     key_b = bob.post("/api/v1/api-keys", {"name": "B"}).json()["key"]
@@ -259,7 +275,8 @@ try:
         pre = "SET ROLE waqtor_app; "
         if tenant:
             pre += "SELECT set_config('waqtor.tenant_id', '%s', false); " % tenant
-        out = subprocess.run(["psql", "-X", "-qtA", "-h", s.path("pg", "sock"), "-U", "waqtor", "-d", "waqtor",
+        psql = os.path.join(pg_bindir(s.path("pg", "data")), "psql")
+        out = subprocess.run([psql, "-X", "-qtA", "-h", s.path("pg", "sock"), "-U", "waqtor", "-d", "waqtor",
                               "-c", pre + sql], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
     t.eq(as_app("SELECT count(*) FROM instances"), "0", "RLS: no tenant set, no rows")
@@ -269,7 +286,10 @@ try:
                                         "'sandbox')" % tenant_a, tenant_b), "RLS: B cannot write a row of A")
     t.eq(as_app("SELECT count(*) FROM access_codes", tenant_a)[:5], "ERROR", "access codes are not readable")
 
-    # --- members and invitations ----------------------------------------------
+
+@t.case("members and invitations")
+def members():
+    global mia, mia_id
     r = ann.post("/api/v1/members", {"email": "mia@acme.test", "role": "member"})
     t.ok(r.status == 201 and len(r.json()["token"]) == 64 and r.json()["acceptUrl"].endswith(r.json()["token"]),
          "an admin invites by e-mail with a one-time token", r.body)
@@ -296,7 +316,9 @@ try:
     r = ann.delete("/api/v1/members/" + ann_id)
     t.eq((r.status, err(r)), (409, "last_owner"), "the last owner cannot be removed")
 
-    # --- settings -----------------------------------------------------------
+
+@t.case("settings")
+def settings():
     r = ann.get("/api/v1/settings")
     t.ok(r.status == 200 and r.json()["branding"]["app_logo_text"] == "WaQtor" and
          r.json()["preferences"]["theme"] == "system", "settings defaults", r.body)
@@ -319,7 +341,9 @@ try:
     t.eq(ann.delete("/api/v1/members/" + mia_id).status, 204, "an owner removes a member")
     t.eq(mia.get("/api/v1/me").status, 401, "and the member's session ends with it")
 
-    # --- subscription and premium -----------------------------------------------
+
+@t.case("subscription and premium")
+def subscription():
     r = api_a.get("/api/v1/subscription")
     t.eq(r.json(), {"plan": "free", "status": "free", "expiresAt": None}, "new tenants are on free")
     r = api_a.get("/api/v1/reports/summary")
@@ -329,7 +353,7 @@ try:
         t.ok(r.status == 404 and err(r) == "invalid_code", "a wrong code is refused (%d)" % (i + 1))
     r = api_a.post("/api/v1/subscription/redeem", {"code": "ANY"})
     t.ok(r.status == 429 and int(r.header("Retry-After")) > 0, "repeated wrong codes are locked out", r.body)
-    s.redis("DEL", "waqtor:fail:redeem:" + tenant_a)
+    t.eq(s.redis("DEL", "waqtor:fail:redeem:" + tenant_a), "1", "the lockout can be cleared (for what follows)")
     p = s.ctl("accesscode", "create", "--plan", "pro", "--days", "30", "--uses", "1")
     code = p.stdout.strip()
     t.ok(p.returncode == 0 and len(code) == 19, "waqtorctl accesscode create prints a code", p.stderr)
@@ -342,7 +366,9 @@ try:
     t.ok(r.status == 200 and r.json()["instances"] == 2, "the premium route answers after redeem", r.body)
     t.eq(api_b.get("/api/v1/reports/summary").status, 402, "and only for that tenant")
 
-    # --- audit log ----------------------------------------------------------
+
+@t.case("audit log")
+def audit():
     items = ann.get("/api/v1/audit?limit=200").json()["items"]
     actions = {e["action"] for e in items}
     for a in ("signup", "login", "login.failed", "apikey.created", "apikey.revoked", "member.invited",
@@ -355,7 +381,9 @@ try:
          int(page2["items"][0]["id"]) < int(page1["items"][-1]["id"]), "audit pages by cursor")
     t.eq(ann.get("/api/v1/audit?limit=0").status, 400, "a bad limit is 400")
 
-    # --- realtime token, expiry, logout -------------------------------------------
+
+@t.case("realtime token, expiry, logout")
+def realtime_expiry_logout():
     r = ann.post("/api/v1/realtime/token")
     t.ok(r.status == 201 and r.json()["token"].startswith("rt_") and r.json()["expiresAt"].endswith("Z"),
          "a logged-in user mints a realtime token", r.body)
@@ -369,7 +397,9 @@ try:
     t.eq(Client(s, cookie=r.header("Set-Cookie") and ann.cookie).get("/api/v1/me").status, 401,
          "and the session is gone")
 
-    # --- waqtorctl ----------------------------------------------------------
+
+@t.case("waqtorctl")
+def waqtorctl():
     p = s.ctl("tenant", "create", "Operator Made")
     tid = p.stdout.strip()
     t.ok(p.returncode == 0 and len(tid) == 36, "waqtorctl tenant create", p.stderr)
@@ -385,7 +415,10 @@ try:
     t.ok(p.returncode == 0 and "Operator Made" in p.stdout and "Acme" in p.stdout, "waqtorctl tenant list")
     p = s.ctl("user", "create", "--tenant", tid)
     t.ok(p.returncode != 0 and "--email" in p.stderr, "waqtorctl names a missing option", p.stderr)
-    # --- rate limits and login lockout ----------------------------------------
+
+
+@t.case("rate limits and login lockout")
+def rate_limits():
     r = api_a.get("/api/v1/instances")
     t.ok(r.header("RateLimit-Limit") == "3000" and int(r.header("RateLimit-Remaining")) > 0,
          "a pro tenant's key gets the pro allowance", r.headers)
@@ -401,9 +434,9 @@ try:
     r = Client(s).post("/api/v1/auth/signup", {})
     t.ok(r.header("Retry-After") and r.header("RateLimit-Remaining") == "0", "429 carries Retry-After")
 
-except Exception as e:
-    import traceback
-    t.ok(False, "unexpected error", "%s\n%s" % (traceback.format_exc(), s.logs()))
+
+try:
+    t.run(diag=s.logs)
 finally:
     s.destroy()
 t.done()
