@@ -195,6 +195,40 @@ ctl_tenant(int argc, char **argv)
 	return 2;
 }
 
+/* Inbound events of every tenant: the dead ones by default, to look at
+ * and, once their cause is fixed, to send back to the engine. */
+static int
+ctl_inbound(int argc, char **argv)
+{
+	const char	*params[1];
+
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		params[0] = ctl_option(argc, argv, "--status", "dead");
+		if (strcmp(params[0], "dead") != 0 &&
+		    strcmp(params[0], "pending") != 0 &&
+		    strcmp(params[0], "all") != 0)
+			goto usage;
+		return ctl_run("SELECT id, tenant_id, instance_id, source, "
+		    "attempts, to_char(received_at AT TIME ZONE 'UTC', "
+		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(last_error, '-') "
+		    "FROM inbound_events WHERE $1 = 'all' OR ($1 = 'dead' AND "
+		    "dead_at IS NOT NULL) OR ($1 = 'pending' AND processed_at IS "
+		    "NULL AND dead_at IS NULL) ORDER BY id", 1, params, 1);
+	}
+	if (argc == 3 && strcmp(argv[1], "retry") == 0 &&
+	    argv[2][strspn(argv[2], "0123456789")] == '\0' && argv[2][0] != '\0') {
+		params[0] = argv[2];
+		return ctl_run("UPDATE inbound_events SET dead_at = NULL, "
+		    "attempts = 0, retry_at = NULL WHERE id = $1::bigint AND "
+		    "dead_at IS NOT NULL RETURNING id, pg_notify('waqtor_inbound', "
+		    "instance_id::text) IS NOT NULL", 1, params, 1);
+	}
+usage:
+	fprintf(stderr, "usage: waqtorctl inbound list [--status dead|pending|"
+	    "all] | inbound retry ID\n");
+	return 2;
+}
+
 static int
 ctl_user(int argc, char **argv)
 {
@@ -299,6 +333,8 @@ static const struct ctl_command ctl_commands[] = {
 			ctl_apikey },
 	{ "accesscode",	"create --plan pro|business --days N [--uses N] "
 			"[--expires-days N]: prints the code", ctl_accesscode },
+	{ "inbound",	"list [--status dead|pending|all] | retry ID: provider "
+	    "events parked as dead, with their errors", ctl_inbound },
 	{ "version",	"print the version", ctl_version },
 };
 

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "token.h"
 #include "util.h"
+#include "validate.h"
 #include "worker.h"
 
 PGresult *
@@ -231,6 +232,24 @@ api_add_time(struct json_object *obj, const char *key, const char *pg)
 	snprintf(out + 19, sizeof out - 19, ".%.3s%sZ", frac > 0 ? pg + 20 : "000",
 	    frac == 1 ? "00" : frac == 2 ? "0" : "");
 	jsonx_add_str(obj, key, out);
+}
+
+/* A filter argument: 0 given, -1 absent, 1 answered (malformed). */
+int
+query_filter(struct req *r, const char *name, char *out, size_t len,
+    int (*check)(const char *))
+{
+	struct json_object	*details;
+	int			 rc = http_query(r, name, out, len);
+
+	if (rc == -1)
+		return -1;
+	if (rc == 0 && (check == NULL || check(out)))
+		return 0;
+	details = json_object_new_object();
+	jsonx_add_str(details, name, "is not valid here");
+	validate_fail(r, details);
+	return 1;
 }
 
 long

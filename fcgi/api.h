@@ -56,6 +56,10 @@ const char *api_uuid_param(struct req *r, const char *name, const char *what);
 /* A positive integer query argument up to max, or def when absent; -1
  * (answered 400 naming it) when malformed. */
 long query_long(struct req *r, const char *name, long def, long max);
+/* Query argument name into out, checked by check (NULL: any): 0 given,
+ * -1 absent, 1 answered 400 naming it. */
+int query_filter(struct req *r, const char *name, char *out, size_t len,
+    int (*check)(const char *));
 /* Password hashing with argon2id; -1 only when out of memory. */
 int api_password_hash(const char *password, char *out, size_t outlen)
     __attribute__((warn_unused_result));

@@ -425,24 +425,6 @@ h_messages_get(struct req *r)
 	PQclear(res);
 }
 
-/* A filter argument: 0 given, -1 absent, 1 answered (malformed). */
-static int
-filter(struct req *r, const char *name, char *out, size_t len,
-    int (*check)(const char *))
-{
-	struct json_object	*details;
-	int			 rc = http_query(r, name, out, len);
-
-	if (rc == -1)
-		return -1;
-	if (rc == 0 && (check == NULL || check(out)))
-		return 0;
-	details = json_object_new_object();
-	jsonx_add_str(details, name, "is not valid here");
-	validate_fail(r, details);
-	return 1;
-}
-
 static int
 is_direction(const char *s)
 {
@@ -483,13 +465,13 @@ h_messages_list(struct req *r)
 	long			 n;
 	int			 i;
 
-	if (filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1 ||
-	    filter(r, "chatId", chat, sizeof chat, NULL) == 1 ||
-	    filter(r, "direction", dir, sizeof dir, is_direction) == 1 ||
-	    filter(r, "status", status, sizeof status, is_status) == 1 ||
-	    filter(r, "since", since, sizeof since, is_time) == 1 ||
-	    filter(r, "until", until, sizeof until, is_time) == 1 ||
-	    filter(r, "cursor", cursor, sizeof cursor, util_is_uuid) == 1 ||
+	if (query_filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1 ||
+	    query_filter(r, "chatId", chat, sizeof chat, NULL) == 1 ||
+	    query_filter(r, "direction", dir, sizeof dir, is_direction) == 1 ||
+	    query_filter(r, "status", status, sizeof status, is_status) == 1 ||
+	    query_filter(r, "since", since, sizeof since, is_time) == 1 ||
+	    query_filter(r, "until", until, sizeof until, is_time) == 1 ||
+	    query_filter(r, "cursor", cursor, sizeof cursor, util_is_uuid) == 1 ||
 	    (n = query_long(r, "limit", 50, MESSAGES_PAGE_MAX)) == -1)
 		return;
 	params[0] = http_query(r, "instanceId", inst, sizeof inst) == 0 ? inst : NULL;
@@ -533,7 +515,7 @@ h_chats_list(struct req *r)
 	PGresult		*res;
 	int			 i;
 
-	if (filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1)
+	if (query_filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1)
 		return;
 	params[0] = http_query(r, "instanceId", inst, sizeof inst) == 0 ? inst : NULL;
 	if ((res = api_query(r, "SELECT l.instance_id, l.chat_id, l.id, "
@@ -588,7 +570,7 @@ h_chats_read(struct req *r)
 		http_respond_error(r, 404, "not_found", "no such chat", NULL);
 		return;
 	}
-	if (filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1)
+	if (query_filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1)
 		return;
 	params[0] = chat;
 	params[1] = http_query(r, "instanceId", inst, sizeof inst) == 0 ? inst : NULL;

@@ -13,7 +13,9 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "config.h"
 #include "handlers.h"
+#include "ratelimit.h"
 #include "jsonx.h"
 #include "util.h"
 
@@ -90,6 +92,28 @@ signature_ok(const char *header, const char *secret, const char *body,
 	return sodium_memcmp(mac, given, sizeof mac) == 0;
 }
 
+/*
+ * The per-instance limit (WAQTOR_WEBHOOK_RATE), far above what Meta sends:
+ * a flood of signed bodies cannot fill the database. 1 when answered 429.
+ */
+static int
+webhook_limited(struct req *r, const char *id)
+{
+	char			 key[96];
+	struct ratelimit_key	 k = { key, config_int(CFG_WEBHOOK_RATE), 0 };
+	struct ratelimit_result	 res;
+
+	snprintf(key, sizeof key, "waqtor:rl:hook:%s", id);
+	k.burst = ratelimit_burst(k.per_minute);
+	if (ratelimit_take(r, &k, 1, &res) == -1)
+		return 0;	/* Redis down: the signature still guards it */
+	if (res.allowed)
+		return 0;
+	ratelimit_respond(r, (res.wait_ms + 999) / 1000,
+	    "too many webhook deliveries for this instance");
+	return 1;
+}
+
 void
 h_webhook_receive(struct req *r)
 {
@@ -110,6 +134,8 @@ h_webhook_receive(struct req *r)
 	}
 	snprintf(tenant, sizeof tenant, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
+	if (webhook_limited(r, id))
+		return;
 	if (jsonx_parse(r->body != NULL ? r->body : "", r->body_len,
 	    JSONX_MAX_DEPTH, &obj, err, sizeof err) == -1 ||
 	    !json_object_is_type(obj, json_type_object)) {
@@ -123,13 +149,16 @@ h_webhook_receive(struct req *r)
 		return;
 	params[0] = id;
 	params[1] = r->body;
+	/* a body replayed (Meta retries, or anyone who saw one) is kept once */
 	if ((ins = api_query(r, "INSERT INTO inbound_events (tenant_id, "
-	    "instance_id, source, body) VALUES (current_setting("
-	    "'waqtor.tenant_id')::uuid, $1, 'cloud', $2) "
+	    "instance_id, source, body, body_sha256) VALUES (current_setting("
+	    "'waqtor.tenant_id')::uuid, $1, 'cloud', $2, sha256(convert_to($2, "
+	    "'UTF8'))) ON CONFLICT (instance_id, body_sha256) DO NOTHING "
 	    "RETURNING pg_notify('waqtor_inbound', $1::text)", 2, params)) == NULL)
 		return;
-	PQclear(ins);
 	body = json_object_new_object();
 	jsonx_add_bool(body, "received", 1);
+	jsonx_add_bool(body, "duplicate", PQntuples(ins) == 0);
+	PQclear(ins);
 	http_respond_json(r, 200, body);
 }

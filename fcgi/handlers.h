@@ -38,6 +38,10 @@ void h_settings_update(struct req *);
 /* h_subscription.c */
 void h_subscription_get(struct req *);
 void h_subscription_redeem(struct req *);
+/* h_inbound.c */
+void h_inbound_list(struct req *);
+void h_inbound_get(struct req *);
+void h_inbound_retry(struct req *);
 /* h_audit.c */
 void h_audit_list(struct req *);
 void h_report_summary(struct req *);

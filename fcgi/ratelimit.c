@@ -9,6 +9,7 @@
 #include "http.h"
 #include "log.h"
 #include "worker.h"
+#include "xmalloc.h"
 
 #define RATELIMIT_WINDOW	60
 
@@ -62,6 +63,81 @@ ratelimit_incr(struct req *r, const char *key, int window, long *ttl)
 		*ttl = window;
 	freeReplyObject(reply);
 	return n;
+}
+
+/*
+ * GCRA, the generic cell rate algorithm, over several keys in one Redis
+ * round trip, on Redis's clock. Each key holds its theoretical arrival
+ * time (TAT) in ms; with T the interval between requests at the sustained
+ * rate and tau = (burst - 1) * T, a request is allowed when TAT - now <=
+ * tau, and counted (TAT += T) only when every key allows it. Returns
+ * {allowed, wait ms, requests left at once, ms until the burst is back}.
+ */
+static const char ratelimit_gcra[] =
+    "local t = redis.call('TIME')\n"
+    "local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+    "local wait, left, reset, tats = 0, nil, 0, {}\n"
+    "for i, key in ipairs(KEYS) do\n"
+    "  local T, tau = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])\n"
+    "  local tat = math.max(tonumber(redis.call('GET', key)) or now, now)\n"
+    "  wait = math.max(wait, tat - now - tau)\n"
+    "  tats[i] = tat + T\n"
+    "  local l = math.floor((tau - (tats[i] - now)) / T) + 1\n"
+    "  if left == nil or l < left then left = l end\n"
+    "  reset = math.max(reset, tats[i] - now)\n"
+    "end\n"
+    "if wait > 0 then return {0, math.ceil(wait), 0, math.ceil(reset)} end\n"
+    "for i, key in ipairs(KEYS) do\n"
+    "  redis.call('SET', key, tostring(tats[i]), 'PX', math.ceil(tats[i] - now) + 1000)\n"
+    "end\n"
+    "return {1, 0, math.max(left, 0), math.ceil(reset)}\n";
+
+long
+ratelimit_burst(long per_minute)
+{
+	long	b = per_minute / 6;	/* ten seconds' worth */
+
+	return b < 10 ? (per_minute < 10 ? per_minute : 10) : b;
+}
+
+int
+ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
+    struct ratelimit_result *out)
+{
+	const char	*argv[3 + 3 * RATELIMIT_MAX_KEYS];
+	char		 nkeys[8], num[2 * RATELIMIT_MAX_KEYS][32];
+	redisReply	*reply;
+	int		 i, argc = 0, rc = -1;
+
+	if (n < 1 || n > RATELIMIT_MAX_KEYS)
+		fatal("ratelimit_take: %d keys", n);
+	snprintf(nkeys, sizeof nkeys, "%d", n);
+	argv[argc++] = "EVAL";
+	argv[argc++] = ratelimit_gcra;
+	argv[argc++] = nkeys;
+	for (i = 0; i < n; i++)
+		argv[argc++] = keys[i].key;
+	for (i = 0; i < n; i++) {
+		double	T = 60000.0 / (double)keys[i].per_minute;
+
+		snprintf(num[2 * i], sizeof num[0], "%.4f", T);
+		snprintf(num[2 * i + 1], sizeof num[0], "%.4f",
+		    (double)(keys[i].burst - 1) * T);
+		argv[argc++] = num[2 * i];
+		argv[argc++] = num[2 * i + 1];
+	}
+	reply = rds_commandv(&r->worker->rds, argc, argv, NULL);
+	if (reply != NULL && reply->type == REDIS_REPLY_ARRAY &&
+	    reply->elements == 4) {
+		out->allowed = reply->element[0]->integer == 1;
+		out->wait_ms = (long)reply->element[1]->integer;
+		out->remaining = (long)reply->element[2]->integer;
+		out->reset_ms = (long)reply->element[3]->integer;
+		rc = 0;
+	} else if (reply != NULL && reply->type == REDIS_REPLY_ERROR)
+		log_error("rate limit script: %s", reply->str);
+	freeReplyObject(reply);
+	return rc;
 }
 
 void

@@ -16,6 +16,32 @@
 
 struct req;
 
+/* One limit: key allows per_minute requests sustained, bursts of burst. */
+struct ratelimit_key {
+	const char	*key;
+	long		 per_minute;
+	long		 burst;
+};
+
+struct ratelimit_result {
+	int	allowed;
+	long	wait_ms;	/* refused: until a request is allowed again */
+	long	remaining;	/* allowed: requests still allowed at once */
+	long	reset_ms;	/* until the whole burst is available again */
+};
+
+#define RATELIMIT_MAX_KEYS	4
+
+/*
+ * Counts one request against every key at once (GCRA in one Redis round
+ * trip): allowed only when all allow it. 0 with *out filled in, -1 when
+ * Redis is unavailable.
+ */
+int ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
+    struct ratelimit_result *out) __attribute__((warn_unused_result));
+/* The burst that goes with a per-minute rate: ten seconds' worth (>= 10). */
+long ratelimit_burst(long per_minute);
+
 /* 0 to go on; -1 answered 429. */
 int ratelimit_check(struct req *r) __attribute__((warn_unused_result));
 

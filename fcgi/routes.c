@@ -59,6 +59,9 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/subscription",           h_subscription_get,    AUTH_EITHER,  DB,                0 },
 { "POST",   "/api/v1/subscription/redeem",    h_subscription_redeem, AUTH_EITHER,  DBR,               0 },
 { "GET",    "/api/v1/audit",                  h_audit_list,          AUTH_EITHER,  DB,                0 },
+{ "GET",    "/api/v1/inbound-events",         h_inbound_list,        AUTH_EITHER,  DB,                0 },
+{ "GET",    "/api/v1/inbound-events/{eventId}", h_inbound_get,       AUTH_EITHER,  DB,                0 },
+{ "POST",   "/api/v1/inbound-events/{eventId}/retry", h_inbound_retry, AUTH_EITHER, DB,               0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  DB | ROUTE_PREMIUM, 0 },
 };
 

@@ -45,6 +45,9 @@ X(OUTBOX_CLAIM_SECS, "WAQTOR_OUTBOX_CLAIM_SECS", INT, "60",                     
 X(SEND_MAX_ATTEMPTS, "WAQTOR_SEND_MAX_ATTEMPTS", INT, "8",                        1, 100,       0,          "attempts before a transiently failing message is marked failed") \
 X(DB_STATEMENT_TIMEOUT_MS, "WAQTOR_DB_STATEMENT_TIMEOUT_MS", INT, "10000",        100, 3600000, 0,          "daemons: longest a PostgreSQL statement may run before it is cancelled") \
 X(DB_LOCK_TIMEOUT_MS, "WAQTOR_DB_LOCK_TIMEOUT_MS", INT, "3000",                    10, 3600000,  0,          "daemons: longest a PostgreSQL statement waits for a lock") \
+X(WEBHOOK_RATE,    "WAQTOR_WEBHOOK_RATE",    INT,  "60000",                      1, 100000000, 0,          "provider webhook deliveries per minute per instance (bursts of a sixth of it): far above Meta's rate") \
+X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",            1, 87600,     0,          "how long processed and dead inbound events (raw webhook bodies) are kept") \
+X(RETENTION_SWEEP_MS, "WAQTOR_RETENTION_SWEEP_MS", INT, "60000",                 100, 86400000, 0,         "how often the engine deletes what is past its retention") \
 X(INBOUND_MAX_ATTEMPTS, "WAQTOR_INBOUND_MAX_ATTEMPTS", INT, "5",                  1, 100,       0,          "tries of an inbound event that fails to be stored before it is parked as dead") \
 X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \
 X(PUBLIC_URL,       "WAQTOR_PUBLIC_URL",       STR,  "http://127.0.0.1:8080",      0, 0,         0,          "the stack's public base URL: providers fetch uploaded media from it") \

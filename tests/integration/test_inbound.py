@@ -17,7 +17,8 @@ from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
 t = Tap()
 fake = FakeGraph(quiet=True).start()
 s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
-          WAQTOR_INBOUND_MAX_ATTEMPTS=3, WAQTOR_DB_LOCK_TIMEOUT_MS=500, WAQTOR_RATE_FREE=100000)
+          WAQTOR_INBOUND_MAX_ATTEMPTS=3, WAQTOR_DB_LOCK_TIMEOUT_MS=500, WAQTOR_RATE_FREE=100000,
+          WAQTOR_WEBHOOK_RATE=600, WAQTOR_RETENTION_SWEEP_MS=300)
 v = {}
 
 
@@ -151,6 +152,81 @@ def _():
     t.eq(r.status, 200, "stored")
     t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE provider_id = 'wamid.fine'") == "1", 15),
          "and becomes a message")
+
+
+@t.case("the tenant sees its dead events, with the reason, and can retry one")
+def _():
+    evil, good = v["evil"], v["good"]
+    r = evil.get("/api/v1/inbound-events?status=dead")
+    t.eq(r.status, 200, "list the dead events")
+    dead = r.json()["events"]
+    t.eq(len(dead), len(POISON), "all of them, newest first")
+    t.ok(all(e["status"] == "dead" and e["error"].startswith("malformed payload") and e["deadAt"] and
+             e["instanceId"] == v["evil_iid"] for e in dead), "each with its error and time", dead[:2])
+    t.eq(good.get("/api/v1/inbound-events?status=dead").json()["events"], [],
+         "another tenant sees none of them")
+    one = dead[0]["id"]
+    t.eq(good.get("/api/v1/inbound-events/" + one).status, 404, "nor any one by id")
+    r = evil.get("/api/v1/inbound-events/" + one)
+    t.ok(r.status == 200 and r.json()["payload"]["object"] and r.json()["status"] == "dead",
+         "one event with its payload", r.body[:300])
+    page = evil.get("/api/v1/inbound-events?status=dead&limit=4").json()
+    more = evil.get("/api/v1/inbound-events?status=dead&limit=4&cursor=" + page["nextCursor"]).json()
+    t.ok(len(page["events"]) == 4 and more["events"] and int(more["events"][0]["id"]) < int(page["events"][-1]["id"]),
+         "paged by cursor")
+    for q in ("status=bogus", "instanceId=nope", "cursor=x", "limit=0"):
+        t.eq(evil.get("/api/v1/inbound-events?" + q).status, 400, "a bad filter is 400 (%s)" % q)
+    t.eq(evil.get("/api/v1/inbound-events/12x").status, 404, "a malformed id is 404")
+    r = evil.post("/api/v1/inbound-events/%s/retry" % one)
+    t.ok(r.status == 202 and r.json()["status"] == "pending" and r.json()["attempts"] == 0,
+         "a dead event is queued again", r.body)
+    t.ok(wait_for(lambda: evil.get("/api/v1/inbound-events/" + one).json().get("status") == "dead", 10),
+         "and, still malformed, parked again")
+    fine = s.psql("SELECT id FROM inbound_events WHERE processed_at IS NOT NULL AND instance_id = '%s' LIMIT 1"
+                  % v["evil_iid"])
+    t.eq(evil.post("/api/v1/inbound-events/%s/retry" % fine).status, 409, "a processed one cannot be retried")
+    t.eq(good.post("/api/v1/inbound-events/%s/retry" % one).status, 404, "nor another tenant's")
+    out = s.ctl("inbound", "list")
+    t.ok(out.returncode == 0 and len(out.stdout.splitlines()) == len(POISON) and
+         "malformed payload" in out.stdout and v["evil_tenant"] in out.stdout,
+         "waqtorctl inbound list shows the dead events of every tenant", out.stdout + out.stderr)
+
+
+@t.case("a replayed body is stored once; a flood is cut by the instance's limit")
+def _():
+    body = json.dumps(payload(text_msg("wamid.replayed"))).encode()
+    answers = [post_signed(v["evil_iid"], body, "evil-secret") for _ in range(20)]
+    t.ok(all(a.status == 200 for a in answers), "every replay is answered 200 (Meta must not retry)")
+    t.eq([a.json()["duplicate"] for a in answers[:2]], [False, True], "the first is new, the rest duplicates")
+    t.eq(s.psql("SELECT count(*) FROM inbound_events WHERE body LIKE '%wamid.replayed%'"), "1", "stored once")
+    r = v["evil"].post("/api/v1/instances", {"name": "flood", "provider": "cloud", "config": {
+        "phoneNumberId": "1000000002", "accessToken": "tok-" + "f" * 20, "appSecret": "flood-secret",
+        "verifyToken": "v"}})
+    flood = r.json()["id"]
+    codes = [post_signed(flood, payload(text_msg("wamid.f%d" % i)), "flood-secret") for i in range(160)]
+    limited = [c for c in codes if c.status == 429]
+    t.ok(limited and all(c.status in (200, 429) for c in codes), "past its burst an instance gets 429",
+         sorted({c.status for c in codes}))
+    t.ok(limited and int(limited[0].header("Retry-After")) >= 1, "with Retry-After")
+    stored = int(s.psql("SELECT count(*) FROM inbound_events WHERE instance_id = '%s'" % flood))
+    t.eq(stored, len(codes) - len(limited), "only what was accepted is stored")
+    t.eq(post_signed(v["good_iid"], payload(text_msg("wamid.other-instance")), "app-secret-1").status, 200,
+         "another instance is not limited by it")
+
+
+@t.case("processed and dead events past their retention are deleted")
+def _():
+    s.psql("UPDATE inbound_events SET processed_at = now() - interval '100 hours' WHERE instance_id = '%s' "
+           "AND processed_at IS NOT NULL" % v["evil_iid"])
+    s.psql("UPDATE inbound_events SET dead_at = now() - interval '100 hours' WHERE id = (SELECT min(id) FROM "
+           "inbound_events WHERE dead_at IS NOT NULL)")
+    before = int(s.psql("SELECT count(*) FROM inbound_events"))
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM inbound_events WHERE processed_at < now() - interval "
+                                 "'72 hours' OR dead_at < now() - interval '72 hours'") == "0", 10),
+         "the old ones are gone")
+    t.ok(int(s.psql("SELECT count(*) FROM inbound_events")) < before and
+         int(s.psql("SELECT count(*) FROM inbound_events WHERE dead_at IS NOT NULL")) == len(POISON) - 1,
+         "the recent dead ones are kept")
 
 
 @t.case("a lock held on messages: the engine's wait is bounded, the event retried, the error logged")
