@@ -445,15 +445,6 @@ is_status(const char *s)
 	return 0;
 }
 
-static int
-is_time(const char *s)
-{
-	/* RFC 3339 date-time, checked by shape; PostgreSQL parses it */
-	return strlen(s) >= 20 && strlen(s) <= 35 && s[4] == '-' &&
-	    s[7] == '-' && (s[10] == 'T' || s[10] == 't') &&
-	    strspn(s, "0123456789-:.TtZz+") == strlen(s);
-}
-
 void
 h_messages_list(struct req *r)
 {
@@ -469,8 +460,8 @@ h_messages_list(struct req *r)
 	    query_filter(r, "chatId", chat, sizeof chat, NULL) == 1 ||
 	    query_filter(r, "direction", dir, sizeof dir, is_direction) == 1 ||
 	    query_filter(r, "status", status, sizeof status, is_status) == 1 ||
-	    query_filter(r, "since", since, sizeof since, is_time) == 1 ||
-	    query_filter(r, "until", until, sizeof until, is_time) == 1 ||
+	    query_filter(r, "since", since, sizeof since, util_is_rfc3339) == 1 ||
+	    query_filter(r, "until", until, sizeof until, util_is_rfc3339) == 1 ||
 	    query_filter(r, "cursor", cursor, sizeof cursor, util_is_uuid) == 1 ||
 	    (n = query_long(r, "limit", 50, MESSAGES_PAGE_MAX)) == -1)
 		return;

@@ -52,15 +52,20 @@ route_find(const struct route *table, size_t n, const char *method,
 	for (i = 0; i < n; i++) {
 		if (!route_match_pattern(table[i].pattern, path, &tmp))
 			continue;
-		if (strcmp(table[i].method, method) == 0) {
+		/* HEAD is served wherever GET is (RFC 9110 9.3.2); nginx
+		 * sends the headers only */
+		if (strcmp(table[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 &&
+		    strcmp(table[i].method, "GET") == 0)) {
 			*m = tmp;
 			m->route = &table[i];
 			return ROUTE_FOUND;
 		}
 		path_known = 1;
 		if (allowlen > used) {
-			int w = snprintf(allow + used, allowlen - used, "%s%s",
-			    used > 0 ? ", " : "", table[i].method);
+			int w = snprintf(allow + used, allowlen - used, "%s%s%s",
+			    used > 0 ? ", " : "", table[i].method,
+			    strcmp(table[i].method, "GET") == 0 ? ", HEAD" : "");
 
 			if (w > 0)
 				used += (size_t)w;

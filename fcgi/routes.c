@@ -15,8 +15,8 @@
 
 const struct route route_table[] = {
 /* method    pattern                          handler                auth          flags              body_max */
-{ "GET",    "/api/v1/health",                 h_health,              AUTH_NONE,    0,                 0 },
-{ "GET",    "/api/v1/version",                h_version,             AUTH_NONE,    0,                 0 },
+{ "GET",    "/api/v1/health",                 h_health,              AUTH_NONE,    ROUTE_UNLIMITED,   0 },
+{ "GET",    "/api/v1/version",                h_version,             AUTH_NONE,    ROUTE_UNLIMITED,   0 },
 { "POST",   "/api/v1/auth/signup",            h_signup,              AUTH_NONE,    DBR,               0 },
 { "POST",   "/api/v1/auth/login",             h_login,               AUTH_NONE,    DBR,               0 },
 { "POST",   "/api/v1/auth/logout",            h_logout,              AUTH_SESSION, DB,                0 },

@@ -80,3 +80,57 @@ util_is_uuid(const char *s)
 	}
 	return s[UTIL_UUID_LEN] == '\0';
 }
+
+/* n decimal digits at s as a number, or -1. */
+static int
+util_digits(const char *s, int n)
+{
+	int	v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
+util_is_rfc3339(const char *s)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	y, mo, d, h, mi, sec, oh, om, leap, i;
+
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+		return 0;
+	y = util_digits(s, 4);
+	mo = util_digits(s + 5, 2);
+	d = util_digits(s + 8, 2);
+	h = util_digits(s + 11, 2);
+	mi = util_digits(s + 14, 2);
+	sec = util_digits(s + 17, 2);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > days[mo - 1] + (mo == 2 && leap))
+		return 0;
+	s += 19;
+	if (*s == '.') {
+		for (i = 1; s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == 1 || i > 10)
+			return 0;
+		s += i;
+	}
+	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0')
+		return 1;
+	if ((s[0] != '+' && s[0] != '-') || s[3] != ':' || strlen(s) != 6)
+		return 0;
+	oh = util_digits(s + 1, 2);
+	om = util_digits(s + 4, 2);
+	return oh >= 0 && om >= 0 && om <= 59 && (oh < 14 || (oh == 14 &&
+	    om == 0));
+}

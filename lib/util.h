@@ -19,5 +19,12 @@ void util_timestamp(char *out);
 void util_random_hex(char *out, size_t n);
 /* 1 when s looks like a canonical UUID. */
 int util_is_uuid(const char *s);
+/*
+ * 1 when s is an RFC 3339 date-time that exists: YYYY-MM-DDTHH:MM:SS,
+ * optional fraction (1-9 digits), then Z or an offset within +-14:00;
+ * months 1-12, days within the month (leap years too), hours 0-23,
+ * minutes 0-59, seconds 0-60 (a leap second).
+ */
+int util_is_rfc3339(const char *s);
 
 #endif

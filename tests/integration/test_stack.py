@@ -43,7 +43,23 @@ def _():
 
     r = a.request("DELETE", "/api/v1/health")
     t.eq((r.status, r.header("Allow"), r.json()["error"]["code"]),
-         (405, "GET", "method_not_allowed"), "wrong method is 405 with Allow")
+         (405, "GET, HEAD", "method_not_allowed"), "wrong method is 405 with Allow")
+
+
+@t.case("health and version: HEAD too, and never rate limited")
+def _():
+    for path in ("/api/v1/health", "/api/v1/version"):
+        r = a.request("HEAD", path)
+        t.ok(r.status == 200 and r.body == b"" and r.header("Content-Type") == "application/json",
+             "HEAD %s is 200 with the headers only" % path, (r.status, r.body[:100]))
+    # one address, far past the anonymous budget (WAQTOR_RATE_ANON, 60 a minute)
+    codes = {a.get("/api/v1/health").status for _ in range(150)} | \
+        {a.request("HEAD", "/api/v1/version").status for _ in range(30)}
+    t.eq(codes, {200}, "a monitor polling health and version is never limited")
+    r = a.get("/api/v1/health")
+    t.eq(r.header("RateLimit-Limit"), None, "and gets no RateLimit headers")
+    r = a.request("POST", "/api/v1/auth/login", body={"email": "nobody@example.test", "password": "x"})
+    t.eq(r.status, 401, "nor does it use up the address's budget for login")
 
 
 @t.case("security headers and request ids")

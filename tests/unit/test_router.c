@@ -41,6 +41,11 @@ main(void)
 	    sizeof allow) == ROUTE_NOT_FOUND, "prefix of a literal");
 	ok(route_find(table, N, "PUT", "/api/v1/instances/x", &m, allow,
 	    sizeof allow) == ROUTE_METHOD_NOT_ALLOWED, "405");
-	is_str(allow, "GET, DELETE", "Allow lists the methods");
+	is_str(allow, "GET, HEAD, DELETE", "Allow lists the methods (HEAD with GET)");
+	ok(route_find(table, N, "HEAD", "/api/v1/instances/abc", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[2],
+	    "HEAD is served by the GET route");
+	ok(route_find(table, N, "HEAD", "/api/v1/instances/abc/state/x", &m,
+	    allow, sizeof allow) == ROUTE_NOT_FOUND, "HEAD of nothing is 404");
 	return tap_done();
 }
