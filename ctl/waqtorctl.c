@@ -186,7 +186,8 @@ ctl_tenant(int argc, char **argv)
 		    "(SELECT count(*) FROM users u WHERE u.tenant_id = t.id), "
 		    "(SELECT count(*) FROM instances i WHERE i.tenant_id = t.id) "
 		    "FROM tenants t ORDER BY t.created_at", 0, NULL, 1);
-	if (argc >= 3 && strcmp(argv[1], "create") == 0) {
+	if (argc == 3 && strcmp(argv[1], "create") == 0 && argv[2][0] != '-' &&
+	    argv[2][strspn(argv[2], " ")] != '\0') {
 		params[0] = argv[2];
 		return ctl_run("INSERT INTO tenants (name) VALUES ($1) "
 		    "RETURNING id", 1, params, 1);
@@ -363,8 +364,21 @@ main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 0; i < sizeof ctl_commands / sizeof ctl_commands[0]; i++) {
-		if (strcmp(argv[1], ctl_commands[i].name) == 0)
-			return ctl_commands[i].run(argc - 1, argv + 1);
+		int	j;
+
+		if (strcmp(argv[1], ctl_commands[i].name) != 0)
+			continue;
+		/* --help anywhere is a question, never a value (a tenant
+		 * named "--help") */
+		for (j = 2; j < argc; j++) {
+			if (strcmp(argv[j], "--help") == 0 ||
+			    strcmp(argv[j], "-h") == 0) {
+				printf("usage: waqtorctl %s %s\n",
+				    ctl_commands[i].name, ctl_commands[i].usage);
+				return 0;
+			}
+		}
+		return ctl_commands[i].run(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "waqtorctl: unknown command \"%s\"\n", argv[1]);
 	return ctl_usage();

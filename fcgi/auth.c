@@ -1,9 +1,12 @@
 #include "auth.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
+#include "config.h"
 #include "http.h"
 #include "log.h"
 #include "router.h"
@@ -60,26 +63,62 @@ auth_lookup(struct req *r, enum auth_kind kind, const char *sql, int n,
 }
 
 /*
+ * The origin of an http(s) URL as browsers write it: scheme://host[:port],
+ * lower-case, without the scheme's default port. 0, or -1 when url is not
+ * an http(s) URL.
+ */
+static int
+auth_origin(const char *url, char *out, size_t outlen)
+{
+	const char	*scheme = strncasecmp(url, "https://", 8) == 0 ? "https" :
+			    strncasecmp(url, "http://", 7) == 0 ? "http" : NULL;
+	const char	*host, *end;
+	size_t		 n, i;
+
+	if (scheme == NULL)
+		return -1;
+	host = url + strlen(scheme) + 3;
+	end = host + strcspn(host, "/?#");
+	n = (size_t)(end - host);
+	/* the default port is the same origin */
+	if (n > 3 && strcmp(scheme, "http") == 0 && strncmp(end - 3, ":80", 3) == 0)
+		n -= 3;
+	else if (n > 4 && strcmp(scheme, "https") == 0 &&
+	    strncmp(end - 4, ":443", 4) == 0)
+		n -= 4;
+	if (n == 0 || strlen(scheme) + 3 + n + 1 > outlen)
+		return -1;
+	snprintf(out, outlen, "%s://", scheme);
+	for (i = 0; i < n; i++)
+		out[strlen(scheme) + 3 + i] = (char)tolower((unsigned char)host[i]);
+	out[strlen(scheme) + 3 + n] = '\0';
+	return 0;
+}
+
+/*
  * Cookie-authenticated writes must come from our own pages: browsers send
- * Origin on every cross-site and same-site POST/PATCH/DELETE, so it must
- * name this host (SameSite=Strict already keeps the cookie off cross-site
- * requests; this is the second lock).
+ * Origin on every cross-site and same-site POST/PATCH/DELETE, so it must be
+ * the stack's public origin (WAQTOR_PUBLIC_URL): scheme, host and port.
+ * SameSite=Strict already keeps the cookie off cross-site requests; this is
+ * the second lock.
  */
 static int
 auth_csrf_ok(struct req *r)
 {
 	const char	*method = r->method;
 	const char	*origin = http_param(r, "HTTP_ORIGIN");
-	const char	*host = http_param(r, "HTTP_HOST");
 	const char	*p;
+	char		 got[300], want[300];
 
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 		return 1;
-	if (origin == NULL || host == NULL)
+	/* an Origin is scheme://host[:port] and nothing more ("null" too) */
+	if (origin == NULL || (p = strstr(origin, "://")) == NULL ||
+	    p[3 + strcspn(p + 3, "/?#")] != '\0' ||
+	    auth_origin(origin, got, sizeof got) == -1 ||
+	    auth_origin(config_str(CFG_PUBLIC_URL), want, sizeof want) == -1)
 		return 0;
-	if ((p = strstr(origin, "://")) == NULL)
-		return 0;
-	return strcmp(p + 3, host) == 0;
+	return strcmp(got, want) == 0;
 }
 
 int

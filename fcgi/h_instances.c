@@ -19,7 +19,7 @@ static const struct vfield sandbox_config[] = {
 	{ "readLatencyMs", V_INT, 0, 0, 600000, NULL },
 };
 static const struct vfield cloud_config[] = {
-	{ "phoneNumberId", V_STRING, 1, 1, 64, NULL },
+	{ "phoneNumberId", V_DIGITS, 1, 1, 32, NULL },
 	{ "accessToken", V_STRING, 1, 1, 1024, NULL },
 	{ "appSecret", V_STRING, 1, 1, 256, NULL },
 	{ "verifyToken", V_STRING, 1, 1, 256, NULL },

@@ -12,7 +12,7 @@
 #include "validate.h"
 
 static const struct vfield branding_fields[] = {
-	{ "app_logo", V_STRING, 0, 0, 2048, NULL },
+	{ "app_logo", V_LINK, 0, 0, 2048, NULL },
 	{ "app_logo_text", V_STRING, 0, 0, 60, NULL },
 	{ "app_show_logo_text", V_BOOL, 0, 0, 0, NULL },
 };

@@ -3,10 +3,34 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
 #include "jsonx.h"
 #include "util.h"
+
+/*
+ * A link shown to browsers (a logo): empty, an absolute http(s) URL, or a
+ * path on this site; nothing with spaces, controls or quotes, and no other
+ * scheme (javascript:, data:, ...).
+ */
+static const char *
+validate_link(const char *s, long max)
+{
+	size_t	i;
+
+	if ((long)strlen(s) > max)
+		return "is too long";
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '"' ||
+		    s[i] == '\'' || s[i] == '<' || s[i] == '>' || s[i] == '\\')
+			return "must be a URL without spaces, quotes or controls";
+	if (s[0] == '\0' || (s[0] == '/' && s[1] != '/') ||
+	    (strncasecmp(s, "https://", 8) == 0 && s[8] != '\0') ||
+	    (strncasecmp(s, "http://", 7) == 0 && s[7] != '\0'))
+		return NULL;
+	return "must be an http(s) URL or a path on this site";
+}
 
 /* Characters, not bytes: the body is already known to be valid UTF-8. */
 static long
@@ -65,9 +89,22 @@ validate_one(const struct vfield *f, struct json_object *v, char *why,
 	case V_EMAIL:
 	case V_ENUM:
 	case V_UUID:
+	case V_DIGITS:
+	case V_LINK:
 		if (!json_object_is_type(v, json_type_string))
 			return "must be a string";
 		s = json_object_get_string(v);
+		if (f->type == V_DIGITS) {
+			n = (long)strspn(s, "0123456789");
+			if (s[n] != '\0' || n < f->min || n > f->max) {
+				snprintf(why, whylen, "must be %ld to %ld digits",
+				    f->min, f->max);
+				return why;
+			}
+			return NULL;
+		}
+		if (f->type == V_LINK)
+			return validate_link(s, f->max);
 		if (f->type == V_EMAIL)
 			return validate_email(s) ? NULL :
 			    "must be an e-mail address";

@@ -124,6 +124,15 @@ def login():
     r = Client(s, cookie=ann.cookie, origin=False).call(
         "PATCH", "/api/v1/me", body={"name": "Ann"}, headers={"Origin": "https://evil.example"})
     t.eq((r.status, err(r)), (403, "csrf_failed"), "a cookie write from another origin is refused")
+    here = "127.0.0.1:%d" % s.port
+    for bad in ("https://" + here, "http://127.0.0.1:%d" % (s.port + 1), "http://evil.example/" + here,
+                "http://" + here + ".evil.example", "http://" + here + "/", "null", "ftp://" + here):
+        r = Client(s, cookie=ann.cookie, origin=False).call(
+            "PATCH", "/api/v1/me", body={"name": "Ann"}, headers={"Origin": bad})
+        t.eq((r.status, err(r)), (403, "csrf_failed"), "Origin %s is not the stack's origin" % bad)
+    r = Client(s, cookie=ann.cookie, origin=False).call(
+        "PATCH", "/api/v1/me", body={"name": "Ann"}, headers={"Origin": "HTTP://" + here.upper()})
+    t.eq(r.status, 200, "scheme and host compare case-insensitively")
 
     r = ann.patch("/api/v1/me", {"name": "Ann A.", "phone": "+966501234567"})
     t.ok(r.status == 200 and r.json()["user"]["name"] == "Ann A." and
@@ -214,6 +223,11 @@ def instances():
          sorted(inst["secretsSet"]) == ["accessToken", "appSecret", "verifyToken"] and
          "EAAG-secret-token" not in r.body.decode(), "secrets are write-only", r.body)
     t.eq((inst["sandbox"], inst["status"]), (False, "disconnected"), "instance state")
+    for bad in ("abc", "1065-4035", "+1065403522", "", "1" * 33):
+        r = api_a.post("/api/v1/instances", {"name": "Bad", "provider": "cloud",
+                                             "config": dict(cloud, phoneNumberId=bad)})
+        t.ok(r.status == 400 and "config.phoneNumberId" in r.json()["error"]["details"],
+             "a phoneNumberId %r is refused at creation" % bad, r.body)
     r = api_a.post("/api/v1/instances", {"name": "Demo", "provider": "sandbox", "config": {"autoPairSeconds": 2}})
     t.ok(r.status == 201 and r.json()["sandbox"] is True, "create a sandbox instance, labelled so")
     sandbox_id = r.json()["id"]
@@ -329,6 +343,14 @@ def settings():
     r = mia.get("/api/v1/settings")
     t.ok(r.json()["branding"]["app_logo_text"] == "Acme Chat" and r.json()["preferences"]["theme"] == "system",
          "branding is the tenant's, preferences the user's")
+    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "//evil.example/x.png",
+                "https://", "https://x.test/a b.png", "vbscript:x"):
+        r = ann.patch("/api/v1/settings", {"branding": {"app_logo": bad}})
+        t.ok(r.status == 400 and "branding.app_logo" in r.json()["error"]["details"],
+             "app_logo %r is refused" % bad, r.body)
+    for good in ("https://cdn.acme.test/logo.png", "/api/v1/me/avatar", ""):
+        t.eq(ann.patch("/api/v1/settings", {"branding": {"app_logo": good}}).status, 200,
+             "app_logo %r is taken" % good)
     r = mia.patch("/api/v1/settings", {"branding": {"app_logo_text": "Mine"}})
     t.eq(r.status, 403, "a member cannot change the branding")
     r = mia.patch("/api/v1/settings", {"preferences": {"compact_mode": True}})
@@ -400,6 +422,13 @@ def realtime_expiry_logout():
 
 @t.case("waqtorctl")
 def waqtorctl():
+    before = s.psql("SELECT count(*) FROM tenants")
+    p = s.ctl("tenant", "create", "--help")
+    t.ok(p.returncode == 0 and p.stdout.startswith("usage: waqtorctl tenant"), "tenant create --help is help",
+         p.stdout + p.stderr)
+    for args in (("tenant", "create", "-x"), ("tenant", "create", "A", "B"), ("tenant", "create", "  ")):
+        t.eq(s.ctl(*args).returncode, 2, "waqtorctl %s is a usage error" % " ".join(args))
+    t.eq(s.psql("SELECT count(*) FROM tenants"), before, "and none of them made a tenant")
     p = s.ctl("tenant", "create", "Operator Made")
     tid = p.stdout.strip()
     t.ok(p.returncode == 0 and len(tid) == 36, "waqtorctl tenant create", p.stderr)
