@@ -11,7 +11,6 @@
 #include "worker.h"
 #include "xmalloc.h"
 
-#define RATELIMIT_WINDOW	60
 
 /* Requests per minute by plan (settings); anonymous callers get the first
  * row's, a lapsed plan the free one. */
@@ -97,7 +96,10 @@ ratelimit_burst(long per_minute)
 {
 	long	b = per_minute / 6;	/* ten seconds' worth */
 
-	return b < 10 ? (per_minute < 10 ? per_minute : 10) : b;
+	/* but never so few that a page's first requests are refused */
+	if (b < 30)
+		b = per_minute < 30 ? per_minute : 30;
+	return b;
 }
 
 int
@@ -151,41 +153,78 @@ ratelimit_respond(struct req *r, long retry_after, const char *message)
 	http_respond_error(r, 429, "rate_limited", message, NULL);
 }
 
+/* The RateLimit-* headers of an allowed request (the tightest limit). */
+static int
+ratelimit_headers(struct req *r, long limit, const struct ratelimit_result *res)
+{
+	char	v[32];
+
+	snprintf(v, sizeof v, "%ld", limit);
+	if (http_add_header(r, "RateLimit-Limit", v) == -1)
+		return -1;
+	snprintf(v, sizeof v, "%ld", res->remaining);
+	if (http_add_header(r, "RateLimit-Remaining", v) == -1)
+		return -1;
+	snprintf(v, sizeof v, "%ld", (res->reset_ms + 999) / 1000);
+	return http_add_header(r, "RateLimit-Reset", v);
+}
+
 int
 ratelimit_check(struct req *r)
 {
-	char		 key[128], v[32];
-	long		 limit = ratelimit_allowance(r), ttl;
-	long long	 n;
-	const char	*who;
+	char			 cred[128], tenant[96];
+	struct ratelimit_key	 keys[2];
+	struct ratelimit_result	 res;
+	long			 limit = ratelimit_allowance(r);
+	int			 n = 0;
 
+	/* the credential's own budget, and for a tenant's credentials the
+	 * tenant's too: more keys never buy more than the plan */
 	if (r->auth.kind == AUTH_KIND_APIKEY)
-		who = r->auth.key_id;
+		snprintf(cred, sizeof cred, "waqtor:rl:k:%s", r->auth.key_id);
 	else if (r->auth.kind == AUTH_KIND_SESSION)
-		who = r->auth.session_id;
+		snprintf(cred, sizeof cred, "waqtor:rl:s:%s", r->auth.session_id);
 	else
-		who = http_client_ip(r);
-	snprintf(key, sizeof key, "waqtor:rl:%c:%s:%ld",
-	    "nsk"[r->auth.kind], who, (long)time(NULL) / RATELIMIT_WINDOW);
-	n = ratelimit_incr(r, key, RATELIMIT_WINDOW, &ttl);
-	if (n < 0) {
+		snprintf(cred, sizeof cred, "waqtor:rl:a:%s", http_client_ip(r));
+	keys[n++] = (struct ratelimit_key){ cred, limit, ratelimit_burst(limit) };
+	if (r->auth.kind != AUTH_KIND_NONE) {
+		snprintf(tenant, sizeof tenant, "waqtor:rl:t:%s", r->auth.tenant_id);
+		keys[n++] = (struct ratelimit_key){ tenant, limit,
+		    ratelimit_burst(limit) };
+	}
+	if (ratelimit_take(r, keys, n, &res) == -1) {
 		log_warn("rate limit not applied: Redis unavailable");
 		return 0;
 	}
-	snprintf(v, sizeof v, "%ld", limit);
-	if (http_add_header(r, "RateLimit-Limit", v) == -1)
+	if (res.allowed) {
+		if (ratelimit_headers(r, limit, &res) == -1)
+			log_warn("response headers full");
 		return 0;
-	snprintf(v, sizeof v, "%lld", n >= limit ? 0 : limit - n);
-	if (http_add_header(r, "RateLimit-Remaining", v) == -1)
-		return 0;
-	snprintf(v, sizeof v, "%ld", ttl);
-	if (http_add_header(r, "RateLimit-Reset", v) == -1)
-		return 0;
-	if (n > limit) {
-		ratelimit_respond(r, ttl, "too many requests: slow down");
-		return -1;
 	}
-	return 0;
+	if (ratelimit_headers(r, limit, &res) == -1)
+		log_warn("response headers full");
+	ratelimit_respond(r, (res.wait_ms + 999) / 1000,
+	    "too many requests: slow down");
+	return -1;
+}
+
+int
+ratelimit_auth_failed(struct req *r)
+{
+	char			 key[96];
+	struct ratelimit_key	 k = { key, config_int(CFG_RATE_ANON), 0 };
+	struct ratelimit_result	 res;
+
+	if (r->status != 401)	/* a credential of the wrong kind is no guess */
+		return 0;
+	snprintf(key, sizeof key, "waqtor:rl:a:%s", http_client_ip(r));
+	k.burst = ratelimit_burst(k.per_minute);
+	if (ratelimit_take(r, &k, 1, &res) == -1 || res.allowed)
+		return 0;
+	http_discard(r);
+	ratelimit_respond(r, (res.wait_ms + 999) / 1000,
+	    "too many failed authentications from this address: slow down");
+	return -1;
 }
 
 static void

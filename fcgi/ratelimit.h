@@ -1,11 +1,15 @@
 /*
- * Rate limits in Redis, fixed one-minute windows: per API key, per session
- * and, for anonymous routes, per client address; the allowance follows the
- * tenant's plan (RATELIMIT_PLANS). Answers carry RateLimit-Limit,
- * RateLimit-Remaining and RateLimit-Reset; over the limit, 429 rate_limited
- * with Retry-After. When Redis is down the limits are not applied (logged):
- * routes that must never run unlimited (login, code redemption) are flagged
- * ROUTE_REDIS and answer 503 instead.
+ * Rate limits in Redis, smooth (GCRA: a sustained rate per minute with
+ * bursts of a sixth of it, one Redis round trip for all the limits of a
+ * request): per API key or session and per tenant at the plan's rate
+ * (RATELIMIT_PLANS), per client address for anonymous callers and failed
+ * authentications. Answers carry RateLimit-Limit (per minute),
+ * RateLimit-Remaining (requests allowed at once) and RateLimit-Reset
+ * (seconds until the whole burst is back); over the limit, 429
+ * rate_limited with Retry-After (seconds until one more is allowed). When
+ * Redis is down the limits are not applied (logged): routes that must
+ * never run unlimited (login, code redemption) are flagged ROUTE_REDIS and
+ * answer 503 instead.
  *
  * Failure counters (ratelimit_failures_*) back off repeated failed logins
  * and redemptions: past max failures in the window, the caller is locked
@@ -39,11 +43,21 @@ struct ratelimit_result {
  */
 int ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
     struct ratelimit_result *out) __attribute__((warn_unused_result));
-/* The burst that goes with a per-minute rate: ten seconds' worth (>= 10). */
+/* The burst that goes with a per-minute rate: ten seconds' worth, at least
+ * 30 (or the whole rate, when smaller). */
 long ratelimit_burst(long per_minute);
 
-/* 0 to go on; -1 answered 429. */
+/*
+ * The request's budget, after authentication: per credential (API key,
+ * session, or the address of an anonymous caller) and, for a tenant's
+ * credentials, per tenant, both at the plan's rate (RATELIMIT_PLANS) in
+ * bursts of ratelimit_burst(). 0 to go on (RateLimit-* headers added); -1
+ * answered 429 with Retry-After. Redis down: not applied (logged).
+ */
 int ratelimit_check(struct req *r) __attribute__((warn_unused_result));
+/* A failed authentication costs the caller's address from the anonymous
+ * budget; -1 when it is spent (the 401 replaced by 429). */
+int ratelimit_auth_failed(struct req *r);
 
 /* Seconds until scope:id may try again (0 when not locked out). */
 long ratelimit_locked(struct req *r, const char *scope, const char *id,

@@ -172,8 +172,10 @@ worker_run_handler(struct req *r)
 		}
 		r->in_tx = 1;
 	}
-	if (auth_request(r) == -1)
+	if (auth_request(r) == -1) {
+		(void)ratelimit_auth_failed(r);
 		goto out;
+	}
 	if (!(route->flags & ROUTE_UNLIMITED) && ratelimit_check(r) == -1)
 		goto out;
 	if ((route->flags & ROUTE_PREMIUM) && !r->auth.plan_active) {

@@ -50,6 +50,7 @@ X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",         
 X(RETENTION_SWEEP_MS, "WAQTOR_RETENTION_SWEEP_MS", INT, "60000",                 100, 86400000, 0,         "how often the engine deletes what is past its retention") \
 X(INBOUND_MAX_ATTEMPTS, "WAQTOR_INBOUND_MAX_ATTEMPTS", INT, "5",                  1, 100,       0,          "tries of an inbound event that fails to be stored before it is parked as dead") \
 X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \
+X(TRUSTED_PROXIES, "WAQTOR_TRUSTED_PROXIES", STR,  "",                           0, 0,         0,          "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client (empty: none; the peer is the client)") \
 X(PUBLIC_URL,       "WAQTOR_PUBLIC_URL",       STR,  "http://127.0.0.1:8080",      0, 0,         0,          "the stack's public base URL: providers fetch uploaded media from it") \
 X(CLOUD_API_BASE,   "WAQTOR_CLOUD_API_BASE",   STR,  "https://graph.facebook.com",  0, 0,         0,          "base URL of Meta's Graph API (operators only; tests point it at the fake)") \
 X(CLOUD_API_VERSION, "WAQTOR_CLOUD_API_VERSION", STR, "v21.0",                    0, 0,         0,          "Graph API version used by the cloud provider") \

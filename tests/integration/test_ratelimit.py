@@ -1,0 +1,67 @@
+"""Rate limits at their default settings: smooth (GCRA: a sustained rate
+with bursts of a sixth of the minute's allowance, never a minute's worth at
+once), per tenant as well as per key, failed authentications counted
+against the caller's address, and monitors never limited."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Client, Stack, Tap, signup  # noqa: E402
+
+t = Tap()
+s = Stack(t)
+v = {}
+
+
+@t.case("a free tenant with two keys, another tenant")
+def _():
+    s.up()
+    owner, _ = signup(s, "gcra@limits.test", tenant="Limits")
+    v["keys"] = [owner.post("/api/v1/api-keys", {"name": "k%d" % i}).json()["key"] for i in range(2)]
+    other, _ = signup(s, "other@limits.test", tenant="Other")
+    v["other"] = Client(s, key=other.post("/api/v1/api-keys", {"name": "k"}).json()["key"], origin=False)
+    t.ok(all(k.startswith("wq_") for k in v["keys"]), "keys made")
+
+
+@t.case("a key gets its burst, then the sustained rate; the tenant's keys share it")
+def _():
+    one = Client(s, key=v["keys"][0], origin=False)
+    first = one.get("/api/v1/me")
+    t.ok(first.status == 200 and first.header("RateLimit-Limit") == "300" and
+         0 < int(first.header("RateLimit-Remaining")) <= 50 and int(first.header("RateLimit-Reset")) <= 11,
+         "headers: the rate per minute, what is left of the burst, seconds until it is whole", first.headers)
+    t0 = time.monotonic()
+    codes = [one.get("/api/v1/me").status for _ in range(120)]
+    elapsed = time.monotonic() - t0
+    allowed = codes.count(200)
+    # at most the burst plus the sustained rate (5/s) over the time taken:
+    # never a minute's worth at once (a fixed window allowed 300, and 600
+    # across its boundary)
+    t.ok(codes.count(429) > 0 and allowed <= 50 + 5 * elapsed + 1,
+         "%d of 120 allowed in %.1f s" % (allowed, elapsed), {c: codes.count(c) for c in set(codes)})
+    refused = [r for r in (one.get("/api/v1/me") for _ in range(3)) if r.status == 429]
+    t.ok(refused and 1 <= int(refused[0].header("Retry-After")) <= 2 and
+         refused[0].header("RateLimit-Remaining") == "0",
+         "Retry-After is when the next one is allowed (a fifth of a second away: 1)",
+         refused and refused[0].headers)
+    t.eq(Client(s, key=v["keys"][1], origin=False).get("/api/v1/me").status, 429,
+         "the tenant's other key shares the tenant's budget")
+    t.eq(v["other"].get("/api/v1/me").status, 200, "another tenant is not affected")
+
+
+@t.case("failed authentications spend the address's budget; health never does")
+def _():
+    bad = Client(s, key="wq_" + "0" * 40, origin=False)
+    codes = [bad.get("/api/v1/me").status for _ in range(80)]
+    t.ok(codes[0] == 401 and codes.count(429) > 0, "guessing keys from one address is cut off with 429",
+         {c: codes.count(c) for c in set(codes)})
+    t.eq(Client(s).post("/api/v1/auth/signup", {}).status, 429, "and the address's anonymous calls wait too")
+    t.eq({s.get("/api/v1/health").status for _ in range(20)}, {200}, "while health answers all along")
+
+
+try:
+    t.run(diag=s.logs)
+finally:
+    s.destroy()
+t.done()
