@@ -53,15 +53,36 @@ def _():
 @t.case("failed authentications spend the address's budget; health never does")
 def _():
     bad = Client(s, key="wq_" + "0" * 40, origin=False)
-    codes = [bad.get("/api/v1/me").status for _ in range(80)]
-    t.ok(codes[0] == 401 and codes.count(429) > 0, "guessing keys from one address is cut off with 429",
+    # a client naming another address each time: no proxy is trusted here
+    codes = [bad.get("/api/v1/me", headers={"X-Forwarded-For": "203.0.113.%d" % i}).status
+             for i in range(80)]
+    t.ok(codes[0] == 401 and codes.count(429) > 0,
+         "guessing keys from one address is cut off with 429, whatever X-Forwarded-For says",
          {c: codes.count(c) for c in set(codes)})
     t.eq(Client(s).post("/api/v1/auth/signup", {}).status, 429, "and the address's anonymous calls wait too")
     t.eq({s.get("/api/v1/health").status for _ in range(20)}, {200}, "while health answers all along")
+
+
+@t.case("behind a trusted proxy, X-Forwarded-For names the client")
+def _():
+    p = Stack(t, WAQTOR_TRUSTED_PROXIES="127.0.0.1/32,::1")
+    v["proxied"] = p
+    p.up()
+    codes = [Client(p).call("POST", "/api/v1/auth/signup", body={},
+                            headers={"X-Forwarded-For": "198.51.100.%d" % (i % 200)}).status
+             for i in range(200)]
+    t.eq(set(codes), {400}, "200 clients behind the proxy each have their own budget")
+    codes = [Client(p).call("POST", "/api/v1/auth/signup", body={},
+                            headers={"X-Forwarded-For": "198.51.100.7"}).status for _ in range(60)]
+    t.ok(codes.count(429) > 0, "one client behind it is still limited", {c: codes.count(c) for c in set(codes)})
+    log = open(p.path("log", "nginx-access.log")).read()
+    t.ok("198.51.100.7 - " in log, "and the access log names the client")
 
 
 try:
     t.run(diag=s.logs)
 finally:
     s.destroy()
+    if v.get("proxied"):
+        v["proxied"].destroy()
 t.done()
