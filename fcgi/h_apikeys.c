@@ -22,8 +22,22 @@ apikey_json(PGresult *res, int i)
 	api_add_time(k, "createdAt", PQgetvalue(res, i, 3));
 	api_add_time(k, "lastUsedAt", PQgetisnull(res, i, 4) ? NULL :
 	    PQgetvalue(res, i, 4));
+	if (PQgetisnull(res, i, 5))	/* made by waqtorctl */
+		json_object_object_add(k, "createdBy", NULL);
+	else {
+		struct json_object	*by = json_object_new_object();
+
+		jsonx_add_str(by, "id", PQgetvalue(res, i, 5));
+		jsonx_add_str(by, "name", PQgetvalue(res, i, 6));
+		json_object_object_add(k, "createdBy", by);
+	}
 	return k;
 }
+
+/* The columns apikey_json() reads, for a query over api_keys k. */
+#define APIKEY_COLUMNS "k.id, k.name, 'wq_' || k.prefix, k.created_at, " \
+	"k.last_used_at, k.created_by, (SELECT u.name FROM users u WHERE " \
+	"u.id = k.created_by)"
 
 void
 h_apikeys_list(struct req *r)
@@ -32,9 +46,9 @@ h_apikeys_list(struct req *r)
 	PGresult		*res;
 	int			 i;
 
-	if ((res = api_query(r, "SELECT id, name, 'wq_' || prefix, created_at, "
-	    "last_used_at FROM api_keys WHERE revoked_at IS NULL "
-	    "ORDER BY created_at DESC, id", 0, NULL)) == NULL)
+	if ((res = api_query(r, "SELECT " APIKEY_COLUMNS " FROM api_keys k "
+	    "WHERE k.revoked_at IS NULL ORDER BY k.created_at DESC, k.id", 0,
+	    NULL)) == NULL)
 		return;
 	items = json_object_new_array();
 	for (i = 0; i < PQntuples(res); i++)
@@ -68,10 +82,10 @@ h_apikeys_create(struct req *r)
 	params[1] = prefix;
 	params[2] = hash;
 	params[3] = r->auth.user_id;
-	if ((res = api_query(r, "INSERT INTO api_keys (tenant_id, name, prefix, "
-	    "key_hash, created_by) VALUES (current_setting('waqtor.tenant_id')"
-	    "::uuid, $1, $2, $3, $4) RETURNING id, name, 'wq_' || prefix, "
-	    "created_at, last_used_at", 4, params)) == NULL)
+	if ((res = api_query(r, "INSERT INTO api_keys AS k (tenant_id, name, "
+	    "prefix, key_hash, created_by) VALUES (current_setting("
+	    "'waqtor.tenant_id')::uuid, $1, $2, $3, $4) RETURNING "
+	    APIKEY_COLUMNS, 4, params)) == NULL)
 		goto out;
 	body = apikey_json(res, 0);
 	jsonx_add_str(body, "key", key);

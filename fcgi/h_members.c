@@ -108,8 +108,9 @@ void
 h_members_delete(struct req *r)
 {
 	const char		*id, *params[1];
-	struct json_object	*details;
+	struct json_object	*details, *keys, *body;
 	PGresult		*res;
+	int			 i;
 
 	if (api_require_admin(r) == -1 ||
 	    (id = api_uuid_param(r, "id", "member")) == NULL)
@@ -120,7 +121,7 @@ h_members_delete(struct req *r)
 	    "WHERE role = 'owner' OR id = $1 FOR UPDATE", 1, params)) == NULL)
 		return;
 	{
-		int	i, owners = 0, found = -1;
+		int	owners = 0, found = -1;
 
 		for (i = 0; i < PQntuples(res); i++) {
 			owners += strcmp(PQgetvalue(res, i, 1), "owner") == 0;
@@ -147,14 +148,35 @@ h_members_delete(struct req *r)
 		jsonx_add_str(details, "email", PQgetvalue(res, found, 2));
 	}
 	PQclear(res);
-	if ((res = api_query(r, "DELETE FROM users WHERE id = $1", 1,
+	/* a key acts for the tenant, but its maker is gone: it goes too */
+	if ((res = api_query(r, "UPDATE api_keys SET revoked_at = now() WHERE "
+	    "created_by = $1 AND revoked_at IS NULL RETURNING id, name", 1,
 	    params)) == NULL) {
 		json_object_put(details);
 		return;
 	}
+	keys = json_object_new_array();
+	for (i = 0; i < PQntuples(res); i++) {
+		struct json_object	*k = json_object_new_object();
+
+		jsonx_add_str(k, "id", PQgetvalue(res, i, 0));
+		jsonx_add_str(k, "name", PQgetvalue(res, i, 1));
+		json_object_array_add(keys, k);
+	}
 	PQclear(res);
+	if ((res = api_query(r, "DELETE FROM users WHERE id = $1", 1,
+	    params)) == NULL) {
+		json_object_put(details);
+		json_object_put(keys);
+		return;
+	}
+	PQclear(res);
+	json_object_object_add(details, "revokedApiKeys", json_object_get(keys));
 	api_audit(r, "member.removed", details);
-	http_respond_json(r, 204, NULL);
+	body = json_object_new_object();
+	jsonx_add_str(body, "memberId", id);
+	json_object_object_add(body, "revokedApiKeys", keys);
+	http_respond_json(r, 200, body);
 }
 
 void

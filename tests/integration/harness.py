@@ -47,8 +47,9 @@ class Tap:
                     print("#   " + line, flush=True)
         return cond
 
-    def eq(self, got, want, name):
-        return self.ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
+    def eq(self, got, want, name, diag=None):
+        extra = "" if diag is None else "\n" + str(diag)
+        return self.ok(got == want, name, "got:  %r\nwant: %r%s" % (got, want, extra))
 
     def skip(self, name, why):
         self.n += 1

@@ -362,8 +362,37 @@ def settings():
     r = api_a.patch("/api/v1/settings", {"preferences": {"theme": "dark"}})
     t.eq(r.status, 403, "an API key has no preferences")
     t.eq(bob.get("/api/v1/settings").json()["branding"]["app_logo_text"], "WaQtor", "B's branding is its own")
-    t.eq(ann.delete("/api/v1/members/" + mia_id).status, 204, "an owner removes a member")
+    r = ann.delete("/api/v1/members/" + mia_id)
+    t.ok(r.status == 200 and r.json() == {"memberId": mia_id, "revokedApiKeys": []},
+         "an owner removes a member", r.body)
     t.eq(mia.get("/api/v1/me").status, 401, "and the member's session ends with it")
+
+
+@t.case("a removed admin's API keys are revoked with them")
+def admin_keys():
+    p = s.ctl("user", "create", "--tenant", tenant_a, "--email", "adam@acme.test", "--name", "Adam Admin",
+              "--role", "admin", input="admin pass 12\n")
+    t.eq(p.returncode, 0, "an admin joins tenant A", p.stderr)
+    adam = Client(s)
+    t.eq(adam.post("/api/v1/auth/login", {"email": "adam@acme.test", "password": "admin pass 12"}).status, 200,
+         "the admin logs in")
+    made = adam.post("/api/v1/api-keys", {"name": "adam's"}).json()
+    t.eq(made["createdBy"], {"id": adam.get("/api/v1/me").json()["user"]["id"], "name": "Adam Admin"},
+         "a key shows who made it")
+    listed = [k for k in ann.get("/api/v1/api-keys").json()["apiKeys"] if k["id"] == made["id"]]
+    t.ok(listed and listed[0]["createdBy"]["name"] == "Adam Admin", "in the list too", listed)
+    adams = Client(s, key=made["key"], origin=False)
+    t.eq(adams.get("/api/v1/me").status, 200, "the key works")
+    adam_id = adam.get("/api/v1/me").json()["user"]["id"]
+    r = ann.delete("/api/v1/members/" + adam_id)
+    t.ok(r.status == 200 and r.json()["revokedApiKeys"] == [{"id": made["id"], "name": "adam's"}],
+         "removing the admin revokes the keys they made, and says which", r.body)
+    t.eq(adams.get("/api/v1/me").status, 401, "the key no longer works")
+    t.eq(adams.post("/api/v1/members", {"email": "x@acme.test", "role": "admin"}).status, 401,
+         "so it cannot invite a new admin")
+    entry = [e for e in ann.get("/api/v1/audit").json()["items"] if e["action"] == "member.removed"][0]
+    t.eq(entry["details"].get("revokedApiKeys"), [{"id": made["id"], "name": "adam's"}],
+         "the audit log records the revoked keys")
 
 
 @t.case("subscription and premium")
