@@ -288,3 +288,19 @@ api_uuid_param(struct req *r, const char *name, const char *what)
 	http_respond_error(r, 404, "not_found", msg, NULL);
 	return NULL;
 }
+
+void
+api_revoke_sockets(struct req *r, const char *field, const char *id,
+    const char *except)
+{
+	if (r->nrevoke == HTTP_REVOKE_MAX) {
+		log_error("too many revocations in one request: %s %s not sent",
+		    field, id);
+		return;
+	}
+	snprintf(r->revoke[r->nrevoke++], sizeof r->revoke[0],
+	    "{\"type\":\"credential.revoked\",\"tenantId\":\"%s\",\"%s\":"
+	    "\"%s\"%s%s%s}", r->auth.tenant_id, field, id,
+	    except != NULL ? ",\"exceptSessionId\":\"" : "",
+	    except != NULL ? except : "", except != NULL ? "\"" : "");
+}

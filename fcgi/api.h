@@ -33,6 +33,14 @@ int api_require_admin(struct req *r) __attribute__((warn_unused_result));
 int api_require_user(struct req *r) __attribute__((warn_unused_result));
 /* Appends to the tenant's audit log in the request's transaction. */
 void api_audit(struct req *r, const char *action, struct json_object *details);
+/*
+ * Once the request's transaction has committed, tells pushd that a
+ * credential is revoked (waqtor:control), so the sockets opened with it
+ * close: field is "apiKeyId", "sessionId" or "userId" (every session of
+ * the user but except, when not NULL).
+ */
+void api_revoke_sockets(struct req *r, const char *field, const char *id,
+    const char *except);
 /* Same for a tenant and user that are not (yet) the request's. */
 void api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
     const char *action, struct json_object *details);

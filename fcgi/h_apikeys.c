@@ -124,5 +124,6 @@ h_apikeys_delete(struct req *r)
 	jsonx_add_str(details, "name", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	api_audit(r, "apikey.revoked", details);
+	api_revoke_sockets(r, "apiKeyId", id, NULL);
 	http_respond_json(r, 204, NULL);
 }

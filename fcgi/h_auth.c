@@ -205,6 +205,7 @@ h_logout(struct req *r)
 	if (api_session_clear_cookie(r) == -1)
 		log_warn("response headers full");
 	api_audit(r, "logout", NULL);
+	api_revoke_sockets(r, "sessionId", r->auth.session_id, NULL);
 	http_respond_json(r, 204, NULL);
 }
 
@@ -335,6 +336,8 @@ h_me_password(struct req *r)
 	    "WHERE user_id = $1 AND id <> $3", 3, params)) == NULL)
 		goto out;
 	api_audit(r, "password.changed", NULL);
+	/* the sockets of the ended sessions close; this session's stay */
+	api_revoke_sockets(r, "userId", r->auth.user_id, r->auth.session_id);
 	http_respond_json(r, 204, NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
@@ -466,7 +469,7 @@ h_realtime_token(struct req *r)
 	struct tm		 tm;
 
 	if (secret_key(key) == -1 || rtoken_sign(key, r->auth.tenant_id,
-	    r->auth.user_id, exp, token, sizeof token) == -1) {
+	    r->auth.user_id, r->auth.session_id, exp, token, sizeof token) == -1) {
 		log_error("WAQTOR_SECRET_KEY is not set to 64 hex digits");
 		http_respond_error(r, 503, "service_unavailable",
 		    "realtime tokens are not configured on this server", NULL);

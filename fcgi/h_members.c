@@ -162,6 +162,7 @@ h_members_delete(struct req *r)
 		jsonx_add_str(k, "id", PQgetvalue(res, i, 0));
 		jsonx_add_str(k, "name", PQgetvalue(res, i, 1));
 		json_object_array_add(keys, k);
+		api_revoke_sockets(r, "apiKeyId", PQgetvalue(res, i, 0), NULL);
 	}
 	PQclear(res);
 	if ((res = api_query(r, "DELETE FROM users WHERE id = $1", 1,
@@ -173,6 +174,7 @@ h_members_delete(struct req *r)
 	PQclear(res);
 	json_object_object_add(details, "revokedApiKeys", json_object_get(keys));
 	api_audit(r, "member.removed", details);
+	api_revoke_sockets(r, "userId", id, NULL);
 	body = json_object_new_object();
 	jsonx_add_str(body, "memberId", id);
 	json_object_object_add(body, "revokedApiKeys", keys);

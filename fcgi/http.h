@@ -32,6 +32,8 @@ struct auth {
 #define HTTP_REQUEST_ID_MAX	64
 #define HTTP_HEADERS_MAX	2048
 
+#define HTTP_REVOKE_MAX	32
+
 struct req {
 	FCGX_Request		*fcgi;
 	struct worker		*worker;
@@ -47,6 +49,9 @@ struct req {
 	int			 in_tx;		/* a transaction is open */
 	int			 keep_on_error;	/* commit even when failing:
 						   the failure's audit row */
+	/* waqtor:control messages to publish once committed (api.h) */
+	char			 revoke[HTTP_REVOKE_MAX][200];
+	int			 nrevoke;
 
 	/* The answer, kept until the transaction is settled (http_flush). */
 	int			 responded;

@@ -89,9 +89,10 @@ rtoken_mac(const unsigned char key[TOKEN_KEY_LEN], const char *msg, size_t len,
 
 int
 rtoken_sign(const unsigned char key[TOKEN_KEY_LEN], const char *tenant_id,
-    const char *user_id, long long exp, char *out, size_t outlen)
+    const char *user_id, const char *session_id, long long exp, char *out,
+    size_t outlen)
 {
-	char		 payload[160], b64[224];
+	char		 payload[224], b64[320];
 	unsigned char	 mac[crypto_auth_hmacsha256_BYTES];
 	char		 sig[sodium_base64_ENCODED_LEN(sizeof mac,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
@@ -99,8 +100,8 @@ rtoken_sign(const unsigned char key[TOKEN_KEY_LEN], const char *tenant_id,
 	size_t		 signed_len;
 
 	n = snprintf(payload, sizeof payload,
-	    "{\"tid\":\"%s\",\"uid\":\"%s\",\"exp\":%lld}", tenant_id,
-	    user_id != NULL ? user_id : "", exp);
+	    "{\"tid\":\"%s\",\"uid\":\"%s\",\"sid\":\"%s\",\"exp\":%lld}",
+	    tenant_id, user_id, session_id, exp);
 	if (n < 0 || (size_t)n >= sizeof payload)
 		return -1;
 	sodium_bin2base64(b64, sizeof b64, (const unsigned char *)payload,
@@ -118,15 +119,15 @@ rtoken_sign(const unsigned char key[TOKEN_KEY_LEN], const char *tenant_id,
 
 int
 rtoken_verify(const unsigned char key[TOKEN_KEY_LEN], const char *token,
-    long long now, char *tenant_id, char *user_id)
+    long long now, char *tenant_id, char *user_id, char *session_id)
 {
 	const char		*dot;
 	unsigned char		 mac[crypto_auth_hmacsha256_BYTES];
 	unsigned char		 given[crypto_auth_hmacsha256_BYTES];
-	char			 payload[192], err[64];
+	char			 payload[256], err[64];
 	size_t			 len, plen;
 	struct json_object	*o = NULL, *v;
-	const char		*tid, *uid;
+	const char		*tid, *uid, *sid;
 	int			 rc = -1;
 
 	if (strncmp(token, "rt_", 3) != 0 || strlen(token) > RTOKEN_MAX ||
@@ -145,14 +146,16 @@ rtoken_verify(const unsigned char key[TOKEN_KEY_LEN], const char *token,
 		return -1;
 	tid = jsonx_get_str(o, "tid");
 	uid = jsonx_get_str(o, "uid");
-	if (tid == NULL || uid == NULL || !util_is_uuid(tid) ||
-	    (*uid != '\0' && !util_is_uuid(uid)) ||
+	sid = jsonx_get_str(o, "sid");
+	if (tid == NULL || uid == NULL || sid == NULL || !util_is_uuid(tid) ||
+	    !util_is_uuid(uid) || !util_is_uuid(sid) ||
 	    !json_object_object_get_ex(o, "exp", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) <= now)
 		goto out;
 	memcpy(tenant_id, tid, UTIL_UUID_LEN + 1);
-	snprintf(user_id, UTIL_UUID_LEN + 1, "%s", uid);
+	memcpy(user_id, uid, UTIL_UUID_LEN + 1);
+	memcpy(session_id, sid, UTIL_UUID_LEN + 1);
 	rc = 0;
 out:
 	json_object_put(o);

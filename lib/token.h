@@ -22,7 +22,7 @@
 #define APIKEY_LEN		(3 + APIKEY_PREFIX_HEX + 1 + APIKEY_SECRET_HEX)
 #define TOKEN_HASH_LEN		32
 #define TOKEN_KEY_LEN		32
-#define RTOKEN_MAX		256
+#define RTOKEN_MAX		320
 
 /* A new API key into key[APIKEY_LEN + 1] and its prefix into
  * prefix[APIKEY_PREFIX_HEX + 1]. */
@@ -39,16 +39,21 @@ void token_hash_bytea(const char *s, char *out, size_t outlen);
  * malformed. */
 int secret_key(unsigned char key[TOKEN_KEY_LEN]) __attribute__((warn_unused_result));
 
-/* Mints a realtime token; -1 if out is too small. */
+/*
+ * Mints a realtime token for a user's dashboard session (the session it
+ * was minted from travels in it: ending the session ends the token's
+ * sockets); -1 if out is too small.
+ */
 int rtoken_sign(const unsigned char key[TOKEN_KEY_LEN], const char *tenant_id,
-    const char *user_id, long long exp, char *out, size_t outlen)
-    __attribute__((warn_unused_result));
+    const char *user_id, const char *session_id, long long exp, char *out,
+    size_t outlen) __attribute__((warn_unused_result));
 /*
  * Checks a realtime token's signature, shape and expiry against now (unix
- * seconds). On success copies the tenant and user ids (36 chars + NUL each).
+ * seconds). On success copies the tenant, user and session ids (36 chars
+ * + NUL each).
  */
 int rtoken_verify(const unsigned char key[TOKEN_KEY_LEN], const char *token,
-    long long now, char *tenant_id, char *user_id)
+    long long now, char *tenant_id, char *user_id, char *session_id)
     __attribute__((warn_unused_result));
 
 #endif

@@ -185,6 +185,73 @@ fanout_reject(const char *why, const char *channel, size_t len)
 	    (int)(len > 100 ? 100 : len), channel, why);
 }
 
+/* A revocation's field: "" when absent, NULL when not a UUID. */
+static const char *
+fanout_id(struct json_object *o, const char *key)
+{
+	const char	*v = jsonx_get_str(o, key);
+
+	if (v == NULL)
+		return "";
+	return util_is_uuid(v) ? v : NULL;
+}
+
+/*
+ * waqtor:control (published by the API after the change is committed):
+ * {"type":"credential.revoked","tenantId", and apiKeyId, sessionId, or
+ * userId with an optional exceptSessionId}. Every socket of the tenant
+ * that connected with that credential is disconnected.
+ */
+static void
+fanout_control(const char *payload, size_t payload_len)
+{
+	struct json_object	*o = NULL;
+	struct fanout_tenant	*t;
+	struct sock		*k, **hit = NULL;
+	const char		*type, *tenant, *key, *session, *user, *except;
+	char			 err[96];
+	size_t			 n = 0, i;
+	int			 nsp;
+
+	if (jsonx_parse(payload, payload_len, 4, &o, err, sizeof err) == -1) {
+		fanout_reject(err, "waqtor:control", 14);
+		return;
+	}
+	type = jsonx_get_str(o, "type");
+	tenant = jsonx_get_str(o, "tenantId");
+	key = fanout_id(o, "apiKeyId");
+	session = fanout_id(o, "sessionId");
+	user = fanout_id(o, "userId");
+	except = fanout_id(o, "exceptSessionId");
+	if (type == NULL || strcmp(type, "credential.revoked") != 0 ||
+	    tenant == NULL || !util_is_uuid(tenant) || key == NULL ||
+	    session == NULL || user == NULL || except == NULL ||
+	    (*key == '\0' && *session == '\0' && *user == '\0')) {
+		fanout_reject("not a credential.revoked message",
+		    "waqtor:control", 14);
+		goto out;
+	}
+	if ((t = strmap_get(&fanout_tenants, tenant)) == NULL)
+		goto out;
+	/* collected first: a revoked socket leaves the lists walked here */
+	hit = xreallocarray(NULL, t->n, sizeof *hit);
+	for (nsp = 0; nsp < NSP__COUNT; nsp++) {
+		LIST_FOREACH(k, &t->socks[nsp], entry) {
+			if ((*key != '\0' && strcmp(k->key_id, key) == 0) ||
+			    (*session != '\0' &&
+			    strcmp(k->session_id, session) == 0) ||
+			    (*user != '\0' && strcmp(k->user_id, user) == 0 &&
+			    strcmp(k->session_id, except) != 0))
+				hit[n++] = k;
+		}
+	}
+	for (i = 0; i < n; i++)
+		sock_revoke(hit[i]);	/* t may be freed with the last one */
+out:
+	free(hit);
+	json_object_put(o);
+}
+
 void
 fanout_message(const char *channel, size_t channel_len, const char *payload,
     size_t payload_len, void *arg)
@@ -204,6 +271,10 @@ fanout_message(const char *channel, size_t channel_len, const char *payload,
 	stats.redis_messages++;
 	if (channel_len < plen || memcmp(channel, FANOUT_PREFIX, plen) != 0)
 		return;
+	if (channel_len == plen + 7 && memcmp(channel + plen, "control", 7) == 0) {
+		fanout_control(payload, payload_len);
+		return;
+	}
 	if (channel_len >= plen + 7 && memcmp(channel + plen, "system:", 7) == 0)
 		return;		/* not for tenants */
 	if (channel_len < plen + UTIL_UUID_LEN + 2 ||

@@ -9,7 +9,9 @@
  * namespace's coalesced type (nsp.h) carry a coalescing key.
  *
  * Sockets are indexed by tenant, so an event costs the tenant's sockets,
- * not all sockets.
+ * not all sockets. waqtor:control carries revocations from the API (an API
+ * key revoked, a session ended, a member removed): the sockets that
+ * connected with that credential are disconnected.
  */
 #ifndef WAQTOR_PUSHD_FANOUT_H
 #define WAQTOR_PUSHD_FANOUT_H

@@ -33,6 +33,9 @@ static const struct sock_event {
 
 #define SOCK_SQL_APIKEY \
 	"SELECT key_id, tenant_id FROM auth_api_key($1, $2)"
+/* a realtime token is good only while the session it came from lives */
+#define SOCK_SQL_SESSION \
+	"SELECT 1 FROM auth_session_live($1, $2)"
 #define SOCK_SQL_INSTANCES \
 	"SELECT id, name, status FROM instances " \
 	"WHERE $1 = '' OR id::text = $1 ORDER BY name"
@@ -216,7 +219,8 @@ sock_accept(struct sock *k, const char *tenant)
 	int			 recovered = 0;
 
 	k->req = NULL;
-	snprintf(k->tenant, sizeof k->tenant, "%s", tenant);
+	if (tenant != k->tenant)
+		snprintf(k->tenant, sizeof k->tenant, "%s", tenant);
 	if (k->want_recovery)
 		recovered = recovery_restore(k) == 0;
 	if (!recovered) {
@@ -262,7 +266,37 @@ sock_on_apikey(PGresult *res, void *arg)
 		sock_reject(k, "Invalid API key");
 		return;
 	}
+	snprintf(k->key_id, sizeof k->key_id, "%s", PQgetvalue(res, 0, 0));
 	sock_accept(k, PQgetvalue(res, 0, 1));
+}
+
+static void
+sock_on_session(PGresult *res, void *arg)
+{
+	struct sock	*k = arg;
+
+	k->req = NULL;
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		sock_reject(k, "Authentication unavailable, try again later");
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		sock_reject(k, "Session ended: log in again");
+		return;
+	}
+	sock_accept(k, k->tenant);
+}
+
+void
+sock_revoke(struct sock *k)
+{
+	struct session	*s = k->s;
+
+	stats.revoked++;
+	log_info("sio: session %s: %s closed: its credential was revoked",
+	    s->sid, nsp_table[k->nsp].name);
+	(void)sock_send(s, SIO_DISCONNECT, 0, nsp_table[k->nsp].name, -1, NULL);
+	sock_free(k, 0);
 }
 
 /* Reads pid and offset, which socket.io-client sends to recover. */
@@ -291,7 +325,7 @@ sock_connect(struct session *s, int nsp, struct json_object *auth)
 	const char	*token = NULL, *instance = NULL;
 	char		 prefix[APIKEY_PREFIX_HEX + 1];
 	char		 hash[2 * TOKEN_HASH_LEN + 3];
-	char		 tenant[UTIL_UUID_LEN + 1], user[UTIL_UUID_LEN + 1];
+	char		 tenant[UTIL_UUID_LEN + 1];
 
 	k = xcalloc(1, sizeof *k);
 	k->s = s;
@@ -315,13 +349,21 @@ sock_connect(struct session *s, int nsp, struct json_object *auth)
 		snprintf(k->instance, sizeof k->instance, "%s", instance);
 	}
 	if (strncmp(token, "rt_", 3) == 0) {
+		struct pgq_step	 live = { SOCK_SQL_SESSION, 2, { NULL } };
+
 		if (!srv.have_secret || strlen(token) > RTOKEN_MAX ||
 		    rtoken_verify(srv.secret, token, (long long)time(NULL),
-		    tenant, user) == -1) {
+		    tenant, k->user_id, k->session_id) == -1) {
 			sock_reject(k, "Invalid or expired realtime token");
 			return;
 		}
-		sock_accept(k, tenant);
+		snprintf(k->tenant, sizeof k->tenant, "%s", tenant);
+		live.params[0] = k->session_id;
+		live.params[1] = k->tenant;
+		if ((k->req = pgq_submit(srv.pg, &live, 1, 0, sock_on_session,
+		    k)) == NULL)
+			sock_reject(k, "Authentication unavailable, try again "
+			    "later");
 		return;
 	}
 	if (apikey_parse(token, prefix) == -1) {

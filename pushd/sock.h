@@ -36,6 +36,11 @@ struct sock {
 	char			 pid[EIO_SID_LEN + 1];	/* recovery id */
 	char			 tenant[UTIL_UUID_LEN + 1];
 	char			 instance[UTIL_UUID_LEN + 1];	/* "" all */
+	/* the credential it connected with: an API key, or a realtime
+	 * token of a user's session ("" for what does not apply) */
+	char			 key_id[UTIL_UUID_LEN + 1];
+	char			 user_id[UTIL_UUID_LEN + 1];
+	char			 session_id[UTIL_UUID_LEN + 1];
 	char			 want_pid[EIO_SID_LEN + 1];	/* to recover */
 	unsigned long long	 want_offset;
 	int			 want_recovery;
@@ -63,5 +68,8 @@ void sock_on_message(struct session *s, const struct eio_packet *p);
 void sock_session_closed(struct session *s, int abnormal);
 /* Queues a shared event frame to k (fan-out, recovery replay). */
 void sock_deliver(struct sock *k, struct eio_frame *f, const char *ckey);
+/* k's credential was revoked: a server DISCONNECT (the client does not
+ * reconnect by itself), and k is gone. */
+void sock_revoke(struct sock *k);
 
 #endif

@@ -29,7 +29,8 @@ X(auth_failures,      counter,   "namespace connections refused for a bad token"
 X(protocol_errors,    counter,   "sessions closed for a protocol violation") \
 X(ping_timeouts,      counter,   "sessions closed for a missing pong")	\
 X(recovered,          counter,   "connections whose state was recovered") \
-X(recovery_misses,    counter,   "recovery attempts that started a new session")
+X(recovery_misses,    counter,   "recovery attempts that started a new session") \
+X(revoked,            counter,   "sockets closed because their API key or session was revoked")
 
 struct stats {
 #define X(id, kind, help) unsigned long long id;

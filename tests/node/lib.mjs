@@ -67,10 +67,16 @@ export function tenant(instances = []) {
   return { id, key, instances: inst };
 }
 
-// A realtime token as the API mints it (lib/token.h), from the stack's key.
+// A realtime token as the API mints it (lib/token.h), from the stack's key,
+// for a live session of a new user of the tenant (pushd checks the session).
 export function realtimeToken(tenantId, expSecs = 300) {
   const key = Buffer.from(fs.readFileSync(path.join(STATE, "secret-key"), "utf8").trim(), "hex");
-  const payload = JSON.stringify({ tid: tenantId, uid: crypto.randomUUID(),
+  const uid = psql(`INSERT INTO users(tenant_id, email, name, password_hash, role) VALUES ` +
+    `('${tenantId}', '${crypto.randomUUID()}@rt.test', 'rt', 'x', 'member') RETURNING id`).split("\n")[0];
+  const sid = psql(`INSERT INTO sessions(tenant_id, user_id, token_hash, expires_at) VALUES ` +
+    `('${tenantId}', '${uid}', sha256('${crypto.randomUUID()}'::bytea), now() + interval '1 hour') ` +
+    `RETURNING id`).split("\n")[0];
+  const payload = JSON.stringify({ tid: tenantId, uid, sid,
     exp: Math.floor(Date.now() / 1000) + expSecs });
   const signed = "rt_" + Buffer.from(payload).toString("base64url");
   const mac = crypto.createHmac("sha256", key).update(signed).digest("base64url");

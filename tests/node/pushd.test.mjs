@@ -352,6 +352,72 @@ test("stats endpoint: JSON and Prometheus text", async () => {
   s.close();
 });
 
+// The dashboard's API through nginx, with a session cookie (and the Origin
+// its pages send) or an API key.
+async function api(method, p, { cookie, key, body } = {}) {
+  const headers = { "Content-Type": "application/json", Origin: URL };
+  if (cookie) headers.Cookie = cookie;
+  if (key) headers["X-API-Key"] = key;
+  const r = await fetch(URL + p, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const set = r.headers.get("set-cookie");
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null,
+    cookie: set ? set.split(";")[0] : null };
+}
+
+const login = async (email, password) =>
+  (await api("POST", "/api/v1/auth/login", { body: { email, password } })).cookie;
+const rtoken = async (cookie) => (await api("POST", "/api/v1/realtime/token", { cookie })).json.token;
+const closedByServer = (s) => once(s, "disconnect", 5000);
+
+test("revoking a key, logging out, a new password or removing a member closes their sockets", async () => {
+  const email = `owner-${process.pid}@revoke.test`, pw = "correct horse 1";
+  const up = await api("POST", "/api/v1/auth/signup",
+    { body: { tenantName: "Revoke", name: "Owner", email, password: pw } });
+  assert.equal(up.status, 201);
+  const c1 = up.cookie, c2 = await login(email, pw);
+  const key = (await api("POST", "/api/v1/api-keys", { cookie: c1, body: { name: "k" } })).json;
+  const byKey = await connected("/status", { token: key.key });
+  const bySession1 = await connected("/notifications", { token: await rtoken(c1) });
+  const bySession2 = await connected("/notifications", { token: await rtoken(c2) });
+
+  // an API key revoked: its socket goes, the sessions' stay
+  let gone = closedByServer(byKey);
+  assert.equal((await api("DELETE", "/api/v1/api-keys/" + key.id, { cookie: c1 })).status, 204);
+  assert.equal(await gone, "io server disconnect");
+  assert.ok(bySession1.connected && bySession2.connected);
+
+  // a new password ends the other sessions: session 2's socket goes
+  gone = closedByServer(bySession2);
+  assert.equal((await api("POST", "/api/v1/me/password",
+    { cookie: c1, body: { currentPassword: pw, newPassword: "a new horse 22" } })).status, 204);
+  assert.equal(await gone, "io server disconnect");
+  assert.ok(bySession1.connected, "the session that changed it keeps its socket");
+
+  // logout: session 1's socket goes, and its token opens no new one
+  const t1 = await rtoken(c1);
+  gone = closedByServer(bySession1);
+  assert.equal((await api("POST", "/api/v1/auth/logout", { cookie: c1 })).status, 204);
+  assert.equal(await gone, "io server disconnect");
+  await assert.rejects(connected("/notifications", { token: t1 }), /Session ended/);
+
+  // a removed member's sockets go with them
+  const owner = await login(email, "a new horse 22");
+  const inv = await api("POST", "/api/v1/members", { cookie: owner, body: { email: `m-${process.pid}@revoke.test`,
+    role: "member" } });
+  assert.equal(inv.status, 201);
+  const joined = await api("POST", "/api/v1/invitations/accept",
+    { body: { token: inv.json.token, name: "Member", password: "member pass 1" } });
+  assert.equal(joined.status, 201);
+  const member = await login(`m-${process.pid}@revoke.test`, "member pass 1");
+  const bySession3 = await connected("/status", { token: await rtoken(member) });
+  const memberId = (await api("GET", "/api/v1/me", { cookie: member })).json.user.id;
+  gone = closedByServer(bySession3);
+  assert.equal((await api("DELETE", "/api/v1/members/" + memberId, { cookie: owner })).status, 200);
+  assert.equal(await gone, "io server disconnect");
+  assert.ok(JSON.parse(pushdGet("/stats")).revoked >= 4);
+});
+
 test("Redis restart mid-stream: pushd resubscribes while sockets stay up", async () => {
   const s = await connected("/status", { token: A.key });
   const id = s.id;
