@@ -462,11 +462,20 @@ def check(spec, text, routes=None):
                 walk(v, "%s/%d" % (where, i))
     walk(spec, "#")
     if routes is not None:
-        for m, p in sorted(routes - ops):
+        for m, p in sorted(set(routes) - ops):
             problems.append("route %s %s is not documented" % (m, p))
-        for m, p in sorted(ops - routes):
+        for m, p in sorted(ops - set(routes)):
             problems.append("documented %s %s is not routed" % (m, p))
+        for (m, p), role in sorted(routes.items()):
+            op = spec.get("paths", {}).get(p, {}).get(m.lower())
+            if role is not None and op is not None and op_role(op) != role:
+                problems.append("%s %s: x-role is %s, the route table says %s" % (m, p, op_role(op), role))
     return problems
+
+
+def op_role(op):
+    """The least role an operation needs: x-role, or any when it is public."""
+    return op.get("x-role", "any" if op.get("security") == [] else None)
 
 
 # --------------------------------------------------------------------------
@@ -751,6 +760,9 @@ class Renderer:
                    % (esc(method), esc(method.upper()), esc(path)))
         out.append('<p class="summary">%s</p>' % inline_md(op.get("summary", "")))
         badges = ["Auth: " + self.auth_label(op)]
+        if op.get("x-role") in ("admin", "owner"):
+            badges.append('<span class="role">role: %s%s</span>'
+                          % (esc(op["x-role"]), " or owner" if op["x-role"] == "admin" else ""))
         if op.get("x-premium"):
             badges.append('<span class="premium">premium: needs an active plan (402)</span>')
         badges.append('<span class="opid">operationId <code>%s</code></span>' % esc(op.get("operationId", "")))
@@ -933,7 +945,9 @@ def main(argv):
         routes = None
         if len(argv) > 2:
             with open(argv[2]) as f:
-                routes = set(tuple(l.split(" ", 1)) for l in f.read().splitlines() if l.strip())
+                # "METHOD PATH" or "METHOD PATH ROLE"
+                routes = {tuple(l.split()[:2]): (l.split()[2:] or [None])[0]
+                          for l in f.read().splitlines() if l.strip()}
         problems = check(spec, text, routes)
         for p in problems:
             print("build-reference: %s" % p, file=sys.stderr)

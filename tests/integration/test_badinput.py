@@ -58,7 +58,7 @@ def setup():
     api = Client(s, key=r.json()["key"], origin=False)
     r = api.post("/api/v1/instances", {"name": "x", "provider": "sandbox"})
     t.eq(r.status, 201, "an instance is made")
-    routes = [l.split(" ", 1) for l in subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"],
+    routes = [l.split()[:2] for l in subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"],
                                                       stdout=subprocess.PIPE, text=True,
                                                       check=True).stdout.splitlines()]
 

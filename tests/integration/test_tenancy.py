@@ -331,6 +331,45 @@ def members():
     t.eq(sorted(m["role"] for m in members["members"]), ["member", "owner"], "members list")
     r = ann.delete("/api/v1/members/" + ann_id)
     t.eq((r.status, err(r)), (409, "last_owner"), "the last owner cannot be removed")
+    # a pending invitation withdrawn: its link stops working
+    pend = ann.post("/api/v1/members", {"email": "late@acme.test", "role": "admin"}).json()
+    t.ok(any(p["id"] == pend["id"] for p in ann.get("/api/v1/members").json()["invitations"]),
+         "a pending invitation is listed")
+    t.eq(mia.delete("/api/v1/invitations/" + pend["id"]).status, 403, "a member cannot withdraw it")
+    t.eq(bob.delete("/api/v1/invitations/" + pend["id"]).status, 404, "nor another tenant")
+    t.eq(ann.delete("/api/v1/invitations/" + pend["id"]).status, 204, "an admin withdraws it")
+    r = Client(s).post("/api/v1/invitations/accept", {"token": pend["token"], "name": "Late", "password": "x" * 10})
+    t.eq(r.status, 404, "and its token no longer works")
+    t.eq(ann.delete("/api/v1/invitations/" + pend["id"]).status, 404, "withdrawn once")
+    t.eq(ann.delete("/api/v1/invitations/" + invite["id"]).status, 404, "an accepted one is not pending")
+
+
+@t.case("roles: every route above member refuses a member, every owner route an admin")
+def roles():
+    from harness import BUILD
+    lines = subprocess.run([os.path.join(BUILD, "waqtor-api"), "--routes"], stdout=subprocess.PIPE,
+                           text=True, check=True).stdout.split("\n")
+    routes = [l.split() for l in lines if l.strip()]
+    t.ok(all(len(r) == 3 and r[2] in ("any", "member", "admin", "owner") for r in routes),
+         "every route names its least role", [r for r in routes if len(r) != 3])
+    zero = "00000000-0000-4000-8000-000000000000"
+    before = s.psql("SELECT (SELECT count(*) FROM instances) + (SELECT count(*) FROM api_keys) + "
+                    "(SELECT count(*) FROM users) + (SELECT count(*) FROM invitations)")
+    for method, path, role in routes:
+        if role not in ("admin", "owner"):
+            continue
+        url = path.replace("{id}", zero).replace("{eventId}", "1")
+        r = mia.call(method, url, body={} if method in ("POST", "PATCH") else None)
+        t.eq((r.status, err(r)), (403, "forbidden"), "a member: %s %s is for %ss" % (method, path, role))
+        if role == "owner":
+            r = api_a.call(method, url, body={} if method in ("POST", "PATCH") else None)
+            t.eq((r.status, err(r)), (403, "forbidden"), "an API key (an admin): %s %s is for owners" % (method, path))
+    t.ok("needs the admin role" in mia.delete("/api/v1/instances/" + inst["id"]).json()["error"]["message"],
+         "the answer names the role needed")
+    t.eq(mia.get("/api/v1/instances/" + inst["id"]).status, 200, "a member still reads instances")
+    t.eq(s.psql("SELECT (SELECT count(*) FROM instances) + (SELECT count(*) FROM api_keys) + "
+                "(SELECT count(*) FROM users) + (SELECT count(*) FROM invitations)"), before,
+         "and nothing changed")
 
 
 @t.case("settings")
@@ -401,19 +440,20 @@ def subscription():
     t.eq(r.json(), {"plan": "free", "status": "free", "expiresAt": None}, "new tenants are on free")
     r = api_a.get("/api/v1/reports/summary")
     t.eq((r.status, err(r)), (402, "subscription_required"), "a premium route is 402 without a plan")
+    # only an owner manages the subscription (ann owns A, bob owns B)
     for i in range(5):
-        r = api_a.post("/api/v1/subscription/redeem", {"code": "WRONG-CODE-%d" % i})
+        r = ann.post("/api/v1/subscription/redeem", {"code": "WRONG-CODE-%d" % i})
         t.ok(r.status == 404 and err(r) == "invalid_code", "a wrong code is refused (%d)" % (i + 1))
-    r = api_a.post("/api/v1/subscription/redeem", {"code": "ANY"})
+    r = ann.post("/api/v1/subscription/redeem", {"code": "ANY"})
     t.ok(r.status == 429 and int(r.header("Retry-After")) > 0, "repeated wrong codes are locked out", r.body)
     t.eq(s.redis("DEL", "waqtor:fail:redeem:" + tenant_a), "1", "the lockout can be cleared (for what follows)")
     p = s.ctl("accesscode", "create", "--plan", "pro", "--days", "30", "--uses", "1")
     code = p.stdout.strip()
     t.ok(p.returncode == 0 and len(code) == 19, "waqtorctl accesscode create prints a code", p.stderr)
-    r = api_a.post("/api/v1/subscription/redeem", {"code": code.lower()})
+    r = ann.post("/api/v1/subscription/redeem", {"code": code.lower()})
     t.ok(r.status == 200 and r.json()["plan"] == "pro" and r.json()["status"] == "active" and r.json()["expiresAt"],
          "redeem puts the tenant on the plan", r.body)
-    r = api_b.post("/api/v1/subscription/redeem", {"code": code})
+    r = bob.post("/api/v1/subscription/redeem", {"code": code})
     t.eq(r.status, 404, "a single-use code works once")
     r = api_a.get("/api/v1/reports/summary")
     t.ok(r.status == 200 and r.json()["instances"] == 2, "the premium route answers after redeem", r.body)

@@ -5,12 +5,12 @@
 static void h(struct req *r) { (void)r; }
 
 static const struct route table[] = {
-	{ "GET",    "/api/v1/instances",			h, AUTH_EITHER, 0, 0 },
-	{ "POST",   "/api/v1/instances",			h, AUTH_EITHER, 0, 0 },
-	{ "GET",    "/api/v1/instances/{id}",			h, AUTH_EITHER, 0, 0 },
-	{ "DELETE", "/api/v1/instances/{id}",			h, AUTH_EITHER, 0, 0 },
-	{ "POST",   "/api/v1/chats/{chatId}/read",		h, AUTH_EITHER, 0, 0 },
-	{ "GET",    "/api/v1/instances/{id}/state",		h, AUTH_EITHER, 0, 0 },
+	{ "GET",    "/api/v1/instances",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "POST",   "/api/v1/instances",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "GET",    "/api/v1/instances/{id}",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "DELETE", "/api/v1/instances/{id}",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "POST",   "/api/v1/chats/{chatId}/read",		h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "GET",    "/api/v1/instances/{id}/state",		h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
 };
 #define N (sizeof table / sizeof table[0])
 
