@@ -21,8 +21,9 @@
 #include "validate.h"
 #include "worker.h"
 
-#define LOGIN_MAX_FAILURES	5	/* per e-mail, then locked out */
+#define LOGIN_MAX_FAILURES	5	/* per (e-mail, address), then locked */
 #define LOGIN_MAX_IP_FAILURES	30	/* per client address */
+#define LOGIN_ACCOUNT_RATE	10	/* tries a minute per account */
 #define LOGIN_WINDOW_SECS	900
 #define PASSWORD_MIN		8
 #define PASSWORD_MAX		256
@@ -126,6 +127,60 @@ out:
 	json_object_put(in);
 }
 
+/* The (account, address) pair a password try counts against. */
+static void
+login_pair(struct req *r, const char *email, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s|%s", email, http_client_ip(r));
+}
+
+/*
+ * Counts a password try for the account email before it is checked, and
+ * answers 429 when it must not be: past LOGIN_MAX_FAILURES tries from this
+ * address for this account, or LOGIN_MAX_IP_FAILURES from this address
+ * for any, within LOGIN_WINDOW_SECS (the lock is on the address: a
+ * stranger's guesses never lock the owner out); and past
+ * LOGIN_ACCOUNT_RATE tries a minute on the account from anywhere, a short
+ * wait (a slowdown, never a lockout). The seconds to wait, or 0 to go on.
+ */
+static long
+login_tries(struct req *r, const char *email)
+{
+	char			 pair[320], key[300];
+	struct ratelimit_key	 k = { key, LOGIN_ACCOUNT_RATE, LOGIN_ACCOUNT_RATE };
+	struct ratelimit_result	 res;
+	long			 wait;
+
+	snprintf(key, sizeof key, "waqtor:rl:login:%s", email);
+	if (ratelimit_take(r, &k, 1, &res) == 0 && !res.allowed) {
+		wait = (res.wait_ms + 999) / 1000;
+		ratelimit_respond(r, wait, "too many logins to this account: "
+		    "wait a few seconds");
+		return wait;
+	}
+	login_pair(r, email, pair, sizeof pair);
+	if ((wait = ratelimit_try(r, "login", pair, LOGIN_MAX_FAILURES,
+	    LOGIN_WINDOW_SECS)) > 0 ||
+	    (wait = ratelimit_try(r, "login-ip", http_client_ip(r),
+	    LOGIN_MAX_IP_FAILURES, LOGIN_WINDOW_SECS)) > 0) {
+		ratelimit_respond(r, wait,
+		    "too many failed logins: wait before trying again");
+		return wait;
+	}
+	return 0;
+}
+
+/* A right password: its tries do not count against the address. */
+static void
+login_succeeded(struct req *r, const char *email)
+{
+	char	pair[320];
+
+	login_pair(r, email, pair, sizeof pair);
+	ratelimit_forget(r, "login", pair);
+	ratelimit_untry(r, "login-ip", http_client_ip(r));
+}
+
 void
 h_login(struct req *r)
 {
@@ -136,7 +191,7 @@ h_login(struct req *r)
 	struct json_object	*in;
 	char			 email[256], tenant[UTIL_UUID_LEN + 1];
 	char			 user[UTIL_UUID_LEN + 1];
-	const char		*ip = http_client_ip(r), *params[1];
+	const char		*params[1];
 	PGresult		*res = NULL;
 	long			 wait;
 	int			 ok;
@@ -145,12 +200,8 @@ h_login(struct req *r)
 		return;
 	snprintf(email, sizeof email, "%s", jsonx_get_str(in, "email"));
 	lowercase(email);
-	if ((wait = ratelimit_locked(r, "login", email, LOGIN_MAX_FAILURES)) > 0 ||
-	    (wait = ratelimit_locked(r, "login-ip", ip, LOGIN_MAX_IP_FAILURES)) > 0) {
-		ratelimit_respond(r, wait,
-		    "too many failed logins: wait before trying again");
+	if ((wait = login_tries(r, email)) > 0)
 		goto out;
-	}
 	params[0] = email;
 	if ((res = api_query(r, "SELECT user_id, tenant_id, password_hash "
 	    "FROM auth_user_by_email($1)", 1, params)) == NULL)
@@ -162,8 +213,6 @@ h_login(struct req *r)
 		ok = api_password_check(PQgetvalue(res, 0, 2),
 		    jsonx_get_str(in, "password"));
 	if (!ok) {
-		ratelimit_failure(r, "login", email, LOGIN_WINDOW_SECS);
-		ratelimit_failure(r, "login-ip", ip, LOGIN_WINDOW_SECS);
 		/* the tenant sees failed logins in its audit log */
 		if (PQntuples(res) == 1 &&
 		    api_set_tenant(r, PQgetvalue(res, 0, 1)) == 0) {
@@ -179,7 +228,7 @@ h_login(struct req *r)
 	}
 	snprintf(user, sizeof user, "%s", PQgetvalue(res, 0, 0));
 	snprintf(tenant, sizeof tenant, "%s", PQgetvalue(res, 0, 1));
-	ratelimit_forget(r, "login", email);
+	login_succeeded(r, email);
 	if (api_set_tenant(r, tenant) == -1)
 		goto out;
 	snprintf(r->auth.user_id, sizeof r->auth.user_id, "%s", user);
@@ -309,8 +358,11 @@ h_me_password(struct req *r)
 	if (validate_body(r, fields, 2, &in) == -1)
 		return;
 	params[0] = r->auth.user_id;
-	if ((res = api_query(r, "SELECT password_hash FROM users WHERE id = $1",
-	    1, params)) == NULL)
+	if ((res = api_query(r, "SELECT password_hash, lower(email) FROM users "
+	    "WHERE id = $1", 1, params)) == NULL)
+		goto out;
+	/* a guess at the current password counts like a login's */
+	if (PQntuples(res) == 1 && login_tries(r, PQgetvalue(res, 0, 1)) > 0)
 		goto out;
 	if (PQntuples(res) != 1 || !api_password_check(PQgetvalue(res, 0, 0),
 	    jsonx_get_str(in, "currentPassword"))) {
@@ -320,6 +372,7 @@ h_me_password(struct req *r)
 		    "the current password is wrong", NULL);
 		goto out;
 	}
+	login_succeeded(r, PQgetvalue(res, 0, 1));
 	PQclear(res);
 	res = NULL;
 	if (api_password_hash(jsonx_get_str(in, "newPassword"), hash,

@@ -234,6 +234,43 @@ ratelimit_fail_key(char *key, size_t len, const char *scope, const char *id)
 }
 
 long
+ratelimit_try(struct req *r, const char *scope, const char *id, int max,
+    int window_secs)
+{
+	static const char script[] =
+	    "local n = redis.call('INCR', KEYS[1])\n"
+	    "if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end\n"
+	    "if n > tonumber(ARGV[2]) then\n"
+	    "  return math.max(redis.call('TTL', KEYS[1]), 1)\n"
+	    "end\n"
+	    "return 0\n";
+	char		 key[320], window[16], limit[16];
+	const char	*argv[] = { "EVAL", script, "1", key, window, limit };
+	redisReply	*reply;
+	long		 wait = 0;
+
+	ratelimit_fail_key(key, sizeof key, scope, id);
+	snprintf(window, sizeof window, "%d", window_secs);
+	snprintf(limit, sizeof limit, "%d", max);
+	reply = rds_commandv(&r->worker->rds, 6, argv, NULL);
+	if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
+		wait = (long)reply->integer;
+	else
+		log_warn("tries of %s not counted: Redis unavailable", scope);
+	freeReplyObject(reply);
+	return wait;
+}
+
+void
+ratelimit_untry(struct req *r, const char *scope, const char *id)
+{
+	char	key[320];
+
+	ratelimit_fail_key(key, sizeof key, scope, id);
+	freeReplyObject(rds_command(&r->worker->rds, "DECR %s", key));
+}
+
+long
 ratelimit_locked(struct req *r, const char *scope, const char *id, int max)
 {
 	char		 key[320];

@@ -59,6 +59,17 @@ int ratelimit_check(struct req *r) __attribute__((warn_unused_result));
  * budget; -1 when it is spent (the 401 replaced by 429). */
 int ratelimit_auth_failed(struct req *r);
 
+/*
+ * Counts one try of scope:id in a window of window_secs, atomically and
+ * before the try is evaluated (one Redis script: parallel tries cannot
+ * slip past max). The seconds to wait when this try is over max (do not
+ * evaluate it), else 0; 0 too when Redis is down (logged).
+ */
+long ratelimit_try(struct req *r, const char *scope, const char *id, int max,
+    int window_secs);
+/* Takes back one try of scope:id (it succeeded). */
+void ratelimit_untry(struct req *r, const char *scope, const char *id);
+
 /* Seconds until scope:id may try again (0 when not locked out). */
 long ratelimit_locked(struct req *r, const char *scope, const char *id,
     int max);

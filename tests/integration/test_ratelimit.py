@@ -79,6 +79,57 @@ def _():
     t.ok("198.51.100.7 - " in log, "and the access log names the client")
 
 
+@t.case("login lockout is per (account, address), counted atomically; the owner is never locked out")
+def _():
+    import threading
+    p = v["proxied"]
+    signup(p, "victim@lock.test", tenant="Victim", password="the right one 1")
+
+    def login(addr, password, email="victim@lock.test"):
+        return Client(p).call("POST", "/api/v1/auth/login", body={"email": email, "password": password},
+                              headers={"X-Forwarded-For": addr})
+    codes = [login("192.0.2.1", "wrong %d" % i).status for i in range(5)]
+    t.eq(codes, [401] * 5, "five wrong guesses from one address")
+    r = login("192.0.2.1", "the right one 1")
+    t.ok(r.status == 429 and int(r.header("Retry-After")) > 60, "lock that address out of the account", r.body)
+    t.eq(login("192.0.2.2", "the right one 1").status, 200, "but the owner, elsewhere, logs in")
+    # 40 guesses at once from one address: each is counted before it is checked
+    got = []
+    threads = [threading.Thread(target=lambda i=i: got.append(login("192.0.2.3", "parallel %d" % i).status))
+               for i in range(40)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    t.ok(1 <= got.count(401) <= 5 and got.count(401) + got.count(429) == 40,
+         "of 40 parallel guesses at most 5 are evaluated", {c: got.count(c) for c in set(got)})
+    # guesses from many addresses slow the account down, briefly
+    codes = [login("198.18.0.%d" % i, "spread %d" % i) for i in range(30)]
+    slowed = [c for c in codes if c.status == 429]
+    t.ok(slowed and all(int(c.header("Retry-After")) <= 10 for c in slowed),
+         "many addresses on one account meet a short wait, never a lockout",
+         [(c.status, c.header("Retry-After")) for c in codes])
+
+    def owner_login(addr):
+        """The owner's login, waiting out the account's short slowdown."""
+        c = Client(p)
+        for _ in range(30):
+            r = c.call("POST", "/api/v1/auth/login", body={"email": "victim@lock.test",
+                                                           "password": "the right one 1"},
+                       headers={"X-Forwarded-For": addr})
+            if r.status != 429:
+                return c if r.status == 200 else None
+            time.sleep(min(int(r.header("Retry-After") or 1), 10))
+        return None
+    t.ok(owner_login("192.0.2.2") is not None, "and the owner logs in after it")
+    # a wrong current password on a password change counts as a guess
+    owner, _ = signup(p, "changer@lock.test", tenant="Changer", password="the right one 1")
+    codes = [owner.call("POST", "/api/v1/me/password", body={"currentPassword": "nope %d" % i,
+                                                             "newPassword": "something new 1"},
+                        headers={"X-Forwarded-For": "192.0.2.9"}).status for i in range(6)]
+    t.eq(codes, [403] * 5 + [429], "wrong current passwords count too")
+
+
 try:
     t.run(diag=s.logs)
 finally:

@@ -527,7 +527,7 @@ def rate_limits():
         Client(s).post("/api/v1/auth/login", {"email": "bob@other.test", "password": "bad%d" % i})
     r = Client(s).post("/api/v1/auth/login", {"email": "bob@other.test", "password": "correct horse 1"})
     t.ok(r.status == 429 and err(r) == "rate_limited" and int(r.header("Retry-After")) > 0,
-         "five failures lock the e-mail out, even for the right password", r.body)
+         "five failures from an address lock the account there, even for the right password", r.body)
     codes = [Client(s).post("/api/v1/auth/signup", {}).status for _ in range(250)]  # burst 100
     t.ok(codes.count(429) > 0 and codes[0] == 400, "anonymous callers are limited per address",
          {c: codes.count(c) for c in set(codes)})
