@@ -192,6 +192,9 @@ void inbound_apply_status(struct engine *, const char *instance_id,
     const char *message_id, const char *provider_id, const char *status,
     struct json_object *error);
 
+/* retention.c: deletes what is past its retention (inbound events, media) */
+void retention_sweep(struct engine *);
+
 /* notify.c: LISTEN waqtor_outbox, waqtor_instances, waqtor_inbound */
 int notify_start(struct engine *) __attribute__((warn_unused_result));
 void notify_stop(struct engine *);

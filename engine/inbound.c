@@ -342,41 +342,6 @@ abandon:
 	return -1;
 }
 
-/*
- * Deletes processed and dead events past WAQTOR_INBOUND_RETENTION_HOURS,
- * in bulk (indexed by processed_at and dead_at), at most once every
- * WAQTOR_RETENTION_SWEEP_MS.
- */
-static void
-inbound_sweep(struct engine *e)
-{
-	static long long	 last_ms;
-	char			 hours[16];
-	const char		*params[1] = { hours };
-	PGresult		*res;
-	long long		 now = util_now_ms(), n = 0, got;
-
-	if (last_ms != 0 && now - last_ms < config_int(CFG_RETENTION_SWEEP_MS))
-		return;
-	last_ms = now;
-	snprintf(hours, sizeof hours, "%ld", config_int(CFG_INBOUND_RETENTION_HOURS));
-	do {
-		res = db_query(&e->db, "WITH old AS (SELECT id FROM inbound_events "
-		    "WHERE processed_at < now() - make_interval(hours => $1::int) "
-		    "UNION ALL SELECT id FROM inbound_events WHERE dead_at < now() "
-		    "- make_interval(hours => $1::int) LIMIT 5000) DELETE FROM "
-		    "inbound_events WHERE id IN (SELECT id FROM old)", 1, params, 0);
-		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-			PQclear(res);
-			return;
-		}
-		n += got = atoll(PQcmdTuples(res));
-		PQclear(res);
-	} while (got == 5000 && !e->stopping);	/* a full round: maybe more */
-	if (n > 0)
-		log_info("inbound: %lld event(s) past their retention deleted", n);
-}
-
 void
 inbound_process(struct engine *e)
 {
@@ -386,5 +351,5 @@ inbound_process(struct engine *e)
 	    inbound_batch(e, &b) == 1)
 		;
 	if (!e->stopping && db_ensure(&e->db) == 0)
-		inbound_sweep(e);
+		retention_sweep(e);
 }

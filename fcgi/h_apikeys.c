@@ -7,6 +7,7 @@
 #include "api.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "quota.h"
 #include "token.h"
 #include "util.h"
 #include "validate.h"
@@ -74,6 +75,8 @@ h_apikeys_create(struct req *r)
 	/* a key acts as an admin: only admins may make one (the route) */
 	if (validate_body(r, fields, 1, &in) == -1)
 		return;
+	if (quota_check(r, QUOTA_API_KEYS, 1) == -1)
+		goto out;
 	apikey_generate(key, prefix);
 	token_hash_bytea(key, hash, sizeof hash);
 	params[0] = jsonx_get_str(in, "name");

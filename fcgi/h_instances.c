@@ -9,6 +9,7 @@
 #include "api.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "quota.h"
 #include "util.h"
 #include "validate.h"
 
@@ -169,7 +170,8 @@ h_instances_create(struct req *r)
 		config = json_object_new_object();
 		json_object_object_add(in, "config", config);
 	}
-	if (check_config(r, jsonx_get_str(in, "provider"), config) == -1)
+	if (check_config(r, jsonx_get_str(in, "provider"), config) == -1 ||
+	    quota_check(r, QUOTA_INSTANCES, 1) == -1)
 		goto out;
 	params[0] = jsonx_get_str(in, "name");
 	params[1] = jsonx_get_str(in, "provider");

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "quota.h"
 #include "media.h"
 #include "util.h"
 
@@ -94,6 +95,8 @@ media_store(struct req *r, const char *content_type, const char *filename,
 	size_t		 b64len = sodium_base64_ENCODED_LEN(len,
 	    sodium_base64_VARIANT_ORIGINAL);
 
+	if (quota_check(r, QUOTA_MEDIA_BYTES, (long long)len) == -1)
+		return -1;
 	if ((b64 = malloc(b64len)) == NULL) {
 		http_respond_error(r, 503, "service_unavailable",
 		    "out of memory, retry shortly", NULL);

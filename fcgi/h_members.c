@@ -12,6 +12,7 @@
 #include "api.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "quota.h"
 #include "token.h"
 #include "util.h"
 #include "validate.h"
@@ -72,6 +73,8 @@ h_members_invite(struct req *r)
 
 	if (validate_body(r, fields, 2, &in) == -1)
 		return;
+	if (quota_check(r, QUOTA_MEMBERS, 1) == -1)
+		goto out;
 	util_random_hex(token, 32);
 	token_hash_bytea(token, hash, sizeof hash);
 	params[0] = jsonx_get_str(in, "email");

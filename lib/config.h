@@ -60,6 +60,11 @@ X(RATE_ANON,       "WAQTOR_RATE_ANON",       INT,  "60",                        
 X(RATE_FREE,       "WAQTOR_RATE_FREE",       INT,  "300",                        1, 100000000, 0,          "requests per minute per API key or session on the free plan") \
 X(RATE_PRO,        "WAQTOR_RATE_PRO",        INT,  "3000",                       1, 100000000, 0,          "requests per minute per API key or session on the pro plan") \
 X(RATE_BUSINESS,   "WAQTOR_RATE_BUSINESS",   INT,  "12000",                      1, 100000000, 0,          "requests per minute per API key or session on the business plan") \
+X(QUOTA_INSTANCES, "WAQTOR_QUOTA_INSTANCES", STR,  "3,20,100",                   0, 0,         0,          "instances a tenant may have on the free, pro and business plans") \
+X(QUOTA_API_KEYS,  "WAQTOR_QUOTA_API_KEYS",  STR,  "5,25,100",                   0, 0,         0,          "live API keys a tenant may have on the free, pro and business plans") \
+X(QUOTA_MEMBERS,   "WAQTOR_QUOTA_MEMBERS",   STR,  "3,20,200",                   0, 0,         0,          "users and pending invitations a tenant may have on the free, pro and business plans") \
+X(QUOTA_MEDIA_MB,  "WAQTOR_QUOTA_MEDIA_MB",  STR,  "100,2000,20000",             0, 0,         0,          "megabytes of uploaded media a tenant may keep on the free, pro and business plans") \
+X(MEDIA_RETENTION_DAYS, "WAQTOR_MEDIA_RETENTION_DAYS", INT, "30",                  1, 36500,     0,          "days an uploaded media file is kept (and served to the provider)") \
 X(SECRET_KEY,      "WAQTOR_SECRET_KEY",      STR,  "",                           0, 0,         CONFIG_SECRET, "64 hex digits: the server key that signs realtime tokens (./waqtor up makes one per stack)") \
 X(LOG_LEVEL,       "WAQTOR_LOG_LEVEL",       STR,  "info",                       0, 0,         0,          "log level: debug, info, warn or error")
 

@@ -95,7 +95,7 @@ def health_redis_down():
 
 @t.case("sandbox: pairing and the session lifecycle")
 def sandbox_pairing():
-    global api, ev, mid, sb
+    global api, ev, mid, sb, owner
     s.up()
     owner, b = signup(s, "ops@acme.test")
     tenant = b["tenant"]["id"]
@@ -270,7 +270,7 @@ def idempotency_bad_input():
     t.eq(int(s.psql("SELECT count(*) FROM messages")), int(before) + 1, "no refused send queued anything")
 
     code = s.ctl("accesscode", "create", "--plan", "pro", "--days", "30").stdout.strip()
-    t.eq(api.post("/api/v1/subscription/redeem", {"code": code}).status, 200, "go pro")
+    t.eq(owner.post("/api/v1/subscription/redeem", {"code": code}).status, 200, "go pro (an owner redeems)")
 
 
 @t.case("cloud: every kind of message through the fake Graph API")

@@ -1,0 +1,61 @@
+/*
+ * What is kept only for a while is deleted by the engine in bulk, at most
+ * once every WAQTOR_RETENTION_SWEEP_MS, in rounds of RETENTION_ROUND rows
+ * picked through an index on the time that starts the clock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "engine.h"
+#include "log.h"
+
+#define RETENTION_ROUND	5000
+#define ROUND_SQL	"5000"	/* the same, in SQL */
+
+static const struct {
+	const char	*what;
+	const char	*sql;		/* $1: the retention in hours */
+	enum config_id	 setting;
+	int		 hours_per_unit;
+} retention[] = {
+	{ "inbound events", "DELETE FROM inbound_events WHERE id IN ("
+	    "SELECT id FROM inbound_events WHERE processed_at < now() - "
+	    "make_interval(hours => $1::int) UNION ALL SELECT id FROM "
+	    "inbound_events WHERE dead_at < now() - make_interval(hours => "
+	    "$1::int) LIMIT " ROUND_SQL ")", CFG_INBOUND_RETENTION_HOURS, 1 },
+	{ "media files", "DELETE FROM media WHERE id IN (SELECT id FROM media "
+	    "WHERE created_at < now() - make_interval(hours => $1::int) LIMIT "
+	    ROUND_SQL ")", CFG_MEDIA_RETENTION_DAYS, 24 },
+};
+
+void
+retention_sweep(struct engine *e)
+{
+	static long long	 last_ms;
+	char			 hours[24];
+	const char		*params[1] = { hours };
+	PGresult		*res;
+	long long		 now = util_now_ms(), n, got;
+	size_t			 i;
+
+	if (last_ms != 0 && now - last_ms < config_int(CFG_RETENTION_SWEEP_MS))
+		return;
+	last_ms = now;
+	for (i = 0; i < sizeof retention / sizeof retention[0]; i++) {
+		snprintf(hours, sizeof hours, "%ld", config_int(
+		    retention[i].setting) * retention[i].hours_per_unit);
+		n = 0;
+		do {
+			res = db_query(&e->db, retention[i].sql, 1, params, 0);
+			if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+				PQclear(res);	/* db_query logged why */
+				return;
+			}
+			n += got = atoll(PQcmdTuples(res));
+			PQclear(res);
+		} while (got == RETENTION_ROUND && !e->stopping);
+		if (n > 0)
+			log_info("retention: %lld %s deleted", n, retention[i].what);
+	}
+}
