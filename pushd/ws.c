@@ -305,6 +305,8 @@ ws_body_done(struct lws *wsi, struct conn *c)
 		session_on_packet(s, NULL, &p);
 	free(scratch);
 	c->len = 0;
+	free(c->buf);		/* not kept for the connection's next request */
+	c->buf = NULL;
 	if (!s->closed && rc == -1) {
 		stats.protocol_errors++;
 		session_close(s, EIO_CLOSE, "malformed payload");
@@ -501,6 +503,10 @@ ws_dispatch(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return session_ws_writable(c);
 	case LWS_CALLBACK_CLOSED:
 	case LWS_CALLBACK_CLOSED_HTTP:
+	/* With HTTP/1.1 keep-alive a protocol binding, and so c, lasts one
+	 * transaction: lws frees c after this and zeroes a new one for the
+	 * connection's next request. */
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (c != NULL)
 			ws_conn_gone(ws, c);
 		break;

@@ -58,9 +58,45 @@ def pushd_health():
     return s.unix_get(s.path("run", "pushd.sock"), "/healthz").json()
 
 
+def pushd_rss_kb():
+    with open("/proc/%d/status" % s.pid("waqtor-pushd")) as f:
+        return int([l for l in f if l.startswith("VmRSS:")][0].split()[1])
+
+
+@t.case("pushd: 1,000 long-polling POSTs on one keep-alive connection leave memory flat")
+def keepalive_posts():
+    import json
+    from harness import UnixHTTPConnection
+    s.up()
+    c = UnixHTTPConnection(s.path("run", "pushd.sock"), timeout=20)
+    try:
+        c.request("GET", "/socket.io/?EIO=4&transport=polling")
+        r = c.getresponse()
+        opened = r.read().decode()
+        t.ok(r.status == 200 and opened.startswith("0{"), "a polling session opens", opened)
+        sid = json.loads(opened[1:])["sid"]
+        body = b"6" + b"x" * 100000  # a noop packet of 100 kB
+        url = "/socket.io/?EIO=4&transport=polling&sid=" + sid
+
+        def post(n):
+            answers = set()
+            for _ in range(n):
+                c.request("POST", url, body=body, headers={"Content-Type": "text/plain"})
+                r = c.getresponse()
+                answers.add((r.status, r.read()))
+            return answers
+        t.eq(post(100), {(200, b"ok")}, "100 POSTs on the same connection are answered ok")
+        before = pushd_rss_kb()
+        t.eq(post(900), {(200, b"ok")}, "900 more")
+        grown = pushd_rss_kb() - before
+        # each leaked body would be its touched 100 kB: 90 MB for 900
+        t.ok(grown < 20000, "pushd's memory stays flat (%+d kB over 900 POSTs)" % grown)
+    finally:
+        c.close()
+
+
 @t.case("pushd: WebSockets through nginx, Redis, SIGTERM")
 def pushd():
-    s.up()
     sock, head = ws_open()
     t.ok(head.startswith("HTTP/1.1 101"), "a WebSocket upgrade at /socket.io/ through nginx is accepted", head)
     h = wait_for(lambda: pushd_health().get("connections") == 1 and pushd_health(), 5)
