@@ -8,18 +8,22 @@
  * socket id back (socket.recovered) and every event after offset that it
  * would have received, in order.
  *
- * Recent events are kept in a ring of at most RECOVERY_EVENTS entries and
- * RECOVERY_BYTES bytes, none older than the window. An offset older than
- * the ring, or a record that expired, means a plain new connection. State
- * is per process: behind several pushd, recovery needs sticky sessions.
+ * Recent events are kept per tenant, at most RECOVERY_TENANT_EVENTS and
+ * RECOVERY_TENANT_BYTES of each, none older than the window: a busy tenant
+ * only ever pushes out its own history. An offset older than what its
+ * tenant still keeps, or a record that expired, means a plain new
+ * connection. Events sent to one socket (the /status snapshot, pong, echo)
+ * carry the tenant's current offset, so a client's last offset is always
+ * one pushd gave it. State is per process: behind several pushd, recovery
+ * needs sticky sessions.
  */
 #ifndef WAQTOR_PUSHD_RECOVERY_H
 #define WAQTOR_PUSHD_RECOVERY_H
 
 #include "eio.h"
 
-#define RECOVERY_EVENTS		16384
-#define RECOVERY_BYTES		(32 * 1024 * 1024)
+#define RECOVERY_TENANT_EVENTS	4096
+#define RECOVERY_TENANT_BYTES	(8 * 1024 * 1024)
 #define RECOVERY_RECORDS	65536
 
 struct sock;
@@ -30,6 +34,8 @@ void recovery_free(void);
 int recovery_enabled(void);
 /* The offset of the next event. */
 unsigned long long recovery_next(void);
+/* The offset a direct emit to a socket of tenant carries: its latest. */
+unsigned long long recovery_offset(const char *tenant);
 /* Keeps an event (takes a reference to f). instance may be NULL. */
 void recovery_keep(unsigned long long offset, int nsp, const char *tenant,
     const char *instance, struct eio_frame *f);

@@ -88,6 +88,22 @@ sock_connect_error(struct session *s, const char *nsp, const char *message)
 	json_object_put(o);
 }
 
+/*
+ * With recovery on, every event a client receives ends with an offset, as
+ * socket.io's does (socket.io-client keeps the last string argument as its
+ * offset): one sent to one socket carries its tenant's current offset.
+ */
+static void
+sock_add_offset(struct sock *k, struct json_object *args)
+{
+	char	off[24];
+
+	if (!recovery_enabled())
+		return;
+	snprintf(off, sizeof off, "%llu", recovery_offset(k->tenant));
+	json_object_array_add(args, json_object_new_string(off));
+}
+
 /* Emits name with one argument (a JSON text) to k. */
 static void
 sock_emit(struct sock *k, const char *name, struct json_object *arg)
@@ -96,6 +112,7 @@ sock_emit(struct sock *k, const char *name, struct json_object *arg)
 
 	json_object_array_add(a, json_object_new_string(name));
 	json_object_array_add(a, json_object_get(arg));
+	sock_add_offset(k, a);
 	if (sock_send(k->s, SIO_EVENT, 0, nsp_table[k->nsp].name, -1,
 	    jsonx_string(a)) == 0)
 		stats.events_out++;
@@ -418,6 +435,8 @@ sock_ev_echo(struct sock *k, const struct sio_packet *p, struct sioc *io)
 	for (; i < n; i++)
 		json_object_array_add(args,
 		    json_object_get(json_object_array_get_idx(p->data, i)));
+	if (p->id < 0)		/* an event, not an ack: it carries an offset */
+		sock_add_offset(k, args);
 	if (sock_send(k->s, type, p->attachments, nsp_table[k->nsp].name,
 	    p->id, jsonx_string(args)) == 0) {
 		for (i = 0; bin && i < (size_t)io->natt; i++)

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { io } from "socket.io-client";
+import { io as rawIo } from "socket.io-client";
 
 export const URL = process.env.WQ_URL;
 export const STATE = process.env.WQ_STATE;
@@ -91,6 +91,25 @@ export function envelope(type, tenantId, data, instanceId = null) {
 export function publish(tenantId, ns, type, data, instanceId = null) {
   return parseInt(redis("PUBLISH", `waqtor:${tenantId}:${ns}`,
     envelope(type, tenantId, data, instanceId)), 10);
+}
+
+// Every Socket.IO client a test opens, so that afterEach can close what a
+// failed test left open (a reconnecting client would keep node running).
+const opened = new Set();
+
+export function io(...args) {
+  const s = rawIo(...args);
+  opened.add(s);
+  return s;
+}
+
+export function closeAll() {
+  for (const s of opened) {
+    s.io.reconnection(false);
+    s.close();
+    if (s.io.engine) s.io.engine.close();
+  }
+  opened.clear();
 }
 
 export function connect(ns, auth, opts = {}) {

@@ -2,14 +2,16 @@
 // cases (Redis restart, SIGTERM) run last; node:test runs a file's tests
 // in order.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { afterEach, test } from "node:test";
 import { Socket as EioSocket } from "engine.io-client";
-import { io } from "socket.io-client";
 import WebSocket from "ws";
 import {
-  URL, collect, connect, connected, once, pid, publish, pushdGet, pushdLogHas, realtimeToken,
+  URL, closeAll, collect, connect, connected, envelope, io, once, pid, publish, pushdGet, pushdLogHas,
+  realtimeToken,
   redis, sleep, tenant, until, waqtor,
 } from "./lib.mjs";
+
+afterEach(closeAll);
 
 const A = tenant([{ name: "alpha", status: "ready" }, { name: "beta", status: "qr" }]);
 const B = tenant([{ name: "gamma", status: "disconnected" }]);
@@ -337,6 +339,51 @@ test("connection state recovery: a dropped socket gets what it missed", async ()
   assert.equal(s.id, id);
   await until(() => got.length === 3);
   assert.deepEqual(got.map((e) => e.campaignId), ["before", "missed1", "missed2"]);
+  s.close();
+});
+
+test("recovery after direct emits: the /status snapshot and an echo carry an offset", async () => {
+  const T = tenant([{ name: "one", status: "ready" }]);
+  const s = io(URL + "/status", { transports: ["websocket"], auth: { token: T.key },
+    forceNew: true, reconnectionDelay: 300, reconnectionDelayMax: 300 });
+  const statuses = [];
+  s.on("status", (...args) => statuses.push(args));
+  await once(s, "connect");
+  await until(() => statuses.length === 1);
+  assert.equal(typeof statuses[0][statuses[0].length - 1], "string", "the snapshot ends with an offset");
+  const echoed = once(s, "echo", 5000, true);
+  s.emit("echo", "a string that must not become the offset");
+  const args = await echoed;
+  assert.equal(args[0], "a string that must not become the offset");
+  assert.match(args[args.length - 1], /^\d+$/, "the echo ends with an offset");
+  const got = collect(s, "status");
+  s.io.engine.close();
+  publish(T.id, "status", "session.status", { status: "missed" }, T.instances[0]);
+  await once(s, "connect");
+  assert.equal(s.recovered, true, "the reconnect recovers");
+  await until(() => got.some((e) => e.status === "missed"));
+  s.close();
+});
+
+test("a busy tenant only pushes out its own recovery history", async () => {
+  const quiet = tenant(), busy = tenant();
+  const s = io(URL + "/campaigns", { transports: ["websocket"], auth: { token: quiet.key },
+    forceNew: true, reconnectionDelay: 500, reconnectionDelayMax: 500 });
+  const got = collect(s, "completed");
+  await once(s, "connect");
+  publish(quiet.id, "campaigns", "campaign.completed", { campaignId: "before" });
+  await until(() => got.length === 1);
+  s.io.engine.close();
+  publish(quiet.id, "campaigns", "campaign.completed", { campaignId: "missed" });
+  // 17,000 events of another tenant while the quiet one is away
+  const before = JSON.parse(pushdGet("/stats")).redis_messages;
+  redis("EVAL", "for i = 1, tonumber(ARGV[2]) do redis.call('PUBLISH', KEYS[1], ARGV[1]) end", "1",
+    `waqtor:${busy.id}:campaigns`, envelope("campaign.completed", busy.id, { campaignId: "noise" }), "17000");
+  assert.ok(await until(() => JSON.parse(pushdGet("/stats")).redis_messages - before >= 17000, 30000));
+  await once(s, "connect", 10000);
+  assert.equal(s.recovered, true, "the quiet tenant still recovers");
+  await until(() => got.length === 2);
+  assert.deepEqual(got.map((e) => e.campaignId), ["before", "missed"]);
   s.close();
 });
 
