@@ -138,7 +138,7 @@ session_new(enum session_transport t)
 	s->transport = t;
 	TAILQ_INIT(&s->queue);
 	s->opened_ms = s->tokens_ms = util_now_ms();
-	s->tokens = (double)srv.set.rate;
+	s->tokens = 2.0 * (double)srv.set.rate;	/* a whole burst at first */
 	uv_timer_init(srv.loop, &s->timer);
 	s->timer.data = s;
 	uv_timer_start(&s->timer, session_on_timer,

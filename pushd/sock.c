@@ -1,5 +1,6 @@
 #include "sock.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,7 @@ sock_connect(struct session *s, int nsp, struct json_object *auth)
 	char		 prefix[APIKEY_PREFIX_HEX + 1];
 	char		 hash[2 * TOKEN_HASH_LEN + 3];
 	char		 tenant[UTIL_UUID_LEN + 1];
+	size_t		 i;
 
 	k = xcalloc(1, sizeof *k);
 	k->s = s;
@@ -363,7 +365,10 @@ sock_connect(struct session *s, int nsp, struct json_object *auth)
 			sock_reject(k, "Invalid instanceId: expected a UUID");
 			return;
 		}
-		snprintf(k->instance, sizeof k->instance, "%s", instance);
+		/* UUIDs compare case-insensitively; events carry lower case */
+		for (i = 0; instance[i] != '\0' && i < UTIL_UUID_LEN; i++)
+			k->instance[i] = (char)tolower((unsigned char)instance[i]);
+		k->instance[i] = '\0';
 	}
 	if (strncmp(token, "rt_", 3) == 0) {
 		struct pgq_step	 live = { SOCK_SQL_SESSION, 2, { NULL } };

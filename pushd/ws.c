@@ -21,6 +21,8 @@
 #define WS_VHOST	"pushd"
 #define WS_FAIL_SPINS	16	/* loop turns for lws to undo a failed start */
 #define WS_ARG_MAX	64	/* longest query argument we look at */
+#define WS_HEADER_MAX	(32 * 1024)	/* lws's header buffer per request */
+#define WS_URI_MAX	(16 * 1024)	/* longer is 431, as Node answers */
 #define WS_STATS_MAX	8192
 #define WS_TOO_LARGE	"{\"code\":3,\"message\":\"Payload too large\"}"
 #define WS_DISCARD_MAX	(16 * 1024 * 1024)	/* of an oversize message */
@@ -102,10 +104,12 @@ ws_eio_error(struct lws *wsi, enum ws_eio_error code)
 	return ws_json_reply(wsi, HTTP_STATUS_BAD_REQUEST, body);
 }
 
+/* Argument name into out (truncated to WS_ARG_MAX - 1: an over-long sid is
+ * an unknown one, never an absent one). */
 static void
 ws_arg(struct lws *wsi, const char *name, char *out, int *has)
 {
-	char		 buf[WS_ARG_MAX + 8];
+	char		 buf[WS_HEADER_MAX];
 	const char	*v;
 
 	*has = 0;
@@ -225,11 +229,26 @@ ws_polling(struct lws *wsi, struct conn *c)
 	return 0;		/* the body follows */
 }
 
+/* 1 when the query string is over WS_URI_MAX: answered 431 (as Node). */
+static int
+ws_uri_too_long(struct lws *wsi, int *rc)
+{
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS) <= WS_URI_MAX)
+		return 0;
+	*rc = ws_json_reply(wsi, 431,
+	    "{\"error\":\"request header fields too large\"}\n");
+	return 1;
+}
+
 static int
 ws_http(struct ws *ws, struct lws *wsi, struct conn *c, const char *uri)
 {
+	int	rc;
+
 	c->wsi = wsi;
 	c->role = CONN_HTTP;
+	if (ws_uri_too_long(wsi, &rc))
+		return rc;
 	if (strcmp(uri, ws->path) == 0)
 		return ws_polling(wsi, c);
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) == 0) {
@@ -325,10 +344,16 @@ ws_confirm_upgrade(struct ws *ws, struct lws *wsi, const char *upgrade)
 	struct ws_query		q;
 	enum ws_eio_error	code;
 	char			uri[64];
+	int			rc;
 
+	if (ws_uri_too_long(wsi, &rc))
+		return rc == -1 ? -1 : 1;
 	if (strcasecmp(upgrade, "websocket") != 0)
 		return ws_json_reply(wsi, HTTP_STATUS_BAD_REQUEST,
 		    "{\"error\":\"unsupported upgrade\"}\n") == -1 ? -1 : 1;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_KEY) <= 0)
+		return ws_json_reply(wsi, HTTP_STATUS_BAD_REQUEST,
+		    "{\"error\":\"missing Sec-WebSocket-Key\"}\n") == -1 ? -1 : 1;
 	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, ws->path) != 0)
 		return ws_json_reply(wsi, HTTP_STATUS_NOT_FOUND,
@@ -594,6 +619,9 @@ ws_new(uv_loop_t *loop, const struct addr *listen,
 	 * limit is the process's unless WAQTOR_PUSHD_MAX_CONNECTIONS is lower.
 	 */
 	info.fd_limit_per_thread = fd_limit;
+	/* room to read an over-long request and answer it (431), where lws
+	 * would hang up on one over its buffer */
+	info.max_http_header_data = WS_HEADER_MAX;
 	info.retry_and_idle_policy = &ws_no_validity;
 	info.timeout_secs = 30;
 	if (ws->listen.is_unix) {

@@ -89,10 +89,37 @@ def keepalive_posts():
         before = pushd_rss_kb()
         t.eq(post(900), {(200, b"ok")}, "900 more")
         grown = pushd_rss_kb() - before
-        # each leaked body would be its touched 100 kB: 90 MB for 900
-        t.ok(grown < 20000, "pushd's memory stays flat (%+d kB over 900 POSTs)" % grown)
+        with open("/proc/%d/maps" % s.pid("waqtor-pushd")) as f:
+            asan = "libasan" in f.read()
+        if asan:  # its quarantine holds freed memory; LeakSanitizer checks this build at exit
+            t.skip("pushd's memory stays flat", "under AddressSanitizer (%+d kB)" % grown)
+        else:  # each leaked body would be its touched 100 kB: 90 MB for 900
+            t.ok(grown < 20000, "pushd's memory stays flat (%+d kB over 900 POSTs)" % grown)
     finally:
         c.close()
+
+
+@t.case("pushd: malformed requests get socket.io's answers, not a hang-up")
+def pushd_bad_requests():
+    import json
+    from harness import UnixHTTPConnection
+
+    def get(path, headers=None):
+        c = UnixHTTPConnection(s.path("run", "pushd.sock"), timeout=10)
+        try:
+            c.request("GET", path, headers=headers or {})
+            r = c.getresponse()
+            return r.status, r.read()
+        finally:
+            c.close()
+    status, body = get("/socket.io/?EIO=4&transport=polling&sid=" + "A" * 100)
+    t.eq((status, json.loads(body)), (400, {"code": 1, "message": "Session ID unknown"}),
+         "an over-long sid is an unknown one (no new session)")
+    status, body = get("/socket.io/?EIO=4&transport=polling&x=" + "y" * 20000)
+    t.eq(status, 431, "a 20 kB query string is 431")
+    status, body = get("/socket.io/?EIO=4&transport=websocket",
+                       {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13"})
+    t.ok(status == 400 and b"Sec-WebSocket-Key" in body, "an upgrade without Sec-WebSocket-Key is 400", body)
 
 
 @t.case("pushd: WebSockets through nginx, Redis, SIGTERM")

@@ -315,6 +315,27 @@ test("a socket over its send queue loses events, then is dropped", async () => {
     before.slow_disconnects + before.ping_timeouts);
 });
 
+test("the first burst is twice the rate (this stack: 50/s, so 100 at once)", async () => {
+  const s = await connected("/status", { token: A.key });
+  const before = JSON.parse(pushdGet("/stats")).rate_limited;
+  // the CONNECT was one packet: 98 events that need no answer, then one
+  // ping whose ack shows all 100 arrived
+  for (let i = 0; i < 98; i++) s.emit("nothing-to-answer", i);
+  const acked = new Promise((resolve) => s.emit("ping", resolve));
+  await Promise.race([acked, sleep(5000).then(() => { throw new Error("the 100th was not answered"); })]);
+  assert.equal(JSON.parse(pushdGet("/stats")).rate_limited, before, "none of the 100 was refused");
+  s.close();
+});
+
+test("an upper-case instanceId narrows like its lower-case form", async () => {
+  const s = connect("/status", { token: A.key, instanceId: A.instances[0].toUpperCase() });
+  const statuses = collect(s, "status");
+  await once(s, "connect");
+  publish(A.id, "status", "session.status", { status: "upper" }, A.instances[0]);
+  assert.ok(await until(() => statuses.some((x) => x.status === "upper")), JSON.stringify(statuses));
+  s.close();
+});
+
 test("a client flooding over the inbound rate limit is dropped", async () => {
   const s = await connected("/status", { token: A.key });
   const dis = once(s, "disconnect", 5000);
