@@ -270,10 +270,16 @@ sock_accept(struct sock *k, const char *tenant)
 		sock_query_status(k);
 }
 
+/*
+ * The answer to a credential's check in PostgreSQL: an API key's row
+ * (SOCK_SQL_APIKEY: key and tenant), or a realtime token's session
+ * (SOCK_SQL_SESSION: the tenant is the token's, already set).
+ */
 static void
-sock_on_apikey(PGresult *res, void *arg)
+sock_on_auth(PGresult *res, void *arg)
 {
 	struct sock	*k = arg;
+	int		 by_key = k->session_id[0] == '\0';
 
 	k->req = NULL;
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -281,28 +287,16 @@ sock_on_apikey(PGresult *res, void *arg)
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		sock_reject(k, "Invalid API key");
+		sock_reject(k, by_key ? "Invalid API key" :
+		    "Session ended: log in again");
+		return;
+	}
+	if (!by_key) {
+		sock_accept(k, k->tenant);
 		return;
 	}
 	snprintf(k->key_id, sizeof k->key_id, "%s", PQgetvalue(res, 0, 0));
 	sock_accept(k, PQgetvalue(res, 0, 1));
-}
-
-static void
-sock_on_session(PGresult *res, void *arg)
-{
-	struct sock	*k = arg;
-
-	k->req = NULL;
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		sock_reject(k, "Authentication unavailable, try again later");
-		return;
-	}
-	if (PQntuples(res) != 1) {
-		sock_reject(k, "Session ended: log in again");
-		return;
-	}
-	sock_accept(k, k->tenant);
 }
 
 void
@@ -382,7 +376,7 @@ sock_connect(struct session *s, int nsp, struct json_object *auth)
 		snprintf(k->tenant, sizeof k->tenant, "%s", tenant);
 		live.params[0] = k->session_id;
 		live.params[1] = k->tenant;
-		if ((k->req = pgq_submit(srv.pg, &live, 1, 0, sock_on_session,
+		if ((k->req = pgq_submit(srv.pg, &live, 1, 0, sock_on_auth,
 		    k)) == NULL)
 			sock_reject(k, "Authentication unavailable, try again "
 			    "later");
@@ -396,7 +390,7 @@ sock_connect(struct session *s, int nsp, struct json_object *auth)
 	token_hash_bytea(token, hash, sizeof hash);
 	step.params[0] = prefix;
 	step.params[1] = hash;
-	if ((k->req = pgq_submit(srv.pg, &step, 1, 0, sock_on_apikey,
+	if ((k->req = pgq_submit(srv.pg, &step, 1, 0, sock_on_auth,
 	    k)) == NULL)
 		sock_reject(k, "Authentication unavailable, try again later");
 }
