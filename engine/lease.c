@@ -102,6 +102,30 @@ lease_fill(struct inst *in, PGresult *res, int i)
 	return changed;
 }
 
+/*
+ * Claims are fenced by the lease: the instance is ours now, so the claims
+ * of its previous owner (dead, or stalled past its lease) are void at once
+ * rather than when they lapse. A message in flight at the old owner when
+ * it died may so be sent again: the duplicate window is the takeover time
+ * (docs/delivery.md).
+ */
+static void
+lease_fence(struct engine *e, struct inst *in)
+{
+	const char	*params[2] = { in->id, e->id };
+	PGresult	*res;
+
+	res = db_query(&e->db, "UPDATE messages SET claimed_by = NULL, "
+	    "claim_until = NULL WHERE instance_id = $1 AND status = 'pending' "
+	    "AND direction = 'out' AND claimed_by IS NOT NULL AND claimed_by "
+	    "<> $2", 2, params, 0);
+	if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK &&
+	    atoi(PQcmdTuples(res)) > 0)
+		log_info("instance %s: %s claim(s) of its previous owner "
+		    "released", in->id, PQcmdTuples(res));
+	PQclear(res);
+}
+
 static void
 lease_adopt(struct engine *e, PGresult *res, int i)
 {
@@ -116,6 +140,7 @@ lease_adopt(struct engine *e, PGresult *res, int i)
 		free(in);
 		return;
 	}
+	lease_fence(e, in);
 	in->maybe_pending = 1;
 	in->next = e->insts;
 	e->insts = in;

@@ -453,10 +453,19 @@ def engine_kill():
     t.ok(wait_for(lambda: int(s.psql("SELECT count(*) FROM messages WHERE instance_id = '%s' AND status = 'sent' "
                                      "AND content->>'text' LIKE 'batch %%'" % c2)) > 20, 20, 0.02),
          "the engine is sending the batch")
+    dead = s.psql("SELECT id FROM engines ORDER BY heartbeat_at DESC LIMIT 1")
+    # the next sends hang at the Graph API: claimed and in flight at the kill
+    fake.set_faults("1065403599", next=[{"hang": 4, "then": "close"}] * 20)
+    t.ok(wait_for(lambda: int(s.psql("SELECT count(*) FROM messages WHERE claimed_by = '%s' AND status = "
+                                     "'pending'" % dead)) > 0, 10, 0.02), "sends are in flight")
     s.kill("waqtor-engine")
     sent_before = s.psql("SELECT count(*) FROM messages WHERE content->>'text' LIKE 'batch %' AND status <> 'pending'")
     t.ok(int(sent_before) < 300, "the engine died mid-batch (%s of 300 done)" % sent_before)
+    claimed = s.psql("SELECT count(*) FROM messages WHERE claimed_by = '%s' AND status = 'pending'" % dead)
     s.up()
+    t.ok(int(claimed) > 0 and wait_for(lambda: "claim(s) of its previous owner released" in
+                                       open(s.path("log", "waqtor-engine.log")).read(), 20),
+         "the engine taking the instance over voids the dead one's claims (%s) at once" % claimed)
     t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE content->>'text' LIKE 'batch %' AND "
                                  "status = 'sent'") == "300", 60),
          "after the restart every message of the batch ends sent",
