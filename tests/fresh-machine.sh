@@ -16,8 +16,9 @@
 #
 # The chroot shares the host's network, so nothing may listen on port 8080.
 # The host's own CA certificates in /usr/local/share/ca-certificates are
-# copied in: where the host reaches the package registries through a TLS
-# proxy, a fresh machine on the same network would have to trust it too.
+# copied in (and named to npm in /etc/npmrc): where the host reaches the
+# package registries through a TLS proxy, a fresh machine on the same
+# network would have to trust it too.
 #
 # Exit status: 0 when both commands succeed and the summary says 0 failed.
 set -euo pipefail
@@ -106,7 +107,10 @@ mount --rbind /dev "$R/dev"
 mount --make-rslave "$R/dev"
 mount -t tmpfs tmpfs "$R/run"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
-cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
+if cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null; then
+	# and npm, which otherwise trusts only the CAs built into Node
+	echo "cafile=/etc/ssl/certs/ca-certificates.crt" >"$R/etc/npmrc"
+fi
 mkdir -p "$R/mnt/src"
 mount --bind "$SRC" "$R/mnt/src"
 mount -o remount,bind,ro "$R/mnt/src"
@@ -125,6 +129,7 @@ parent=$(dirname "$DIR")
 in_root "mkdir -p $(printf %q "$parent") && git config --global --add safe.directory /mnt/src/.git &&
 	git clone -q /mnt/src $(printf %q "$DIR")" || die "git clone failed"
 in_root "stat -c '%A %n' /root $(printf %q "$parent")"
+commit=$(in_root "git -C $(printf %q "$DIR") rev-parse --short HEAD")
 umount "$R/mnt/src"
 
 cd_dir="cd $(printf %q "$DIR")"
@@ -154,7 +159,7 @@ fi
 
 cat <<EOF
 
-fresh-machine summary ($(date -u +%Y-%m-%dT%H:%MZ), clone in $DIR, commit $(git -C "$SRC" rev-parse --short HEAD))
+fresh-machine summary ($(date -u +%Y-%m-%dT%H:%MZ), clone in $DIR, commit $commit)
   base system + git:  $((t1 - t0)) s
   ./waqtor up:        exit $rc_up, $((t2 - t1)) s, health $health
   ./waqtor test:      exit $rc_test, $((t3 - t2)) s
