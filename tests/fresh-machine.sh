@@ -107,6 +107,7 @@ mount --rbind /dev "$R/dev"
 mount --make-rslave "$R/dev"
 mount -t tmpfs tmpfs "$R/run"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
+mkdir -p "$R/usr/local/share/ca-certificates"
 if cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null; then
 	# and npm, which otherwise trusts only the CAs built into Node
 	echo "cafile=/etc/ssl/certs/ca-certificates.crt" >"$R/etc/npmrc"
