@@ -63,6 +63,7 @@ lease_fill(struct inst *in, PGresult *res, int i)
 {
 	struct json_object	*config = NULL;
 	const char		*provider = PQgetvalue(res, i, 2);
+	const struct provider	*prov;
 	char			 err[32];
 	int			 changed;
 
@@ -78,8 +79,8 @@ lease_fill(struct inst *in, PGresult *res, int i)
 	in->config = config;
 	snprintf(in->id, sizeof in->id, "%s", PQgetvalue(res, i, 0));
 	snprintf(in->tenant_id, sizeof in->tenant_id, "%s", PQgetvalue(res, i, 1));
-	if (provider_find(provider) != NULL)	/* it never changes */
-		in->prov = provider_find(provider);
+	if ((prov = provider_find(provider)) != NULL)	/* it never changes */
+		in->prov = prov;
 	snprintf(in->status, sizeof in->status, "%s", PQgetvalue(res, i, 4));
 	snprintf(in->desired, sizeof in->desired, "%s", PQgetvalue(res, i, 5));
 	in->restart_seq = atoi(PQgetvalue(res, i, 6));

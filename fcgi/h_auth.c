@@ -147,12 +147,12 @@ static long
 login_tries(struct req *r, const char *email)
 {
 	char			 pair[320], key[300];
-	struct ratelimit_key	 k = { key, LOGIN_ACCOUNT_RATE, LOGIN_ACCOUNT_RATE };
 	struct ratelimit_result	 res;
 	long			 wait;
 
 	snprintf(key, sizeof key, "waqtor:rl:login:%s", email);
-	if (ratelimit_take(r, &k, 1, &res) == 0 && !res.allowed) {
+	if (ratelimit_take_one(r, key, LOGIN_ACCOUNT_RATE, LOGIN_ACCOUNT_RATE,
+	    &res) == 0 && !res.allowed) {
 		wait = (res.wait_ms + 999) / 1000;
 		ratelimit_respond(r, wait, "too many logins to this account: "
 		    "wait a few seconds");

@@ -55,14 +55,15 @@ h_subscription_redeem(struct req *r)
 	long			 wait;
 	size_t			 i, o = 0;
 
-	if ((wait = ratelimit_locked(r, "redeem", r->auth.tenant_id,
-	    REDEEM_MAX_FAILURES)) > 0) {
-		ratelimit_respond(r, wait,
-		    "too many wrong codes: wait before trying again");
-		return;
-	}
 	if (validate_body(r, fields, 1, &in) == -1)
 		return;
+	/* counted before it is checked: parallel guesses cannot slip past */
+	if ((wait = ratelimit_try(r, "redeem", r->auth.tenant_id,
+	    REDEEM_MAX_FAILURES, REDEEM_WINDOW_SECS)) > 0) {
+		ratelimit_respond(r, wait,
+		    "too many wrong codes: wait before trying again");
+		goto out;
+	}
 	/* codes are shown grouped (ABCD-EFGH-...): compare without dashes */
 	for (i = 0; jsonx_get_str(in, "code")[i] != '\0' && o < 64; i++) {
 		char c = jsonx_get_str(in, "code")[i];
@@ -79,8 +80,6 @@ h_subscription_redeem(struct req *r)
 		goto out;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		ratelimit_failure(r, "redeem", r->auth.tenant_id,
-		    REDEEM_WINDOW_SECS);
 		api_audit(r, "subscription.redeem_failed", NULL);
 		r->keep_on_error = 1;
 		http_respond_error(r, 404, "invalid_code",

@@ -100,12 +100,11 @@ static int
 webhook_limited(struct req *r, const char *id)
 {
 	char			 key[96];
-	struct ratelimit_key	 k = { key, config_int(CFG_WEBHOOK_RATE), 0 };
+	long			 rate = config_int(CFG_WEBHOOK_RATE);
 	struct ratelimit_result	 res;
 
 	snprintf(key, sizeof key, "waqtor:rl:hook:%s", id);
-	k.burst = ratelimit_burst(k.per_minute);
-	if (ratelimit_take(r, &k, 1, &res) == -1)
+	if (ratelimit_take_one(r, key, rate, ratelimit_burst(rate), &res) == -1)
 		return 0;	/* Redis down: the signature still guards it */
 	if (res.allowed)
 		return 0;

@@ -39,31 +39,6 @@ ratelimit_allowance(const struct req *r)
 	return config_int(CFG_RATE_FREE);
 }
 
-/* INCR key and start its window on the first hit; the count, -1 on error. */
-static long long
-ratelimit_incr(struct req *r, const char *key, int window, long *ttl)
-{
-	struct rds	*rds = &r->worker->rds;
-	redisReply	*reply;
-	long long	 n;
-
-	reply = rds_command(rds, "INCR %s", key);
-	if (reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
-		freeReplyObject(reply);
-		return -1;
-	}
-	n = reply->integer;
-	freeReplyObject(reply);
-	reply = rds_command(rds, n == 1 ? "EXPIRE %s %d" : "TTL %s", key,
-	    window);
-	*ttl = reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
-	    n != 1 ? (long)reply->integer : window;
-	if (*ttl < 0)
-		*ttl = window;
-	freeReplyObject(reply);
-	return n;
-}
-
 /*
  * GCRA, the generic cell rate algorithm, over several keys in one Redis
  * round trip, on Redis's clock. Each key holds its theoretical arrival
@@ -142,6 +117,15 @@ ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
 	return rc;
 }
 
+int
+ratelimit_take_one(struct req *r, const char *key, long per_minute,
+    long burst, struct ratelimit_result *out)
+{
+	struct ratelimit_key	k = { key, per_minute, burst };
+
+	return ratelimit_take(r, &k, 1, out);
+}
+
 void
 ratelimit_respond(struct req *r, long retry_after, const char *message)
 {
@@ -196,13 +180,10 @@ ratelimit_check(struct req *r)
 		log_warn("rate limit not applied: Redis unavailable");
 		return 0;
 	}
-	if (res.allowed) {
-		if (ratelimit_headers(r, limit, &res) == -1)
-			log_warn("response headers full");
-		return 0;
-	}
 	if (ratelimit_headers(r, limit, &res) == -1)
 		log_warn("response headers full");
+	if (res.allowed)
+		return 0;
 	ratelimit_respond(r, (res.wait_ms + 999) / 1000,
 	    "too many requests: slow down");
 	return -1;
@@ -212,14 +193,14 @@ int
 ratelimit_auth_failed(struct req *r)
 {
 	char			 key[96];
-	struct ratelimit_key	 k = { key, config_int(CFG_RATE_ANON), 0 };
+	long			 rate = config_int(CFG_RATE_ANON);
 	struct ratelimit_result	 res;
 
 	if (r->status != 401)	/* a credential of the wrong kind is no guess */
 		return 0;
 	snprintf(key, sizeof key, "waqtor:rl:a:%s", http_client_ip(r));
-	k.burst = ratelimit_burst(k.per_minute);
-	if (ratelimit_take(r, &k, 1, &res) == -1 || res.allowed)
+	if (ratelimit_take_one(r, key, rate, ratelimit_burst(rate), &res) == -1 ||
+	    res.allowed)
 		return 0;
 	http_discard(r);
 	ratelimit_respond(r, (res.wait_ms + 999) / 1000,
@@ -268,38 +249,6 @@ ratelimit_untry(struct req *r, const char *scope, const char *id)
 
 	ratelimit_fail_key(key, sizeof key, scope, id);
 	freeReplyObject(rds_command(&r->worker->rds, "DECR %s", key));
-}
-
-long
-ratelimit_locked(struct req *r, const char *scope, const char *id, int max)
-{
-	char		 key[320];
-	redisReply	*reply;
-	long		 wait = 0;
-
-	ratelimit_fail_key(key, sizeof key, scope, id);
-	reply = rds_command(&r->worker->rds, "GET %s", key);
-	if (reply != NULL && reply->type == REDIS_REPLY_STRING &&
-	    atol(reply->str) >= max) {
-		freeReplyObject(reply);
-		reply = rds_command(&r->worker->rds, "TTL %s", key);
-		wait = reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
-		    reply->integer > 0 ? (long)reply->integer : 1;
-	}
-	freeReplyObject(reply);
-	return wait;
-}
-
-void
-ratelimit_failure(struct req *r, const char *scope, const char *id,
-    int window_secs)
-{
-	char	key[320];
-	long	ttl;
-
-	ratelimit_fail_key(key, sizeof key, scope, id);
-	if (ratelimit_incr(r, key, window_secs, &ttl) < 0)
-		log_warn("failure not counted: Redis unavailable");
 }
 
 void

@@ -11,9 +11,9 @@
  * never run unlimited (login, code redemption) are flagged ROUTE_REDIS and
  * answer 503 instead.
  *
- * Failure counters (ratelimit_failures_*) back off repeated failed logins
- * and redemptions: past max failures in the window, the caller is locked
- * out until the window ends.
+ * Try counters (ratelimit_try) lock out repeated password guesses and
+ * access codes: each try is counted before it is checked, and past max in
+ * the window the caller waits until the window ends.
  */
 #ifndef WAQTOR_RATELIMIT_H
 #define WAQTOR_RATELIMIT_H
@@ -43,6 +43,10 @@ struct ratelimit_result {
  */
 int ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
     struct ratelimit_result *out) __attribute__((warn_unused_result));
+/* The same for one limit. */
+int ratelimit_take_one(struct req *r, const char *key, long per_minute,
+    long burst, struct ratelimit_result *out)
+    __attribute__((warn_unused_result));
 /* The burst that goes with a per-minute rate: ten seconds' worth, at least
  * 30 (or the whole rate, when smaller). */
 long ratelimit_burst(long per_minute);
@@ -70,13 +74,7 @@ long ratelimit_try(struct req *r, const char *scope, const char *id, int max,
 /* Takes back one try of scope:id (it succeeded). */
 void ratelimit_untry(struct req *r, const char *scope, const char *id);
 
-/* Seconds until scope:id may try again (0 when not locked out). */
-long ratelimit_locked(struct req *r, const char *scope, const char *id,
-    int max);
-/* Counts one failure of scope:id in a window of window_secs. */
-void ratelimit_failure(struct req *r, const char *scope, const char *id,
-    int window_secs);
-/* Forgets scope:id's failures (after a success). */
+/* Forgets scope:id's tries (after a success). */
 void ratelimit_forget(struct req *r, const char *scope, const char *id);
 /* Answers 429 with Retry-After. */
 void ratelimit_respond(struct req *r, long retry_after, const char *message);

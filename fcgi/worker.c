@@ -12,6 +12,7 @@
 #include "api.h"
 #include "auth.h"
 #include "config.h"
+#include "event.h"
 #include "http.h"
 #include "jsonx.h"
 #include "log.h"
@@ -153,29 +154,28 @@ worker_check_deps(struct req *r)
 	return -1;
 }
 
+/* The committed revocations, to pushd (a socket may outlive a lost one
+ * until its token or key is next checked: logged). */
+static void
+worker_publish_revocations(struct req *r)
+{
+	redisReply	*reply;
+	int		 i;
+
+	for (i = 0; i < r->nrevoke; i++) {
+		reply = rds_command(&r->worker->rds, "PUBLISH %s %s",
+		    EVENT_CONTROL, r->revoke[i]);
+		if (reply == NULL || reply->type != REDIS_REPLY_INTEGER)
+			log_warn("revocation not sent to pushd: Redis unavailable");
+		freeReplyObject(reply);
+	}
+}
+
 /*
  * Authentication, limits and the handler run in one transaction, committed
  * only for a successful answer: whatever a rejected request wrote is undone
  * (a handler may keep a failure's audit row with keep_on_error).
  */
-/* The committed revocations, to pushd (a socket may outlive a lost one
- * until its token or key is next checked: logged). */
-static void
-worker_publish_revocations(struct req *r, int committed)
-{
-	redisReply	*reply;
-	int		 i;
-
-	for (i = 0; committed && i < r->nrevoke; i++) {
-		reply = rds_command(&r->worker->rds, "PUBLISH waqtor:control %s",
-		    r->revoke[i]);
-		if (reply == NULL || reply->type != REDIS_REPLY_INTEGER)
-			log_warn("revocation not sent to pushd: Redis unavailable");
-		freeReplyObject(reply);
-	}
-	r->nrevoke = 0;
-}
-
 static void
 worker_run_handler(struct req *r)
 {
@@ -220,9 +220,9 @@ out:
 		http_discard(r);
 		http_respond_error(r, 503, "service_unavailable",
 		    "the change could not be saved, retry shortly", NULL);
-		r->nrevoke = 0;
 	}
-	worker_publish_revocations(r, commit && r->status < 400);
+	if (r->status < 400)	/* committed: its revocations take effect */
+		worker_publish_revocations(r);
 }
 
 static void

@@ -4,6 +4,10 @@
  * published on the Redis channel waqtor:<tenantId>:<namespace>, where the
  * namespace follows from the type (EVENT_TYPE_TABLE). Events with no tenant
  * (the engine's heartbeat) go to waqtor:system:<namespace>.
+ *
+ * EVENT_CONTROL carries the API's revocations to pushd (never to clients):
+ *   {"type":"credential.revoked","tenantId", and "apiKeyId", "sessionId" or
+ *    "userId" with an optional "exceptSessionId"}
  */
 #ifndef WAQTOR_EVENT_H
 #define WAQTOR_EVENT_H
@@ -11,6 +15,8 @@
 #include <json-c/json.h>
 
 #include "rds.h"
+
+#define EVENT_CONTROL	"waqtor:control"
 
 struct event_type {
 	const char	*type;		/* engine's name, e.g. "session.qr" */

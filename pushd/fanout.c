@@ -197,10 +197,9 @@ fanout_id(struct json_object *o, const char *key)
 }
 
 /*
- * waqtor:control (published by the API after the change is committed):
- * {"type":"credential.revoked","tenantId", and apiKeyId, sessionId, or
- * userId with an optional exceptSessionId}. Every socket of the tenant
- * that connected with that credential is disconnected.
+ * A revocation on EVENT_CONTROL (lib/event.h), published by the API after
+ * the change is committed: every socket of the tenant that connected with
+ * that credential is disconnected.
  */
 static void
 fanout_control(const char *payload, size_t payload_len)
@@ -214,7 +213,7 @@ fanout_control(const char *payload, size_t payload_len)
 	int			 nsp;
 
 	if (jsonx_parse(payload, payload_len, 4, &o, err, sizeof err) == -1) {
-		fanout_reject(err, "waqtor:control", 14);
+		fanout_reject(err, EVENT_CONTROL, sizeof EVENT_CONTROL - 1);
 		return;
 	}
 	type = jsonx_get_str(o, "type");
@@ -228,7 +227,7 @@ fanout_control(const char *payload, size_t payload_len)
 	    session == NULL || user == NULL || except == NULL ||
 	    (*key == '\0' && *session == '\0' && *user == '\0')) {
 		fanout_reject("not a credential.revoked message",
-		    "waqtor:control", 14);
+		    EVENT_CONTROL, sizeof EVENT_CONTROL - 1);
 		goto out;
 	}
 	if ((t = strmap_get(&fanout_tenants, tenant)) == NULL)
@@ -271,7 +270,8 @@ fanout_message(const char *channel, size_t channel_len, const char *payload,
 	stats.redis_messages++;
 	if (channel_len < plen || memcmp(channel, FANOUT_PREFIX, plen) != 0)
 		return;
-	if (channel_len == plen + 7 && memcmp(channel + plen, "control", 7) == 0) {
+	if (channel_len == sizeof EVENT_CONTROL - 1 &&
+	    memcmp(channel, EVENT_CONTROL, channel_len) == 0) {
 		fanout_control(payload, payload_len);
 		return;
 	}
