@@ -16,6 +16,13 @@ ORIGIN="Origin: $B"
 curl -s -c "$STATE/cj" -H 'Content-Type: application/json' -H "$ORIGIN" \
 	-d '{"tenantName":"Bench","name":"Bench","email":"bench@bench.test","password":"bench password"}' \
 	"$B/api/v1/auth/signup" >/dev/null
+# login: 256 accounts in turn, as one account is slowed to 10 tries a minute
+LOGINS=256
+for i in $(seq 1 $LOGINS); do
+	curl -s -o /dev/null -H 'Content-Type: application/json' -H "$ORIGIN" \
+		-d "{\"tenantName\":\"Login $i\",\"name\":\"L\",\"email\":\"login$i@bench.test\",\"password\":\"bench password\"}" \
+		"$B/api/v1/auth/signup"
+done
 KEY=$(curl -s -b "$STATE/cj" -H 'Content-Type: application/json' -H "$ORIGIN" -d '{"name":"bench"}' \
 	"$B/api/v1/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 for i in $(seq 1 50); do
@@ -23,10 +30,13 @@ for i in $(seq 1 50); do
 		-d "{\"name\":\"instance $i\",\"provider\":\"sandbox\"}" "$B/api/v1/instances"
 done
 n=$(curl -s -H "X-API-Key: $KEY" "$B/api/v1/instances" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["instances"]))')
-cat >"$STATE/login.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"email":"bench@bench.test","password":"bench password"}'
-wrk.headers["Content-Type"] = "application/json"
+cat >"$STATE/login.lua" <<LUA
+local n = 0
+request = function()
+	n = n % $LOGINS + 1
+	return wrk.format("POST", nil, { ["Content-Type"] = "application/json" },
+		'{"email":"login' .. n .. '@bench.test","password":"bench password"}')
+end
 LUA
 
 rows=""

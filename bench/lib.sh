@@ -9,6 +9,11 @@ bench_stack_up() {
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	export WAQTOR_STATE=$STATE WAQTOR_PORT=$PORT
 	export WAQTOR_API_WORKERS=${WAQTOR_API_WORKERS:-4} WAQTOR_LOG_LEVEL=warn
+	# benchmarks make more of everything than a plan allows
+	export WAQTOR_QUOTA_INSTANCES=1000000,1000000,1000000 \
+		WAQTOR_QUOTA_API_KEYS=1000000,1000000,1000000 \
+		WAQTOR_QUOTA_MEMBERS=1000000,1000000,1000000 \
+		WAQTOR_QUOTA_MEDIA_MB=1000000,1000000,1000000
 	trap '"$ROOT/waqtor" down >/dev/null 2>&1 || true; rm -rf "$STATE"' EXIT
 	"$ROOT/waqtor" up >/dev/null
 }

@@ -120,7 +120,7 @@ def engine_alone(stack, tenant, n_instances, total):
 def main():
     fake = FakeGraph(quiet=True).start()
     stack = Stack(WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_LOG_LEVEL="warn", WAQTOR_RATE_FREE=100000000,
-                  WAQTOR_API_WORKERS=4)
+                  WAQTOR_API_WORKERS=4, WAQTOR_QUOTA_INSTANCES="1000000,1000000,1000000")
     rows, idle = [], ""
     try:
         stack.up()
