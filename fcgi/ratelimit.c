@@ -77,6 +77,36 @@ ratelimit_burst(long per_minute)
 	return b;
 }
 
+/*
+ * Runs the GCRA script (argv[1]) by its SHA1, so that it is not sent and
+ * parsed on every request; loads it once per connection (NOSCRIPT).
+ */
+static redisReply *
+ratelimit_eval(struct req *r, int argc, const char **argv)
+{
+	static char	 sha[48];
+	redisReply	*reply = NULL;
+	const char	*script = argv[1];
+
+	if (sha[0] != '\0') {
+		argv[0] = "EVALSHA";
+		argv[1] = sha;
+		reply = rds_commandv(&r->worker->rds, argc, argv, NULL);
+		if (reply == NULL || reply->type != REDIS_REPLY_ERROR ||
+		    strncmp(reply->str, "NOSCRIPT", 8) != 0)
+			return reply;
+		freeReplyObject(reply);
+	}
+	reply = rds_command(&r->worker->rds, "SCRIPT LOAD %s", script);
+	if (reply != NULL && reply->type == REDIS_REPLY_STRING &&
+	    reply->len < sizeof sha)
+		snprintf(sha, sizeof sha, "%s", reply->str);
+	freeReplyObject(reply);
+	argv[0] = "EVAL";
+	argv[1] = script;
+	return rds_commandv(&r->worker->rds, argc, argv, NULL);
+}
+
 int
 ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
     struct ratelimit_result *out)
@@ -103,7 +133,7 @@ ratelimit_take(struct req *r, const struct ratelimit_key *keys, int n,
 		argv[argc++] = num[2 * i];
 		argv[argc++] = num[2 * i + 1];
 	}
-	reply = rds_commandv(&r->worker->rds, argc, argv, NULL);
+	reply = ratelimit_eval(r, argc, argv);
 	if (reply != NULL && reply->type == REDIS_REPLY_ARRAY &&
 	    reply->elements == 4) {
 		out->allowed = reply->element[0]->integer == 1;
