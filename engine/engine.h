@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "db.h"
+#include "provider_spec.h"
 #include "rds.h"
 #include "util.h"
 
@@ -74,8 +75,7 @@ typedef int inbound_sink(void *arg, const struct inbound_item *, char *err,
 
 /* A provider: a small table of functions (ARCHITECTURE.md, Providers). */
 struct provider {
-	const char	*name;
-	int		 default_rate;	/* messages per second */
+	const struct provider_spec *spec;	/* name, config, default rate */
 	/* connects a session: reports its state through session_set() */
 	void		(*start)(struct inst *);
 	/* disconnects (release, shutdown); frees pdata */
@@ -155,6 +155,10 @@ struct engine {
 	void			*notify;	/* notify.c */
 	void			*http;		/* http.c */
 	long long		 started_ms;
+	/* event-loop lag, measured on the dispatch timer: how late it fired */
+	uint64_t		 lag_last_ns;	/* its previous run */
+	long long		 lag_max_ms;	/* worst since the last heartbeat */
+	long long		 lag_worst_ms;	/* worst since the start */
 };
 
 /* lease.c */

@@ -87,10 +87,13 @@ lease_fill(struct inst *in, PGresult *res, int i)
 	in->paired = strcmp(PQgetvalue(res, i, 7), "t") == 0;
 	{
 		struct json_object	*v;
-		int			 rate = in->prov->default_rate;
+		const struct provider_field *f = provider_spec_field(
+		    in->prov->spec, "ratePerSecond");
+		int			 rate = in->prov->spec->default_rate;
 
-		if (json_object_object_get_ex(config, "ratePerSecond", &v) &&
-		    json_object_get_int(v) > 0 && json_object_get_int(v) <= 1000)
+		if (f != NULL && json_object_object_get_ex(config,
+		    "ratePerSecond", &v) && json_object_get_int(v) >= f->min &&
+		    json_object_get_int(v) <= f->max)
 			rate = json_object_get_int(v);
 		if (rate != in->rate) {
 			/* a new rate starts a new pacing window */
@@ -145,7 +148,7 @@ lease_adopt(struct engine *e, PGresult *res, int i)
 	in->maybe_pending = 1;
 	in->next = e->insts;
 	e->insts = in;
-	log_info("instance %s: owned (%s)", in->id, in->prov->name);
+	log_info("instance %s: owned (%s)", in->id, in->prov->spec->name);
 	session_start(in);
 }
 

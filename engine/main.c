@@ -22,6 +22,7 @@
 #define DISPATCH_MS	20
 #define INBOUND_MS	1000
 #define WAKE_ALL_MS	1000	/* retries come due without a NOTIFY */
+#define LAG_WARN_MS	1000	/* a stall this long is logged */
 
 static void
 engine_heartbeat(uv_timer_t *t)
@@ -38,7 +39,33 @@ engine_heartbeat(uv_timer_t *t)
 	jsonx_add_str(data, "postgres", db_ping(&e->db) == 0 ? "ok" : "down");
 	jsonx_add_int(data, "instances", n);
 	jsonx_add_int(data, "inFlight", e->in_flight);
+	jsonx_add_int(data, "loopLagMaxMs", e->lag_max_ms);
+	jsonx_add_int(data, "loopLagWorstMs", e->lag_worst_ms);
+	e->lag_max_ms = 0;
 	engine_publish(e, "engine.heartbeat", NULL, NULL, data);
+}
+
+/*
+ * How late the dispatch timer fires is how long the loop was held (a
+ * synchronous PostgreSQL or Redis call, bounded by their timeouts): the
+ * worst goes into each heartbeat, a long one into the log.
+ */
+static void
+engine_lag(struct engine *e)
+{
+	uint64_t	now = uv_hrtime();
+	long long	lag;
+
+	if (e->lag_last_ns != 0) {
+		lag = (long long)((now - e->lag_last_ns) / 1000000) - DISPATCH_MS;
+		if (lag > e->lag_max_ms)
+			e->lag_max_ms = lag;
+		if (lag > e->lag_worst_ms)
+			e->lag_worst_ms = lag;
+		if (lag >= LAG_WARN_MS)
+			log_warn("event loop held for %lld ms", lag);
+	}
+	e->lag_last_ns = now;
 }
 
 static void
@@ -55,6 +82,7 @@ engine_lease(uv_timer_t *t)
 static void
 engine_dispatch(uv_timer_t *t)
 {
+	engine_lag(t->data);
 	outbox_dispatch(t->data);
 }
 

@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,8 +264,11 @@ query_long(struct req *r, const char *name, long def, long max)
 
 	if (rc == -1)
 		return def;
+	/* decimal digits only (no sign, no space), and no overflow */
+	errno = 0;
 	v = strtol(buf, &end, 10);
-	if (rc == -2 || *buf == '\0' || *end != '\0' || v < 1 || v > max) {
+	if (rc == -2 || !isdigit((unsigned char)buf[0]) || *end != '\0' ||
+	    errno == ERANGE || v < 1 || v > max) {
 		struct json_object *details = json_object_new_object();
 		char why[64];
 

@@ -442,7 +442,12 @@ h_me_avatar(struct req *r)
 		    "send the image as multipart/form-data or image/*", NULL);
 		return;
 	}
-	if (len == 0 || len > AVATAR_MAX) {
+	if (len == 0) {
+		http_respond_error(r, 400, "bad_request", "the file is empty",
+		    NULL);
+		return;
+	}
+	if (len > AVATAR_MAX) {
 		http_respond_error(r, 413, "payload_too_large",
 		    "an avatar is at most 2 MB", NULL);
 		return;

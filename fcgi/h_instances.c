@@ -9,47 +9,18 @@
 #include "api.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "provider_spec.h"
 #include "quota.h"
 #include "util.h"
 #include "validate.h"
 
-/* The config of each provider; secret fields are never echoed back. */
-static const struct vfield sandbox_config[] = {
-	{ "autoPairSeconds", V_INT, 0, 0, 3600, NULL },
-	{ "deliveryLatencyMs", V_INT, 0, 0, 600000, NULL },
-	{ "readLatencyMs", V_INT, 0, 0, 600000, NULL },
-};
-static const struct vfield cloud_config[] = {
-	{ "phoneNumberId", V_DIGITS, 1, 1, 32, NULL },
-	{ "accessToken", V_STRING, 1, 1, 1024, NULL },
-	{ "appSecret", V_STRING, 1, 1, 256, NULL },
-	{ "verifyToken", V_STRING, 1, 1, 256, NULL },
-	{ "ratePerSecond", V_INT, 0, 1, 1000, NULL },
-};
-static const char *const cloud_secrets[] = { "accessToken", "appSecret",
-    "verifyToken", NULL };
-
-static const struct {
-	const char		*name;
-	const struct vfield	*config;
-	size_t			 nconfig;
-} providers[] = {
-	{ "sandbox", sandbox_config, 3 },
-	{ "cloud", cloud_config, 5 },
-};
-
+/* An unknown stored provider (none today) shows no config at all. */
 static int
 is_secret(const char *provider, const char *field)
 {
-	size_t	i;
+	const struct provider_spec *p = provider_spec_find(provider);
 
-	if (strcmp(provider, "cloud") != 0)
-		return 0;
-	for (i = 0; cloud_secrets[i] != NULL; i++) {
-		if (strcmp(cloud_secrets[i], field) == 0)
-			return 1;
-	}
-	return 0;
+	return p == NULL || provider_spec_is_secret(p, field);
 }
 
 #define INSTANCE_COLUMNS "id, name, provider, status, config, created_at, updated_at"
@@ -65,7 +36,7 @@ instance_json(PGresult *res, int i)
 	jsonx_add_str(o, "id", PQgetvalue(res, i, 0));
 	jsonx_add_str(o, "name", PQgetvalue(res, i, 1));
 	jsonx_add_str(o, "provider", provider);
-	jsonx_add_bool(o, "sandbox", strcmp(provider, "sandbox") == 0);
+	jsonx_add_bool(o, "sandbox", provider_is_simulated(provider));
 	jsonx_add_str(o, "status", PQgetvalue(res, i, 3));
 	shown = json_object_new_object();
 	set = json_object_new_array();
@@ -88,20 +59,67 @@ instance_json(PGresult *res, int i)
 	return o;
 }
 
-/* Checks config for provider (on update, old supplies the kept secrets and
- * the required fields are those of the merged result). 0 or answered. */
+/*
+ * A config sent for provider made only of another provider's fields (a
+ * cloud config for a sandbox instance) is 409 provider_mismatch: an
+ * instance's provider cannot change. 0 or answered.
+ */
 static int
-check_config(struct req *r, const char *provider, struct json_object *config)
+check_provider(struct req *r, const struct provider_spec *p,
+    struct json_object *sent)
 {
-	struct json_object	*details = json_object_new_object();
-	size_t			 i;
+	const char *const	*name;
+	struct json_object	*details;
 
-	for (i = 0; i < sizeof providers / sizeof providers[0]; i++) {
-		if (strcmp(providers[i].name, provider) == 0)
-			break;
+	for (name = provider_names; *name != NULL; name++) {
+		const struct provider_spec *o = provider_spec_find(*name);
+		int fits = o != p && json_object_object_length(sent) > 0;
+
+		json_object_object_foreach(sent, k, v) {
+			(void)v;
+			if (provider_spec_field(p, k) != NULL ||
+			    provider_spec_field(o, k) == NULL)
+				fits = 0;
+		}
+		if (fits) {
+			details = json_object_new_object();
+			jsonx_add_str(details, "provider", p->name);
+			http_respond_error(r, 409, "provider_mismatch",
+			    "the config is for another provider: an instance's "
+			    "provider cannot change", details);
+			return -1;
+		}
 	}
-	if (validate_object(config, providers[i].config, providers[i].nconfig,
-	    "config.", details) == -1) {
+	return 0;
+}
+
+/*
+ * Checks config, as sent (sent) and as it would be stored (config: on
+ * update, the kept secrets merged in, so the required fields are those of
+ * the result), against the provider's spec. 0 or answered.
+ */
+static int
+check_config(struct req *r, const char *provider, struct json_object *sent,
+    struct json_object *config)
+{
+	static const enum vtype types[] = {
+		[PF_INT] = V_INT, [PF_STRING] = V_STRING, [PF_DIGITS] = V_DIGITS,
+	};
+	const struct provider_spec	*p = provider_spec_find(provider);
+	struct vfield			 fields[16];
+	struct json_object		*details;
+	size_t				 i;
+
+	if (check_provider(r, p, sent) == -1)
+		return -1;
+	for (i = 0; i < p->nconfig && i < sizeof fields / sizeof fields[0];
+	    i++) {
+		fields[i] = (struct vfield){ p->config[i].name,
+		    types[p->config[i].type], p->config[i].required,
+		    p->config[i].min, p->config[i].max, NULL };
+	}
+	details = json_object_new_object();
+	if (validate_object(config, fields, i, "config.", details) == -1) {
 		validate_fail(r, details);
 		return -1;
 	}
@@ -154,10 +172,9 @@ h_instances_get(struct req *r)
 void
 h_instances_create(struct req *r)
 {
-	static const char *const names[] = { "sandbox", "cloud", NULL };
 	static const struct vfield fields[] = {
 		{ "name", V_STRING, 1, 1, 100, NULL },
-		{ "provider", V_ENUM, 1, 0, 0, names },
+		{ "provider", V_ENUM, 1, 0, 0, provider_names },
 		{ "config", V_OBJECT, 0, 0, 0, NULL },
 	};
 	struct json_object	*in, *config, *details;
@@ -170,7 +187,7 @@ h_instances_create(struct req *r)
 		config = json_object_new_object();
 		json_object_object_add(in, "config", config);
 	}
-	if (check_config(r, jsonx_get_str(in, "provider"), config) == -1 ||
+	if (check_config(r, jsonx_get_str(in, "provider"), config, config) == -1 ||
 	    quota_check(r, QUOTA_INSTANCES, 1) == -1)
 		goto out;
 	params[0] = jsonx_get_str(in, "name");
@@ -221,20 +238,16 @@ h_instances_update(struct req *r)
 		merged = json_object_new_object();
 	PQclear(res);
 	if (json_object_object_get_ex(in, "config", &config)) {
-		/* a new config replaces the old, but omitted secrets are kept */
-		struct json_object *next = json_object_new_object();
-
-		json_object_object_foreach(config, k, v)
-			json_object_object_add(next, k, json_object_get(v));
-		json_object_object_foreach(merged, k2, v2) {
-			if (is_secret(provider, k2) &&
-			    !json_object_object_get_ex(next, k2, NULL))
-				json_object_object_add(next, k2,
-				    json_object_get(v2));
+		/* a JSON merge patch (RFC 7396): each field sent replaces the
+		 * stored one, null removes it, the rest is kept */
+		json_object_object_foreach(config, k, v) {
+			if (v == NULL)
+				json_object_object_del(merged, k);
+			else
+				json_object_object_add(merged, k,
+				    json_object_get(v));
 		}
-		json_object_put(merged);
-		merged = next;
-		if (check_config(r, provider, merged) == -1)
+		if (check_config(r, provider, config, merged) == -1)
 			goto out;
 	}
 	params[1] = jsonx_get_str(in, "name");

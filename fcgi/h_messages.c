@@ -431,6 +431,15 @@ is_direction(const char *s)
 	return strcmp(s, "in") == 0 || strcmp(s, "out") == 0;
 }
 
+/* a chat filter: "<1 to 20 digits>@c.us" */
+static int
+is_chat_id(const char *s)
+{
+	size_t	digits = strspn(s, "0123456789");
+
+	return digits >= 1 && digits <= 20 && strcmp(s + digits, "@c.us") == 0;
+}
+
 static int
 is_status(const char *s)
 {
@@ -450,6 +459,7 @@ h_messages_list(struct req *r)
 {
 	char			 inst[40], chat[48], dir[8], status[12];
 	char			 since[40], until[40], cursor[40], limit[8];
+	char			 since_utc[40], until_utc[40];
 	const char		*params[8];
 	struct json_object	*body, *items;
 	PGresult		*res;
@@ -457,7 +467,7 @@ h_messages_list(struct req *r)
 	int			 i;
 
 	if (query_filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1 ||
-	    query_filter(r, "chatId", chat, sizeof chat, NULL) == 1 ||
+	    query_filter(r, "chatId", chat, sizeof chat, is_chat_id) == 1 ||
 	    query_filter(r, "direction", dir, sizeof dir, is_direction) == 1 ||
 	    query_filter(r, "status", status, sizeof status, is_status) == 1 ||
 	    query_filter(r, "since", since, sizeof since, util_is_rfc3339) == 1 ||
@@ -469,8 +479,11 @@ h_messages_list(struct req *r)
 	params[1] = http_query(r, "chatId", chat, sizeof chat) == 0 ? chat : NULL;
 	params[2] = http_query(r, "direction", dir, sizeof dir) == 0 ? dir : NULL;
 	params[3] = http_query(r, "status", status, sizeof status) == 0 ? status : NULL;
-	params[4] = http_query(r, "since", since, sizeof since) == 0 ? since : NULL;
-	params[5] = http_query(r, "until", until, sizeof until) == 0 ? until : NULL;
+	/* in UTC: PostgreSQL refuses offsets RFC 3339 allows (beyond 15:59) */
+	params[4] = http_query(r, "since", since, sizeof since) == 0 &&
+	    util_rfc3339_utc(since, since_utc, sizeof since_utc) == 0 ? since_utc : NULL;
+	params[5] = http_query(r, "until", until, sizeof until) == 0 &&
+	    util_rfc3339_utc(until, until_utc, sizeof until_utc) == 0 ? until_utc : NULL;
 	params[6] = http_query(r, "cursor", cursor, sizeof cursor) == 0 ? cursor : NULL;
 	snprintf(limit, sizeof limit, "%ld", n);
 	params[7] = limit;

@@ -10,6 +10,7 @@
 #include "api.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "provider_spec.h"
 #include "util.h"
 #include "validate.h"
 
@@ -39,8 +40,8 @@ h_instance_state(struct req *r)
 	    (size_t)PQgetlength(res, 0, 2), JSONX_MAX_DEPTH, &info, err,
 	    sizeof err) == 0)
 		json_object_object_add(body, "clientInfo", info);
-	jsonx_add_bool(body, "sandbox", strcmp(PQgetvalue(res, 0, 3),
-	    "sandbox") == 0);
+	jsonx_add_bool(body, "sandbox",
+	    provider_is_simulated(PQgetvalue(res, 0, 3)));
 	PQclear(res);
 	http_respond_json(r, 200, body);
 }
@@ -90,7 +91,8 @@ h_instance_restart(struct req *r)
 	    "instance.restart");
 }
 
-/* 0 when the instance is a sandbox; else answers 404 or 409. */
+/* 0 when the instance's provider is simulated (the sandbox); else
+ * answers 404 or 409. */
 static int
 sandbox_only(struct req *r, const char *id)
 {
@@ -103,7 +105,7 @@ sandbox_only(struct req *r, const char *id)
 		return -1;
 	if (PQntuples(res) != 1)
 		http_respond_error(r, 404, "not_found", "no such instance", NULL);
-	else if (strcmp(PQgetvalue(res, 0, 0), "sandbox") != 0)
+	else if (!provider_is_simulated(PQgetvalue(res, 0, 0)))
 		http_respond_error(r, 409, "not_sandbox",
 		    "this is not a sandbox instance", NULL);
 	else

@@ -15,16 +15,18 @@
 #include "api.h"
 #include "config.h"
 #include "handlers.h"
-#include "ratelimit.h"
 #include "jsonx.h"
+#include "provider_spec.h"
+#include "ratelimit.h"
 #include "util.h"
 
 /* The instance's tenant, app secret and verify token, or answers 404. */
 static PGresult *
 webhook_instance(struct req *r, const char **id)
 {
-	const char	*params[1];
-	PGresult	*res;
+	const char			*params[1];
+	const struct provider_spec	*p;
+	PGresult			*res;
 
 	if ((*id = api_uuid_param(r, "instanceId", "instance")) == NULL)
 		return NULL;
@@ -32,7 +34,8 @@ webhook_instance(struct req *r, const char **id)
 	if ((res = api_query(r, "SELECT tenant_id, provider, app_secret, "
 	    "verify_token FROM webhook_instance($1)", 1, params)) == NULL)
 		return NULL;
-	if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 1), "cloud") != 0) {
+	if (PQntuples(res) != 1 || (p = provider_spec_find(PQgetvalue(res, 0,
+	    1))) == NULL || !(p->flags & PROVIDER_META_WEBHOOK)) {
 		PQclear(res);
 		http_respond_error(r, 404, "not_found", "no such instance", NULL);
 		return NULL;

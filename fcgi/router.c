@@ -6,15 +6,24 @@
 /*
  * Matches one pattern against path, filling m's parameters. Both start with
  * '/'; a trailing '/' on the path is not accepted (one canonical URL).
+ * 0 when it does not match, else how specific the match is: a bit for each
+ * literal segment, the leftmost weighing most, so that /messages/send-text
+ * wins over /messages/{id} (as in most routers).
  */
-static int
+static unsigned
 route_match_pattern(const char *pattern, const char *path,
     struct route_match *m)
 {
 	const char	*p = pattern, *s = path;
+	unsigned	 score = 1u << 31, bit = 1u << 30;
 
 	m->nparams = 0;
 	while (*p != '\0' && *s != '\0') {
+		if (*p == '/' && bit > 1) {
+			bit >>= 1;
+			if (p[1] != '{')
+				score |= bit;
+		}
 		if (*p == '{') {
 			const char	*close = strchr(p, '}');
 			size_t		 len = strcspn(s, "/");
@@ -36,7 +45,7 @@ route_match_pattern(const char *pattern, const char *path,
 		p++;
 		s++;
 	}
-	return *p == '\0' && *s == '\0';
+	return *p == '\0' && *s == '\0' ? score : 0;
 }
 
 enum route_result
@@ -45,12 +54,20 @@ route_find(const struct route *table, size_t n, const char *method,
 {
 	struct route_match	 tmp;
 	size_t			 i, used = 0;
-	int			 path_known = 0;
+	unsigned		 best = 0, score;
 
 	if (allowlen > 0)
 		allow[0] = '\0';
+	/* the path is the resource of its most specific patterns alone */
 	for (i = 0; i < n; i++) {
-		if (!route_match_pattern(table[i].pattern, path, &tmp))
+		if ((score = route_match_pattern(table[i].pattern, path,
+		    &tmp)) > best)
+			best = score;
+	}
+	if (best == 0)
+		return ROUTE_NOT_FOUND;
+	for (i = 0; i < n; i++) {
+		if (route_match_pattern(table[i].pattern, path, &tmp) != best)
 			continue;
 		/* HEAD is served wherever GET is (RFC 9110 9.3.2); nginx
 		 * sends the headers only */
@@ -61,7 +78,6 @@ route_find(const struct route *table, size_t n, const char *method,
 			m->route = &table[i];
 			return ROUTE_FOUND;
 		}
-		path_known = 1;
 		if (allowlen > used) {
 			int w = snprintf(allow + used, allowlen - used, "%s%s%s",
 			    used > 0 ? ", " : "", table[i].method,
@@ -71,7 +87,7 @@ route_find(const struct route *table, size_t n, const char *method,
 				used += (size_t)w;
 		}
 	}
-	return path_known ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
+	return ROUTE_METHOD_NOT_ALLOWED;
 }
 
 const char *

@@ -1,5 +1,7 @@
 #include "validate.h"
 
+#include <stdint.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -137,7 +139,13 @@ validate_one(const struct vfield *f, struct json_object *v, char *why,
 		return json_object_is_type(v, json_type_boolean) ? NULL :
 		    "must be true or false";
 	case V_INT:
-		if (!json_object_is_type(v, json_type_int))
+		/* 930.0 is an integer too, as JSON Schema has it */
+		if (json_object_is_type(v, json_type_double)) {
+			double x = json_object_get_double(v);
+
+			if (!(x >= -9.0e15 && x <= 9.0e15) || x != (double)(int64_t)x)
+				return "must be an integer";
+		} else if (!json_object_is_type(v, json_type_int))
 			return "must be an integer";
 		n = json_object_get_int64(v);
 		if (n < f->min || n > f->max) {
@@ -192,8 +200,12 @@ validate_object(struct json_object *obj, const struct vfield *fields,
 		} else if (v == NULL)
 			problem = fields[i].required ? "is required" :
 			    "must not be null";
-		else
-			problem = validate_one(&fields[i], v, why, sizeof why);
+		else if ((problem = validate_one(&fields[i], v, why,
+		    sizeof why)) == NULL && fields[i].type == V_INT &&
+		    json_object_is_type(v, json_type_double))
+			/* 930.0 passed as an integer: kept as one */
+			json_object_object_add(obj, fields[i].name,
+			    json_object_new_int64(json_object_get_int64(v)));
 		if (problem != NULL) {
 			jsonx_add_str(details, key, problem);
 			bad = 1;

@@ -19,7 +19,8 @@ enum vtype {
 	V_TEXT,		/* same, but newlines and tabs allowed */
 	V_EMAIL,
 	V_BOOL,
-	V_INT,		/* min..max */
+	V_INT,		/* min..max; 930.0 is 930, as in JSON Schema,
+			   and is replaced by the integer */
 	V_ENUM,		/* one of choices */
 	V_OBJECT,	/* any JSON object */
 	V_UUID,

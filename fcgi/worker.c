@@ -231,9 +231,9 @@ worker_dispatch(struct req *r)
 	char	allow[128];
 	size_t	body_max;
 
-	if (r->path_too_long) {
-		http_respond_error(r, 414, "uri_too_long",
-		    "the request path is too long", NULL);
+	if (r->path_too_long) {	/* longer than any endpoint */
+		http_respond_error(r, 404, "not_found", "no such endpoint",
+		    NULL);
 		return;
 	}
 	switch (route_find(route_table, route_table_len, r->method, r->path,

@@ -96,15 +96,18 @@ util_digits(const char *s, int n)
 }
 
 int
-util_is_rfc3339(const char *s)
+util_rfc3339_utc(const char *s, char *out, size_t len)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
-	int	y, mo, d, h, mi, sec, oh, om, leap, i;
+	int		 y, mo, d, h, mi, sec, oh = 0, om = 0, leap, i, nfrac = 0;
+	const char	*frac = "";
+	struct tm	 tm;
+	time_t		 t;
 
 	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
 	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
-		return 0;
+		return -1;
 	y = util_digits(s, 4);
 	mo = util_digits(s + 5, 2);
 	d = util_digits(s + 8, 2);
@@ -113,24 +116,56 @@ util_is_rfc3339(const char *s)
 	sec = util_digits(s + 17, 2);
 	if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 ||
 	    mi < 0 || mi > 59 || sec < 0 || sec > 60)
-		return 0;
+		return -1;
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (d > days[mo - 1] + (mo == 2 && leap))
-		return 0;
+		return -1;
 	s += 19;
 	if (*s == '.') {
 		for (i = 1; s[i] >= '0' && s[i] <= '9'; i++)
 			;
 		if (i == 1 || i > 10)
-			return 0;
+			return -1;
+		frac = s + 1;
+		nfrac = i - 1 > 6 ? 6 : i - 1;	/* PostgreSQL keeps microseconds */
 		s += i;
 	}
-	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0')
-		return 1;
-	if ((s[0] != '+' && s[0] != '-') || s[3] != ':' || strlen(s) != 6)
+	if ((s[0] != 'Z' && s[0] != 'z') || s[1] != '\0') {
+		if ((s[0] != '+' && s[0] != '-') || s[3] != ':' || strlen(s) != 6)
+			return -1;
+		oh = util_digits(s + 1, 2);
+		om = util_digits(s + 4, 2);
+		if (oh < 0 || oh > 23 || om < 0 || om > 59)
+			return -1;
+		if (s[0] == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	}
+	if (out == NULL)
 		return 0;
-	oh = util_digits(s + 1, 2);
-	om = util_digits(s + 4, 2);
-	return oh >= 0 && om >= 0 && om <= 59 && (oh < 14 || (oh == 14 &&
-	    om == 0));
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm) - (time_t)(oh * 3600 + om * 60);
+	if (gmtime_r(&t, &tm) == NULL)
+		return -1;
+	/* an offset may carry the instant past the years ISO 8601 writes */
+	if (tm.tm_year + 1900 < 1)
+		return snprintf(out, len, "0001-01-01T00:00:00Z") < (int)len ? 0 : -1;
+	if (tm.tm_year + 1900 > 9999)
+		return snprintf(out, len, "9999-12-31T23:59:59.999999Z") < (int)len ? 0 : -1;
+	return snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d%s%.*sZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, nfrac > 0 ? "." : "", nfrac, frac) < (int)len ? 0 : -1;
+}
+
+int
+util_is_rfc3339(const char *s)
+{
+	return util_rfc3339_utc(s, NULL, 0) == 0;
 }

@@ -21,10 +21,18 @@ void util_random_hex(char *out, size_t n);
 int util_is_uuid(const char *s);
 /*
  * 1 when s is an RFC 3339 date-time that exists: YYYY-MM-DDTHH:MM:SS,
- * optional fraction (1-9 digits), then Z or an offset within +-14:00;
- * months 1-12, days within the month (leap years too), hours 0-23,
+ * optional fraction (1-9 digits), then Z or an offset (+-HH:MM, hours
+ * 00-23); months 1-12, days within the month (leap years too), hours 0-23,
  * minutes 0-59, seconds 0-60 (a leap second).
  */
 int util_is_rfc3339(const char *s);
+/*
+ * The same instant in UTC, "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (a fraction cut
+ * to microseconds, instants before year 1 or after 9999 held at those
+ * bounds), into out: what PostgreSQL takes whatever the offset (it refuses
+ * those beyond 15:59). 0, or -1 when s is no RFC 3339 date-time or out is
+ * too small.
+ */
+int util_rfc3339_utc(const char *s, char *out, size_t len);
 
 #endif

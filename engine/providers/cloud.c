@@ -205,8 +205,7 @@ cloud_send(struct inst *in, struct outmsg *m)
 }
 
 const struct provider provider_cloud = {
-	.name = "cloud",
-	.default_rate = 80,
+	.spec = &provider_spec_cloud,
 	.start = cloud_start,
 	.stop = cloud_stop,
 	.send = cloud_send,

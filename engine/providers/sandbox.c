@@ -214,8 +214,7 @@ sandbox_parse_inbound(struct json_object *root, inbound_sink *sink, void *arg,
 }
 
 const struct provider provider_sandbox = {
-	.name = "sandbox",
-	.default_rate = 1000,
+	.spec = &provider_spec_sandbox,
 	.start = sandbox_start,
 	.stop = sandbox_stop,
 	.send = sandbox_send,
@@ -232,7 +231,7 @@ provider_find(const char *name)
 	size_t	i;
 
 	for (i = 0; i < sizeof providers / sizeof providers[0]; i++)
-		if (strcmp(providers[i]->name, name) == 0)
+		if (strcmp(providers[i]->spec->name, name) == 0)
 			return providers[i];
 	return NULL;
 }

@@ -58,6 +58,13 @@ def snapshot():
                   "(SELECT count(*) FROM sessions)")
 
 
+def err(r):
+    try:
+        return r.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 @t.case("a tenant, an API key and an instance")
 def setup():
     global owner, api, routes
@@ -122,6 +129,34 @@ def aftermath():
     logs = {n: open(s.path("log", n), errors="replace").read() for n in os.listdir(s.path("log"))}
     t.eq([n for n, text in logs.items() if "s3cr3t-marker" in text], [],
          "no value sent reaches any log (ours, PostgreSQL's, nginx's)")
+
+
+@t.case("what conformance testing (schemathesis) found, each once")
+def conformance():
+    r = api.call("TRACE", "/api/v1/instances")
+    t.eq((r.status, r.header("Allow"), err(r)), (405, "GET, HEAD, POST", "method_not_allowed"),
+         "TRACE, which nginx refuses itself, is a JSON 405 naming the path's methods")
+    r = api.call("OPTIONS", "/api/v1/messages/send-text")
+    t.eq((r.status, r.header("Allow")), (405, "POST"),
+         "a literal path is its own resource: /messages/send-text is not /messages/{id}")
+    r = api.get("/api/v1/messages?since=0101-01-02T07:39:08-23:35&until=2026-12-01T23:59:59.5%2B23:59")
+    t.eq(r.status, 200, "every RFC 3339 offset is taken (to UTC before PostgreSQL, which refuses >15:59)")
+    for cursor in ("9223372036854775808", "+5", "%205"):
+        r = api.get("/api/v1/audit?cursor=" + cursor)
+        t.eq((r.status, err(r)), (400, "validation_failed"), "audit cursor %s is 400" % cursor)
+    r = api.post("/api/v1/instances", {"name": "ints", "provider": "sandbox",
+                                       "config": {"readLatencyMs": 930.0, "autoPairSeconds": 3}})
+    t.eq((r.status, r.json().get("config")), (201, {"readLatencyMs": 930, "autoPairSeconds": 3}),
+         "930.0 is an integer (as in JSON Schema), stored as 930")
+    r = api.post("/api/v1/instances", {"name": "frac", "provider": "sandbox", "config": {"readLatencyMs": 9.5}})
+    t.eq((r.status, err(r)), (400, "validation_failed"), "9.5 is not")
+    sandbox = api.get("/api/v1/instances").json()["instances"][0]["id"]
+    r2 = api.patch("/api/v1/instances/" + sandbox, {"config": {"phoneNumberId": "999", "ratePerSecond": 20}})
+    t.eq((r2.status, err(r2)), (409, "provider_mismatch"), "a cloud config for a sandbox instance is 409")
+    r2 = api.patch("/api/v1/instances/" + sandbox, {"config": {"phoneNumberId": "999", "bogus": 1}})
+    t.eq((r2.status, err(r2)), (400, "validation_failed"), "an unknown field is still 400")
+    r = owner.call("POST", "/api/v1/me/avatar", raw=b"", headers={"Content-Type": "image/png"})
+    t.eq((r.status, err(r)), (400, "bad_request"), "an empty avatar is 400, not 413")
 
 
 try:

@@ -11,6 +11,9 @@ static const struct route table[] = {
 	{ "DELETE", "/api/v1/instances/{id}",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
 	{ "POST",   "/api/v1/chats/{chatId}/read",		h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
 	{ "GET",    "/api/v1/instances/{id}/state",		h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "GET",    "/api/v1/messages/{id}",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "POST",   "/api/v1/messages/send-text",		h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
+	{ "POST",   "/api/v1/{kind}/send-text",			h, AUTH_EITHER, ROLE_MEMBER, 0, 0 },
 };
 #define N (sizeof table / sizeof table[0])
 
@@ -47,5 +50,17 @@ main(void)
 	    "HEAD is served by the GET route");
 	ok(route_find(table, N, "HEAD", "/api/v1/instances/abc/state/x", &m,
 	    allow, sizeof allow) == ROUTE_NOT_FOUND, "HEAD of nothing is 404");
+	ok(route_find(table, N, "POST", "/api/v1/messages/send-text", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[7],
+	    "a literal segment wins over a parameter");
+	ok(route_find(table, N, "GET", "/api/v1/messages/send-text", &m, allow,
+	    sizeof allow) == ROUTE_METHOD_NOT_ALLOWED, "and is its own resource");
+	is_str(allow, "POST", "so Allow lists only its methods");
+	ok(route_find(table, N, "GET", "/api/v1/messages/abc", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[6],
+	    "any other segment is the parameter");
+	ok(route_find(table, N, "POST", "/api/v1/chats/send-text", &m, allow,
+	    sizeof allow) == ROUTE_FOUND && m.route == &table[8],
+	    "a parameter matches where no literal does");
 	return tap_done();
 }

@@ -1,0 +1,23 @@
+/*
+ * The Cloud API's spec (lib/provider_spec.h): a phone number id, the Graph
+ * API token, the app secret that signs webhooks and the verify token of
+ * the webhook handshake (the three secrets), and the send rate (Meta's
+ * default throughput is 80 messages per second).
+ */
+#include "provider_spec.h"
+
+static const struct provider_field config[] = {
+	{ "phoneNumberId", PF_DIGITS, 1, 1, 32, 0 },
+	{ "accessToken", PF_STRING, 1, 1, 1024, 1 },
+	{ "appSecret", PF_STRING, 1, 1, 256, 1 },
+	{ "verifyToken", PF_STRING, 1, 1, 256, 1 },
+	{ "ratePerSecond", PF_INT, 0, 1, 1000, 0 },
+};
+
+const struct provider_spec provider_spec_cloud = {
+	.name = "cloud",
+	.flags = PROVIDER_META_WEBHOOK,
+	.default_rate = 80,
+	.config = config,
+	.nconfig = sizeof config / sizeof config[0],
+};

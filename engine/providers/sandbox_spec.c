@@ -1,0 +1,16 @@
+/* The sandbox's spec (lib/provider_spec.h): the simulated network's knobs. */
+#include "provider_spec.h"
+
+static const struct provider_field config[] = {
+	{ "autoPairSeconds", PF_INT, 0, 0, 3600, 0 },
+	{ "deliveryLatencyMs", PF_INT, 0, 0, 600000, 0 },
+	{ "readLatencyMs", PF_INT, 0, 0, 600000, 0 },
+};
+
+const struct provider_spec provider_spec_sandbox = {
+	.name = "sandbox",
+	.flags = PROVIDER_SIMULATED,
+	.default_rate = 1000,
+	.config = config,
+	.nconfig = sizeof config / sizeof config[0],
+};
