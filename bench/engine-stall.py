@@ -30,14 +30,19 @@ HOLD = 8.0
 
 def worst_lag(ev, since):
     """The worst loopLagMaxMs of the heartbeats published after since."""
-    lags = [e["data"].get("loopLagMaxMs", 0) for e in ev.of("engine.heartbeat") if e["ts"] >= since * 1000]
+    lags = [e["data"].get("loopLagMaxMs", 0) for e in ev.of("engine.heartbeat")
+            if datetime.datetime.fromisoformat(e["ts"].replace("Z", "+00:00")).timestamp() >= since]
     return max(lags) if lags else None
 
 
 def sender(api, inst, stop, counts):
     while not stop.is_set():
-        r = api.post("/api/v1/messages/send-text", {"instanceId": inst, "to": "+966501234567", "text": "stall"})
-        counts[r.status] = counts.get(r.status, 0) + 1
+        try:
+            r = api.post("/api/v1/messages/send-text", {"instanceId": inst, "to": "+966501234567", "text": "stall"})
+            status = r.status
+        except OSError as e:
+            status = type(e).__name__
+        counts[status] = counts.get(status, 0) + 1
         time.sleep(0.05)
 
 
@@ -54,7 +59,7 @@ def phase(ev, name, start_obstacle):
 def run(lock_ms):
     s = Stack(WAQTOR_HEARTBEAT_MS=250, WAQTOR_DB_LOCK_TIMEOUT_MS=lock_ms,
               WAQTOR_RATE_FREE=10 ** 7, WAQTOR_RATE_ANON=10 ** 7)
-    rows = []
+    rows, stop = [], threading.Event()
     try:
         s.up()
         owner, b = signup(s, "stall@bench.test", tenant="Stall")
@@ -68,7 +73,7 @@ def run(lock_ms):
         if not wait_for(lambda: state() == "ready", 15):
             raise RuntimeError("the sandbox instance did not become ready")
         ev = Events(s, "waqtor:system:*")
-        stop, counts = threading.Event(), {}
+        counts = {}
         th = threading.Thread(target=sender, args=(api, inst, stop, counts), daemon=True)
         th.start()
         time.sleep(2)
@@ -100,6 +105,7 @@ def run(lock_ms):
         ev.close()
         return rows, worst, counts
     finally:
+        stop.set()
         s.destroy()
 
 
@@ -116,7 +122,7 @@ def main():
                 "| obstacle (%.0f s) | worst loop stall |" % HOLD, "|---|---|"]
         out += ["| %s | %s ms |" % (name, lag if lag is not None else "no heartbeat") for name, lag in rows]
         out += ["", "Worst since the engine started: %s ms. API answers during the run: %s." %
-                (worst, ", ".join("%s x%d" % (k, v) for k, v in sorted(counts.items()))), ""]
+                (worst, ", ".join("%s x%d" % (k, v) for k, v in sorted(counts.items(), key=str))), ""]
     text = "\n".join(out) + "\n"
     path = os.path.join(ROOT, "bench", "results", "engine-stall-%s.md" % date)
     with open(path, "w") as f:

@@ -33,7 +33,12 @@ api_query_conflict(struct req *r, const char *conflict, const char *sql,
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	if (conflict != NULL && state != NULL && strcmp(state, "23505") == 0)
 		http_respond_error(r, 409, "conflict", conflict, NULL);
-	else	/* db_query logged it, without the values */
+	else if (db_is_busy(res)) {
+		if (http_add_header(r, "Retry-After", "1") == -1)
+			log_warn("response headers full");
+		http_respond_error(r, 503, "service_unavailable",
+		    "the database is busy, retry shortly", NULL);
+	} else	/* db_query logged it, without the values */
 		http_respond_error(r, 500, "internal", "internal error", NULL);
 	PQclear(res);
 	return NULL;

@@ -142,6 +142,20 @@ db_broken(struct db *db)
 	return PQstatus(db->conn) != CONNECTION_OK;
 }
 
+int
+db_is_busy(const PGresult *res)
+{
+	static const char *const busy[] = { "55P03", "57014", "40P01", "40001" };
+	const char	*state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	size_t		 i;
+
+	for (i = 0; state != NULL && i < sizeof busy / sizeof busy[0]; i++) {
+		if (strcmp(state, busy[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 PGresult *
 db_query(struct db *db, const char *sql, int nparams,
     const char *const *params, int retry_safe)
@@ -152,12 +166,25 @@ db_query(struct db *db, const char *sql, int nparams,
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_ensure(db) == -1)
 			return NULL;
+		if (db->busy_until_ms != 0 && PQtransactionStatus(db->conn) ==
+		    PQTRANS_IDLE) {
+			if (util_now_ms() < db->busy_until_ms)
+				return NULL;
+			db->busy_until_ms = 0;
+		}
 		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
 		    NULL, 0);
 		if (!db_broken(db)) {
 			if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-			    PQresultStatus(res) != PGRES_TUPLES_OK)
+			    PQresultStatus(res) != PGRES_TUPLES_OK) {
 				db_log_error(res, sql);
+				if (db->role == DB_AS_ENGINE && db_is_busy(res)) {
+					log_warn("postgres: busy: the engine "
+					    "waits %d ms", DB_BUSY_BACKOFF_MS);
+					db->busy_until_ms = util_now_ms() +
+					    DB_BUSY_BACKOFF_MS;
+				}
+			}
 			return res;
 		}
 		PQclear(res);

@@ -28,7 +28,13 @@ struct db {
 	enum db_role	 role;
 	long long	 next_try_ms;	/* monotonic ms of the next connect */
 	int		 backoff_ms;
+	long long	 busy_until_ms;	/* DB_AS_ENGINE: see db_query() */
 };
+
+/* How long the engine leaves PostgreSQL alone after a statement gave up
+ * waiting (a lock or statement timeout): its loop stalls once, not once per
+ * statement. */
+#define DB_BUSY_BACKOFF_MS	1000
 
 /* Remembers url and tries to connect; a server that is down is not an error. */
 void db_init(struct db *db, const char *url, enum db_role role);
@@ -40,9 +46,16 @@ int db_ensure(struct db *db) __attribute__((warn_unused_result));
  * when the server answered, even with an SQL error; NULL when the connection
  * is unusable. A statement that fails because the connection broke is retried
  * once on a fresh connection only when retry_safe is set (read-only SQL).
+ * For DB_AS_ENGINE, after a statement that gave up waiting (db_is_busy()),
+ * statements outside a transaction fail fast (NULL, as when the server is
+ * down) for DB_BUSY_BACKOFF_MS; those of an open transaction still run, so
+ * that it always ends.
  */
 PGresult *db_query(struct db *db, const char *sql, int nparams,
     const char *const *params, int retry_safe);
+/* 1 when res failed for contention, not for its SQL: a lock or statement
+ * timeout, a deadlock or a serialization failure. Worth a retry. */
+int db_is_busy(const PGresult *res);
 /* SELECT 1: 0 when PostgreSQL answers. */
 int db_ping(struct db *db) __attribute__((warn_unused_result));
 /*
