@@ -8,7 +8,7 @@ measures the worst stall the engine itself reports (loopLagMaxMs in
 engine.heartbeat: how late its 20 ms dispatch timer fired) while messages
 are being sent, with nothing in the way and with each obstacle held for 8 s:
 a row lock on the instance (lease renewal), an exclusive lock on messages
-(outbox claims), Redis asleep (DEBUG SLEEP); once with the default lock
+(outbox claims), Redis paused (CLIENT PAUSE ALL); once with the default lock
 timeout, once with 500 ms. Reference: without the bounds, each stall would
 last as long as the obstacle (8 s).
 Writes bench/results/engine-stall-<date>.md.  Usage: bench/engine-stall.py
@@ -90,15 +90,19 @@ def run(lock_ms):
             return start
 
         def redis_sleep():
-            return subprocess.Popen(["redis-cli", "-s", s.path("run", "redis.sock"), "DEBUG", "SLEEP", str(HOLD)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # every client's commands wait (DEBUG SLEEP is off in Redis 7)
+            r = subprocess.run(["redis-cli", "-s", s.path("run", "redis.sock"), "CLIENT", "PAUSE",
+                                str(int(HOLD * 1000)), "ALL"], stdout=subprocess.PIPE, text=True)
+            if r.stdout.strip() != "OK":
+                raise RuntimeError("CLIENT PAUSE: %r" % r.stdout)
+            return None
 
         rows.append(phase(ev, "nothing in the way", lambda: None))
         rows.append(phase(ev, "row lock on the instance (lease renewal waits)",
                           psql_hold("SELECT 1 FROM instances WHERE id = '%s' FOR UPDATE" % inst)))
         rows.append(phase(ev, "exclusive lock on messages (outbox claims wait)",
                           psql_hold("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE")))
-        rows.append(phase(ev, "Redis asleep (publishes wait)", redis_sleep))
+        rows.append(phase(ev, "Redis paused (publishes wait)", redis_sleep))
         stop.set()
         th.join(timeout=30)
         worst = max((e["data"].get("loopLagWorstMs", 0) for e in ev.of("engine.heartbeat")), default=None)
