@@ -1,6 +1,7 @@
 #include "rds.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 #include "util.h"
 
 #define RDS_BACKOFF_MIN_MS	100
+/* after a command timed out (a stalled server), Redis is left alone this
+ * long: a caller's loop stalls once per second at most, not per command */
+#define RDS_TIMEOUT_BACKOFF_MS	1000
 #define RDS_BACKOFF_MAX_MS	2000
 
 /* Decodes %XX escapes of src[0..len) into out; -1 on a bad escape or overflow. */
@@ -202,10 +206,17 @@ static redisReply *
 rds_checked(struct rds *r, redisReply *reply)
 {
 	if (reply == NULL || r->ctx->err != 0) {
-		log_warn("redis: connection lost: %s", r->ctx->errstr);
+		/* hiredis 0.14 reports a read timeout as an I/O error, EAGAIN */
+		int timed_out = r->ctx->err == REDIS_ERR_IO &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK);
+
+		log_warn("redis: %s: %s", timed_out ? "timed out" :
+		    "connection lost", r->ctx->errstr);
 		freeReplyObject(reply);
 		rds_drop(r);
-		r->next_try_ms = 0;
+		/* a broken connection is retried at once, a stalled server not */
+		r->next_try_ms = timed_out ? util_now_ms() +
+		    RDS_TIMEOUT_BACKOFF_MS : 0;
 		return NULL;
 	}
 	return reply;

@@ -1,6 +1,7 @@
 /*
  * One synchronous Redis connection (hiredis) that reconnects after a fault,
- * with the same fail-fast backoff as struct db. URLs:
+ * with the same fail-fast backoff as struct db. Commands time out after
+ * 2 s; after a timeout every command fails fast for 1 s. URLs:
  *   redis://[:password@]host[:port][/db]   unix:///path/to/redis.sock
  */
 #ifndef WAQTOR_RDS_H

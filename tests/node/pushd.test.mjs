@@ -61,6 +61,8 @@ test("a realtime token from the API works like an API key", async () => {
   s.close();
 });
 
+const tamper = (t) => t.slice(0, -5) + (t.at(-5) === "A" ? "B" : "A") + t.slice(-4);
+
 test("bad tokens get CONNECT_ERROR with a clear message", async () => {
   const cases = [
     [{}, /Authentication required/],
@@ -68,7 +70,8 @@ test("bad tokens get CONNECT_ERROR with a clear message", async () => {
     [{ token: "wq_000000000000_" + "0".repeat(64) }, /Invalid API key/],
     [{ token: A.key.slice(0, -1) + (A.key.endsWith("0") ? "1" : "0") }, /Invalid API key/],
     [{ token: realtimeToken(A.id, -10) }, /Invalid or expired realtime token/],
-    [{ token: realtimeToken(A.id).replace(/.$/, "A") }, /Invalid or expired realtime token/],
+    // a character inside the MAC (the last one may carry only padding bits)
+    [{ token: tamper(realtimeToken(A.id)) }, /Invalid or expired realtime token/],
     [{ token: A.key, instanceId: "x" }, /Invalid instanceId/],
   ];
   for (const [auth, re] of cases) {
