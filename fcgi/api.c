@@ -44,6 +44,12 @@ api_query_conflict(struct req *r, const char *conflict, const char *sql,
 	return NULL;
 }
 
+const char *
+api_value(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
 PGresult *
 api_query(struct req *r, const char *sql, int n, const char *const *params)
 {
@@ -173,8 +179,7 @@ api_user_json(PGresult *res, int row)
 	jsonx_add_str(u, "name", PQgetvalue(res, row, 1));
 	jsonx_add_str(u, "email", email);
 	jsonx_add_str(u, "role", PQgetvalue(res, row, 3));
-	jsonx_add_str(u, "phone", PQgetisnull(res, row, 4) ? NULL :
-	    PQgetvalue(res, row, 4));
+	jsonx_add_str(u, "phone", api_value(res, row, 4));
 	if (!PQgetisnull(res, row, 5))
 		snprintf(url, sizeof url, "/api/v1/avatars/%s",
 		    PQgetvalue(res, row, 0));

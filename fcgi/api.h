@@ -52,6 +52,8 @@ int api_session_clear_cookie(struct req *r) __attribute__((warn_unused_result));
 /* The user as the API shows it: {"id","name","email","role","phone","avatarUrl"}. */
 struct json_object *api_user_json(PGresult *res, int row);
 #define API_USER_COLUMNS "u.id, u.name, u.email, u.role, u.phone, u.avatar_updated_at" /* FROM users u */
+/* The text of a result's field, or NULL when it is SQL NULL. */
+const char *api_value(const PGresult *res, int row, int col);
 /*
  * Adds key: a PostgreSQL timestamptz (sessions run in UTC, text form
  * "2026-11-26 00:59:40.464408+00") as RFC 3339 "2026-11-26T00:59:40.464Z";

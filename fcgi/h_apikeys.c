@@ -21,8 +21,7 @@ apikey_json(PGresult *res, int i)
 	jsonx_add_str(k, "name", PQgetvalue(res, i, 1));
 	jsonx_add_str(k, "prefix", PQgetvalue(res, i, 2));
 	api_add_time(k, "createdAt", PQgetvalue(res, i, 3));
-	api_add_time(k, "lastUsedAt", PQgetisnull(res, i, 4) ? NULL :
-	    PQgetvalue(res, i, 4));
+	api_add_time(k, "lastUsedAt", api_value(res, i, 4));
 	if (PQgetisnull(res, i, 5))	/* made by waqtorctl */
 		json_object_object_add(k, "createdBy", NULL);
 	else {

@@ -41,12 +41,9 @@ h_audit_list(struct req *r)
 
 		jsonx_add_str(e, "id", PQgetvalue(res, i, 0));
 		jsonx_add_str(e, "action", PQgetvalue(res, i, 1));
-		jsonx_add_str(e, "userId", PQgetisnull(res, i, 2) ? NULL :
-		    PQgetvalue(res, i, 2));
-		jsonx_add_str(e, "apiKeyId", PQgetisnull(res, i, 3) ? NULL :
-		    PQgetvalue(res, i, 3));
-		jsonx_add_str(e, "ip", PQgetisnull(res, i, 4) ? NULL :
-		    PQgetvalue(res, i, 4));
+		jsonx_add_str(e, "userId", api_value(res, i, 2));
+		jsonx_add_str(e, "apiKeyId", api_value(res, i, 3));
+		jsonx_add_str(e, "ip", api_value(res, i, 4));
 		if (jsonx_parse(PQgetvalue(res, i, 5), (size_t)PQgetlength(res,
 		    i, 5), JSONX_MAX_DEPTH, &d, err, sizeof err) == -1)
 			d = json_object_new_object();

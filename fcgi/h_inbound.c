@@ -56,15 +56,11 @@ inbound_json(PGresult *res, int i)
 	jsonx_add_str(e, "source", PQgetvalue(res, i, 2));
 	jsonx_add_str(e, "status", PQgetvalue(res, i, 9));
 	jsonx_add_int(e, "attempts", atoll(PQgetvalue(res, i, 3)));
-	jsonx_add_str(e, "error", PQgetisnull(res, i, 4) ? NULL :
-	    PQgetvalue(res, i, 4));
+	jsonx_add_str(e, "error", api_value(res, i, 4));
 	api_add_time(e, "receivedAt", PQgetvalue(res, i, 5));
-	api_add_time(e, "processedAt", PQgetisnull(res, i, 6) ? NULL :
-	    PQgetvalue(res, i, 6));
-	api_add_time(e, "deadAt", PQgetisnull(res, i, 7) ? NULL :
-	    PQgetvalue(res, i, 7));
-	api_add_time(e, "retryAt", PQgetisnull(res, i, 8) ? NULL :
-	    PQgetvalue(res, i, 8));
+	api_add_time(e, "processedAt", api_value(res, i, 6));
+	api_add_time(e, "deadAt", api_value(res, i, 7));
+	api_add_time(e, "retryAt", api_value(res, i, 8));
 	return e;
 }
 

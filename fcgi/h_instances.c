@@ -68,17 +68,16 @@ static int
 check_provider(struct req *r, const struct provider_spec *p,
     struct json_object *sent)
 {
-	const char *const	*name;
-	struct json_object	*details;
+	const struct provider_spec *const	*o;
+	struct json_object			*details;
 
-	for (name = provider_names; *name != NULL; name++) {
-		const struct provider_spec *o = provider_spec_find(*name);
-		int fits = o != p && json_object_object_length(sent) > 0;
+	for (o = provider_specs; *o != NULL; o++) {
+		int fits = *o != p && json_object_object_length(sent) > 0;
 
 		json_object_object_foreach(sent, k, v) {
 			(void)v;
 			if (provider_spec_field(p, k) != NULL ||
-			    provider_spec_field(o, k) == NULL)
+			    provider_spec_field(*o, k) == NULL)
 				fits = 0;
 		}
 		if (fits) {
@@ -106,14 +105,13 @@ check_config(struct req *r, const char *provider, struct json_object *sent,
 		[PF_INT] = V_INT, [PF_STRING] = V_STRING, [PF_DIGITS] = V_DIGITS,
 	};
 	const struct provider_spec	*p = provider_spec_find(provider);
-	struct vfield			 fields[16];
+	struct vfield			 fields[PROVIDER_FIELDS_MAX];
 	struct json_object		*details;
 	size_t				 i;
 
 	if (check_provider(r, p, sent) == -1)
 		return -1;
-	for (i = 0; i < p->nconfig && i < sizeof fields / sizeof fields[0];
-	    i++) {
+	for (i = 0; i < p->nconfig && i < PROVIDER_FIELDS_MAX; i++) {
 		fields[i] = (struct vfield){ p->config[i].name,
 		    types[p->config[i].type], p->config[i].required,
 		    p->config[i].min, p->config[i].max, NULL };

@@ -391,8 +391,7 @@ message_json(PGresult *res, int i)
 		v = json_object_new_object();
 	json_object_object_add(m, "content", v);
 	jsonx_add_str(m, "status", PQgetvalue(res, i, 6));
-	jsonx_add_str(m, "providerId", PQgetisnull(res, i, 7) ? NULL :
-	    PQgetvalue(res, i, 7));
+	jsonx_add_str(m, "providerId", api_value(res, i, 7));
 	v = NULL;
 	if (!PQgetisnull(res, i, 8) && jsonx_parse(PQgetvalue(res, i, 8),
 	    (size_t)PQgetlength(res, i, 8), JSONX_MAX_DEPTH, &v, err,
@@ -400,10 +399,8 @@ message_json(PGresult *res, int i)
 		v = NULL;
 	json_object_object_add(m, "error", v);
 	for (k = 0; k < 5; k++)
-		api_add_time(m, times[k], PQgetisnull(res, i, 9 + k) ? NULL :
-		    PQgetvalue(res, i, 9 + k));
-	jsonx_add_str(m, "contactName", PQgetisnull(res, i, 14) ? NULL :
-	    PQgetvalue(res, i, 14));
+		api_add_time(m, times[k], api_value(res, i, 9 + k));
+	jsonx_add_str(m, "contactName", api_value(res, i, 14));
 	return m;
 }
 
@@ -550,8 +547,7 @@ h_chats_list(struct req *r)
 		api_add_time(last, "createdAt", PQgetvalue(res, i, 7));
 		json_object_object_add(c, "lastMessage", last);
 		jsonx_add_int(c, "unreadCount", atoll(PQgetvalue(res, i, 8)));
-		jsonx_add_str(c, "name", PQgetisnull(res, i, 9) ? NULL :
-		    PQgetvalue(res, i, 9));
+		jsonx_add_str(c, "name", api_value(res, i, 9));
 		json_object_array_add(items, c);
 	}
 	PQclear(res);

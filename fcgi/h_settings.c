@@ -70,10 +70,9 @@ h_settings_get(struct req *r)
 		return;
 	body = json_object_new_object();
 	json_object_object_add(body, "branding", settings_merge(1,
-	    PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0)));
+	    api_value(res, 0, 0)));
 	json_object_object_add(body, "preferences", r->auth.user_id[0] ?
-	    settings_merge(0, PQgetisnull(res, 0, 1) ? NULL :
-	    PQgetvalue(res, 0, 1)) : NULL);
+	    settings_merge(0, api_value(res, 0, 1)) : NULL);
 	PQclear(res);
 	http_respond_json(r, 200, body);
 }

@@ -30,8 +30,7 @@ respond_subscription(struct req *r, int status)
 	body = json_object_new_object();
 	jsonx_add_str(body, "plan", PQgetvalue(res, 0, 0));
 	jsonx_add_str(body, "status", PQgetvalue(res, 0, 1));
-	api_add_time(body, "expiresAt", PQgetisnull(res, 0, 2) ? NULL :
-	    PQgetvalue(res, 0, 2));
+	api_add_time(body, "expiresAt", api_value(res, 0, 2));
 	PQclear(res);
 	http_respond_json(r, status, body);
 }

@@ -55,19 +55,24 @@ route_find(const struct route *table, size_t n, const char *method,
 	struct route_match	 tmp;
 	size_t			 i, used = 0;
 	unsigned		 best = 0, score;
+	int			 found = 0;
 
 	if (allowlen > 0)
 		allow[0] = '\0';
-	/* the path is the resource of its most specific patterns alone */
+	/* the path is the resource of its most specific patterns alone: a
+	 * more specific match starts the answer (and Allow) afresh */
 	for (i = 0; i < n; i++) {
 		if ((score = route_match_pattern(table[i].pattern, path,
-		    &tmp)) > best)
+		    &tmp)) == 0 || score < best)
+			continue;
+		if (score > best) {
 			best = score;
-	}
-	if (best == 0)
-		return ROUTE_NOT_FOUND;
-	for (i = 0; i < n; i++) {
-		if (route_match_pattern(table[i].pattern, path, &tmp) != best)
+			found = 0;
+			used = 0;
+			if (allowlen > 0)
+				allow[0] = '\0';
+		}
+		if (found)
 			continue;
 		/* HEAD is served wherever GET is (RFC 9110 9.3.2); nginx
 		 * sends the headers only */
@@ -76,7 +81,8 @@ route_find(const struct route *table, size_t n, const char *method,
 		    strcmp(table[i].method, "GET") == 0)) {
 			*m = tmp;
 			m->route = &table[i];
-			return ROUTE_FOUND;
+			found = 1;
+			continue;
 		}
 		if (allowlen > used) {
 			int w = snprintf(allow + used, allowlen - used, "%s%s%s",
@@ -87,7 +93,9 @@ route_find(const struct route *table, size_t n, const char *method,
 				used += (size_t)w;
 		}
 	}
-	return ROUTE_METHOD_NOT_ALLOWED;
+	if (found)
+		return ROUTE_FOUND;
+	return best > 0 ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
 }
 
 const char *

@@ -2,20 +2,22 @@
 
 #include <string.h>
 
-static const struct provider_spec *const specs[] = {
-	&provider_spec_sandbox, &provider_spec_cloud,
-};
+/* every provider, once: each has provider_spec_<name> */
+#define PROVIDERS(X)	X(sandbox) X(cloud)
+#define SPEC(name)	&provider_spec_##name,
+#define NAME(name)	#name,
 
-const char *const provider_names[] = { "sandbox", "cloud", NULL };
+const struct provider_spec *const provider_specs[] = { PROVIDERS(SPEC) NULL };
+const char *const provider_names[] = { PROVIDERS(NAME) NULL };
 
 const struct provider_spec *
 provider_spec_find(const char *name)
 {
-	size_t	i;
+	const struct provider_spec *const *p;
 
-	for (i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-		if (strcmp(specs[i]->name, name) == 0)
-			return specs[i];
+	for (p = provider_specs; *p != NULL; p++) {
+		if (strcmp((*p)->name, name) == 0)
+			return *p;
 	}
 	return NULL;
 }

@@ -42,8 +42,12 @@ struct provider_spec {
 extern const struct provider_spec	provider_spec_sandbox;
 extern const struct provider_spec	provider_spec_cloud;
 
-/* Every provider's name, NULL-terminated (the API's enum). */
-extern const char *const		provider_names[];
+/* Every provider's spec, and its name (the API's enum), NULL-terminated. */
+extern const struct provider_spec *const	provider_specs[];
+extern const char *const			provider_names[];
+
+/* The most config fields a provider has. */
+#define PROVIDER_FIELDS_MAX	16
 
 /* The spec of the provider called name, or NULL. */
 const struct provider_spec *provider_spec_find(const char *name);

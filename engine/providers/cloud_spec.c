@@ -13,6 +13,8 @@ static const struct provider_field config[] = {
 	{ "verifyToken", PF_STRING, 1, 1, 256, 1 },
 	{ "ratePerSecond", PF_INT, 0, 1, 1000, 0 },
 };
+_Static_assert(sizeof config / sizeof config[0] <= PROVIDER_FIELDS_MAX,
+    "more config fields than PROVIDER_FIELDS_MAX");
 
 const struct provider_spec provider_spec_cloud = {
 	.name = "cloud",

@@ -6,6 +6,8 @@ static const struct provider_field config[] = {
 	{ "deliveryLatencyMs", PF_INT, 0, 0, 600000, 0 },
 	{ "readLatencyMs", PF_INT, 0, 0, 600000, 0 },
 };
+_Static_assert(sizeof config / sizeof config[0] <= PROVIDER_FIELDS_MAX,
+    "more config fields than PROVIDER_FIELDS_MAX");
 
 const struct provider_spec provider_spec_sandbox = {
 	.name = "sandbox",

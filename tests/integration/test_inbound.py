@@ -3,15 +3,13 @@ poisonous webhooks (wrong types, impossible timestamps, NUL, an object where
 an array belongs) never stops another tenant's inbound messages and
 receipts, never crashes the engine, and its events end parked as dead with
 their error, not retried forever."""
-import hashlib
-import hmac
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from fakes.graph import FakeGraph  # noqa: E402
+from fakes.graph import FakeGraph, sign  # noqa: E402
 from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
 
 t = Tap()
@@ -20,10 +18,6 @@ s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
           WAQTOR_INBOUND_MAX_ATTEMPTS=3, WAQTOR_DB_LOCK_TIMEOUT_MS=500, WAQTOR_RATE_FREE=100000,
           WAQTOR_WEBHOOK_RATE=600, WAQTOR_RETENTION_SWEEP_MS=300)
 v = {}
-
-
-def sign(body, secret):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def hook(iid):

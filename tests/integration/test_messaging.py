@@ -4,8 +4,6 @@ receipts and inbound webhooks -> stored and published. Session lifecycle,
 idempotency, bad input, signatures and replays, out-of-order receipts,
 throttling without loss, token expiry, kill -9 of the engine mid-batch, and
 two engines sharing instances."""
-import hashlib
-import hmac
 import json
 import os
 import signal
@@ -15,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from fakes.graph import FakeGraph  # noqa: E402
+from fakes.graph import FakeGraph, sign  # noqa: E402
 from harness import Client, Events, Stack, Tap, daemon_env, holds, signup, wait_for  # noqa: E402
 
 t = Tap()
@@ -50,10 +48,6 @@ def state(api, iid):
 
 def send_text(api, iid, to, text, **kw):
     return api.post("/api/v1/messages/send-text", dict({"instanceId": iid, "to": to, "text": text}, **kw))
-
-
-def sign(body, secret):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def cloud_instance(name, pnid, token="tok-" + "a" * 20, secret="app-secret-1", rate=None):
