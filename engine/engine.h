@@ -196,6 +196,12 @@ void inbound_apply_status(struct engine *, const char *instance_id,
     const char *message_id, const char *provider_id, const char *status,
     struct json_object *error);
 
+/* optout.c: acts on a stop or start keyword in an inbound text (from is
+ * the sender's digits); 0, or -1 with a reason in err. */
+int optout_inbound(struct engine *, const char *tenant, const char *instance,
+    const char *from, const char *text, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
 /* retention.c: deletes what is past its retention (inbound events, media) */
 void retention_sweep(struct engine *);
 

@@ -137,6 +137,11 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 		    json_object_get(it->content));
 		jsonx_add_str(data, "providerId", it->provider_id);
 		batch_add(b, "message.received", tenant, instance, data);
+		/* a new text may be a stop or start keyword */
+		if (strcmp(it->type, "text") == 0 && optout_inbound(e, tenant,
+		    instance, it->from, jsonx_get_str(it->content, "text"), err,
+		    errlen) == -1)
+			goto out;
 	}
 	rc = 0;
 out:

@@ -50,6 +50,20 @@ api_value(const PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
 }
 
+void
+api_respond_row(struct req *r, int status, PGresult *res, const char *what)
+{
+	char	msg[64];
+
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		snprintf(msg, sizeof msg, "no such %s", what);
+		http_respond_error(r, 404, "not_found", msg, NULL);
+	} else
+		http_respond_raw(r, status, "application/json",
+		    PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+	PQclear(res);
+}
+
 PGresult *
 api_query(struct req *r, const char *sql, int n, const char *const *params)
 {

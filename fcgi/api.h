@@ -52,6 +52,10 @@ int api_session_clear_cookie(struct req *r) __attribute__((warn_unused_result));
 /* The user as the API shows it: {"id","name","email","role","phone","avatarUrl"}. */
 struct json_object *api_user_json(PGresult *res, int row);
 #define API_USER_COLUMNS "u.id, u.name, u.email, u.role, u.phone, u.avatar_updated_at" /* FROM users u */
+/* Answers status with the JSON that PostgreSQL built in row 0, column 0
+ * of res (which is cleared); no row answers 404 "no such <what>". */
+void api_respond_row(struct req *r, int status, PGresult *res,
+    const char *what);
 /* The text of a result's field, or NULL when it is SQL NULL. */
 const char *api_value(const PGresult *res, int row, int col);
 /*

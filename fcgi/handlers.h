@@ -63,6 +63,27 @@ void h_sandbox_pair(struct req *);
 void h_sandbox_inbound(struct req *);
 /* h_media.c */
 void h_media_get(struct req *);
+/* h_contacts.c */
+void h_contacts_list(struct req *);
+void h_contacts_create(struct req *);
+void h_contacts_get(struct req *);
+void h_contacts_update(struct req *);
+void h_contacts_delete(struct req *);
+void h_lists_list(struct req *);
+void h_lists_create(struct req *);
+void h_lists_get(struct req *);
+void h_lists_update(struct req *);
+void h_lists_delete(struct req *);
+void h_list_members(struct req *);
+void h_list_members_add(struct req *);
+void h_list_member_delete(struct req *);
+/* h_import.c */
+void h_list_import(struct req *);
+void h_list_export(struct req *);
+/* h_optouts.c */
+void h_optouts_list(struct req *);
+void h_optouts_create(struct req *);
+void h_optouts_delete(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

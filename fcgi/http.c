@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,28 @@ http_set(struct req *r, int status, const char *content_type, const void *data,
 	r->resp_body = xmalloc(len + 1);
 	if (len > 0)
 		memcpy(r->resp_body, data, len);
+}
+
+long
+http_read(struct req *r, char *buf, size_t len)
+{
+	int	n;
+
+	if (len > r->body_left)
+		len = r->body_left;
+	if (len == 0)
+		return 0;
+	if (len > INT_MAX)
+		len = INT_MAX;
+	if ((n = FCGX_GetStr(buf, (int)len, r->fcgi->in)) <= 0) {
+		r->body_left = 0;
+		if (!r->responded)
+			http_respond_error(r, 400, "bad_request",
+			    "request body shorter than Content-Length", NULL);
+		return -1;
+	}
+	r->body_left -= (size_t)n;
+	return n;
 }
 
 void

@@ -44,6 +44,7 @@ struct req {
 	char			 request_id[HTTP_REQUEST_ID_MAX + 1];
 	char			*body;		/* NUL-terminated, body_len bytes */
 	size_t			 body_len;
+	size_t			 body_left;	/* ROUTE_STREAM: not yet read */
 	struct route_match	 match;
 	struct auth		 auth;
 	int			 in_tx;		/* a transaction is open */
@@ -88,6 +89,13 @@ const char *http_client_ip(struct req *r);
 /* Sends status with a body of another type (images). */
 void http_respond_raw(struct req *r, int status, const char *content_type,
     const void *data, size_t len);
+/*
+ * ROUTE_STREAM: reads up to len more bytes of the body into buf; the
+ * number read, 0 at its end, -1 when the client sent less than its
+ * Content-Length (answered 400). What the handler leaves is drained.
+ */
+long http_read(struct req *r, char *buf, size_t len)
+    __attribute__((warn_unused_result));
 /* Writes the answer out; a request without one gets a 500. */
 void http_flush(struct req *r);
 /* Drops an answer not yet flushed, to replace it. */

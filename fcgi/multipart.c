@@ -1,8 +1,11 @@
 #include "multipart.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "xmalloc.h"
 
 #define MULTIPART_BOUNDARY_MAX	70	/* RFC 2046 */
 
@@ -139,4 +142,158 @@ multipart_file(const struct mpart *parts, int n)
 			return &parts[i];
 	}
 	return NULL;
+}
+
+/* ---------------------------------------------------------- streaming ---- */
+
+#define MPSTREAM_HEADERS_MAX	4096
+#define MPSTREAM_BUF		(2 * MPSTREAM_HEADERS_MAX + 2 * MULTIPART_BOUNDARY_MAX)
+
+enum mpstate { MP_PREAMBLE, MP_DELIMITED, MP_HEADERS, MP_DATA, MP_DONE };
+
+struct mpstream {
+	mpstream_cb	*cb;
+	void		*arg;
+	char		 delim[MULTIPART_BOUNDARY_MAX + 16];	/* "\r\n--b" */
+	size_t		 dlen;
+	enum mpstate	 state;
+	struct mpart	 part;
+	char		 buf[MPSTREAM_BUF];
+	size_t		 len;
+};
+
+struct mpstream *
+mpstream_new(const char *content_type, mpstream_cb *cb, void *arg)
+{
+	struct mpstream	*s;
+	char		 delim[MULTIPART_BOUNDARY_MAX + 8];
+
+	if (multipart_boundary(content_type, delim, sizeof delim) == -1)
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	s->cb = cb;
+	s->arg = arg;
+	snprintf(s->delim, sizeof s->delim, "\r\n%s", delim);
+	s->dlen = strlen(s->delim);
+	return s;
+}
+
+/* Takes n bytes off the front of the buffer. */
+static void
+mpstream_consume(struct mpstream *s, size_t n)
+{
+	memmove(s->buf, s->buf + n, s->len - n);
+	s->len -= n;
+}
+
+/* Hands a piece of the current part to cb. */
+static int
+mpstream_emit(struct mpstream *s, size_t n, int last)
+{
+	int	rc;
+
+	s->part.len += n;
+	rc = n > 0 ? s->cb(s->arg, &s->part, s->buf, n, 0) : 0;
+	if (rc == 0 && last)
+		rc = s->cb(s->arg, &s->part, NULL, 0, 1);
+	return rc;
+}
+
+/* Works through the buffer: 0 when it needs more bytes, -1 or cb's return
+ * on failure. */
+static int
+mpstream_step(struct mpstream *s)
+{
+	const char	*p;
+	size_t		 keep;
+	int		 rc;
+
+	for (;;) {
+		switch (s->state) {
+		case MP_PREAMBLE:
+			/* the first delimiter has no CRLF before it */
+			p = memmem(s->buf, s->len, s->delim + 2, s->dlen - 2);
+			if (p == NULL) {
+				keep = s->dlen - 3;
+				if (s->len > keep)
+					mpstream_consume(s, s->len - keep);
+				return 0;
+			}
+			mpstream_consume(s, (size_t)(p - s->buf) + s->dlen - 2);
+			s->state = MP_DELIMITED;
+			break;
+		case MP_DELIMITED:
+			if (s->len < 2)
+				return 0;
+			if (s->buf[0] == '-' && s->buf[1] == '-')
+				s->state = MP_DONE;
+			else if (s->buf[0] == '\r' && s->buf[1] == '\n') {
+				mpstream_consume(s, 2);
+				s->state = MP_HEADERS;
+			} else
+				return -1;
+			break;
+		case MP_HEADERS:
+			p = memmem(s->buf, s->len, "\r\n\r\n", 4);
+			if (p == NULL || p - s->buf > MPSTREAM_HEADERS_MAX)
+				return p == NULL && s->len <= MPSTREAM_HEADERS_MAX
+				    + 3 ? 0 : -1;
+			memset(&s->part, 0, sizeof s->part);
+			multipart_headers(s->buf, (size_t)(p - s->buf), &s->part);
+			mpstream_consume(s, (size_t)(p - s->buf) + 4);
+			s->state = MP_DATA;
+			break;
+		case MP_DATA:
+			p = memmem(s->buf, s->len, s->delim, s->dlen);
+			if (p == NULL) {
+				keep = s->dlen - 1;
+				if (s->len <= keep)
+					return 0;
+				if ((rc = mpstream_emit(s, s->len - keep, 0)) != 0)
+					return rc;
+				mpstream_consume(s, s->len - keep);
+				return 0;
+			}
+			if ((rc = mpstream_emit(s, (size_t)(p - s->buf), 1)) != 0)
+				return rc;
+			mpstream_consume(s, (size_t)(p - s->buf) + s->dlen);
+			s->state = MP_DELIMITED;
+			break;
+		case MP_DONE:
+			s->len = 0;	/* the epilogue is ignored */
+			return 0;
+		}
+	}
+}
+
+int
+mpstream_feed(struct mpstream *s, const char *data, size_t len)
+{
+	size_t	n;
+	int	rc;
+
+	while (len > 0) {
+		n = sizeof s->buf - s->len;
+		if (n > len)
+			n = len;
+		memcpy(s->buf + s->len, data, n);
+		s->len += n;
+		data += n;
+		len -= n;
+		if ((rc = mpstream_step(s)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+mpstream_finish(struct mpstream *s)
+{
+	return s->state == MP_DONE ? 0 : -1;
+}
+
+void
+mpstream_free(struct mpstream *s)
+{
+	free(s);
 }

@@ -27,4 +27,25 @@ const struct mpart *multipart_find(const struct mpart *parts, int n,
 /* The first part that is a file, or NULL. */
 const struct mpart *multipart_file(const struct mpart *parts, int n);
 
+/*
+ * The same, for a body too big to hold (CSV imports): bytes go in as they
+ * arrive, and each part's data comes out through cb in pieces, with its
+ * headers (part->data is NULL, part->len the bytes so far). Memory is
+ * bounded: a part's headers may take 4 kB.
+ */
+struct mpstream;
+/* Called with each piece of a part's data, and once more with len 0 and
+ * last set when the part ends; non-zero stops (feed returns it). */
+typedef int mpstream_cb(void *arg, const struct mpart *part,
+    const char *data, size_t len, int last);
+/* NULL when content_type names no usable boundary. */
+struct mpstream *mpstream_new(const char *content_type, mpstream_cb *,
+    void *arg);
+/* 0, -1 when the body is not well-formed multipart, or cb's return. */
+int mpstream_feed(struct mpstream *, const char *data, size_t len)
+    __attribute__((warn_unused_result));
+/* 0 when the closing delimiter was seen, else -1. */
+int mpstream_finish(struct mpstream *) __attribute__((warn_unused_result));
+void mpstream_free(struct mpstream *);
+
 #endif

@@ -23,6 +23,8 @@ enum route_auth {
 #define ROUTE_REDIS	0x2	/* needs Redis: 503 while it is down */
 #define ROUTE_PREMIUM	0x4	/* 402 without an active subscription */
 #define ROUTE_UNLIMITED	0x8	/* no per-caller rate limit (signed webhooks) */
+#define ROUTE_STREAM	0x10	/* the body is left unread: the handler reads
+				   it in pieces (http_read), up to body_max */
 
 /* The least role a route needs (fcgi/auth.c maps users' roles to these). */
 enum route_role {

@@ -14,6 +14,7 @@
 #define DBR	(ROUTE_DB | ROUTE_REDIS)
 #define AVATAR_BODY	(2 * 1024 * 1024 + 64 * 1024)	/* + multipart */
 #define UPLOAD_BODY	(16 * 1024 * 1024)		/* nginx's limit too */
+#define IMPORT_BODY	(64 * 1024 * 1024)		/* and nginx's for it */
 
 const struct route route_table[] = {
 /* method    pattern                           handler                auth          role         flags              body_max */
@@ -65,6 +66,24 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/inbound-events",         h_inbound_list,        AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "GET",    "/api/v1/inbound-events/{eventId}", h_inbound_get,         AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "POST",   "/api/v1/inbound-events/{eventId}/retry", h_inbound_retry,       AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
+{ "GET",    "/api/v1/contacts",               h_contacts_list,       AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/contacts",               h_contacts_create,     AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/contacts/{id}",          h_contacts_get,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "PATCH",  "/api/v1/contacts/{id}",          h_contacts_update,     AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "DELETE", "/api/v1/contacts/{id}",          h_contacts_delete,     AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/contact-lists",          h_lists_list,          AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/contact-lists",          h_lists_create,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/contact-lists/{id}",     h_lists_get,           AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "PATCH",  "/api/v1/contact-lists/{id}",     h_lists_update,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "DELETE", "/api/v1/contact-lists/{id}",     h_lists_delete,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/contact-lists/{id}/members", h_list_members,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/contact-lists/{id}/members", h_list_members_add,    AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "DELETE", "/api/v1/contact-lists/{id}/members/{contactId}", h_list_member_delete,  AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/contact-lists/{id}/import", h_list_import,         AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_STREAM, IMPORT_BODY },
+{ "GET",    "/api/v1/contact-lists/{id}/export", h_list_export,         AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/opt-outs",               h_optouts_list,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/opt-outs",               h_optouts_create,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "DELETE", "/api/v1/opt-outs/{phone}",       h_optouts_delete,      AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
 };
 

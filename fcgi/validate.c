@@ -34,8 +34,7 @@ validate_link(const char *s, long max)
 	return "must be an http(s) URL or a path on this site";
 }
 
-/* Characters, not bytes: the body is already known to be valid UTF-8. */
-static long
+long
 validate_chars(const char *s)
 {
 	long	n = 0;
@@ -45,7 +44,7 @@ validate_chars(const char *s)
 	return n;
 }
 
-static int
+int
 validate_controls(const char *s, int allow_newlines)
 {
 	for (; *s != '\0'; s++) {

@@ -50,5 +50,9 @@ int validate_body(struct req *r, const struct vfield *fields, size_t n,
 /* Responds 400 validation_failed with details (taken over). */
 void validate_fail(struct req *r, struct json_object *details);
 int validate_email(const char *s);
+/* The characters (not bytes) of s, which is valid UTF-8. */
+long validate_chars(const char *s);
+/* 1 when s has no control characters (but \n \t \r when allowed). */
+int validate_controls(const char *s, int allow_newlines);
 
 #endif

@@ -62,9 +62,12 @@ worker_signals(sigset_t *term)
 	sigaddset(term, SIGINT);
 }
 
-/* Reads the body (up to max bytes); 413 and -1 past it, 400 on a short read. */
+/*
+ * Reads the body (up to max bytes); 413 and -1 past it, 400 on a short
+ * read. A streamed route's body is only measured: its handler reads it.
+ */
 static int
-worker_read_body(struct req *r, size_t max)
+worker_read_body(struct req *r, size_t max, int stream)
 {
 	const char	*cl = http_param(r, "CONTENT_LENGTH");
 	char		*end, scratch[4096];
@@ -86,6 +89,10 @@ worker_read_body(struct req *r, size_t max)
 		http_respond_error(r, 413, "payload_too_large",
 		    "request body exceeds the limit for this endpoint", NULL);
 		return -1;
+	}
+	if (stream) {
+		r->body_left = (size_t)len;
+		return 0;
 	}
 	r->body = xmalloc((size_t)len + 1);
 	r->body_len = (size_t)FCGX_GetStr(r->body, (int)len, r->fcgi->in);
@@ -253,7 +260,8 @@ worker_dispatch(struct req *r)
 	}
 	body_max = r->match.route->body_max != 0 ? r->match.route->body_max :
 	    (size_t)config_int(CFG_MAX_BODY);
-	if (worker_read_body(r, body_max) == -1)
+	if (worker_read_body(r, body_max, r->match.route->flags &
+	    ROUTE_STREAM) == -1)
 		return;
 	if (worker_check_deps(r) == -1)
 		return;
@@ -265,9 +273,13 @@ worker_handle(struct worker *w, FCGX_Request *fr)
 {
 	struct req	 r;
 	long long	 start = util_now_ms();
+	char		 scratch[8192];
 
 	worker_request_init(&r, w, fr);
 	worker_dispatch(&r);
+	/* what a streamed handler left unread, so nginx reads our answer */
+	while (r.body_left > 0 && http_read(&r, scratch, sizeof scratch) > 0)
+		;
 	http_flush(&r);
 	log_info("%s %s %d %lldms", r.method, r.path, r.status,
 	    util_now_ms() - start);

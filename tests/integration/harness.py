@@ -379,7 +379,7 @@ class Client:
         self.cookie = cookie
         self.origin = origin
 
-    def call(self, method, path, body=None, headers=None, raw=None):
+    def call(self, method, path, body=None, headers=None, raw=None, timeout=10):
         h = dict(headers or {})
         if self.key:
             h["X-API-Key"] = self.key
@@ -388,10 +388,7 @@ class Client:
         if self.origin:
             h.setdefault("Origin", "http://127.0.0.1:%d" % self.stack.port)
         h["Host"] = "127.0.0.1:%d" % self.stack.port
-        if raw is not None:
-            r = self.stack.request(method, path, body=raw, headers=h)
-        else:
-            r = self.stack.request(method, path, body=body, headers=h)
+        r = self.stack.request(method, path, body=raw if raw is not None else body, headers=h, timeout=timeout)
         set_cookie = r.header("Set-Cookie")
         if set_cookie and set_cookie.startswith("wq_session="):
             value = set_cookie.split(";")[0].split("=", 1)[1]

@@ -1,0 +1,20 @@
+/*
+ * Defaults of the tenant settings that both the API (fcgi/h_settings.c,
+ * which shows them) and the engine (which acts on them) need.
+ */
+#ifndef WAQTOR_SETTINGS_H
+#define WAQTOR_SETTINGS_H
+
+/* messaging: what an inbound message equal to a stop keyword (after
+ * lib/textnorm.h folding) does, and the default country code of imports. */
+#define SETTINGS_MESSAGING_DEFAULTS					\
+	"{\"default_country_code\":\"\","				\
+	"\"stop_keywords\":[\"STOP\",\"UNSUBSCRIBE\",\"إلغاء\","	\
+	"\"الغاء\",\"ايقاف\"],"						\
+	"\"start_keywords\":[\"START\"],"				\
+	"\"stop_reply\":\"You will not receive more messages from us. "	\
+	"Reply START to subscribe again.\","				\
+	"\"start_reply\":\"You are subscribed again. Reply STOP to "	\
+	"unsubscribe.\"}"
+
+#endif
