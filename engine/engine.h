@@ -21,6 +21,7 @@
 #include "util.h"
 
 struct engine;
+struct campaign;
 struct inst;
 struct outmsg;
 
@@ -128,6 +129,7 @@ struct inst {
 struct outmsg {
 	struct inst		*inst;
 	char			 id[UTIL_UUID_LEN + 1];
+	char			 campaign_id[UTIL_UUID_LEN + 1];	/* or "" */
 	char			 chat_id[48];
 	char			 type[16];
 	struct json_object	*content;
@@ -145,6 +147,10 @@ struct engine {
 	uv_timer_t		 dispatch_timer;
 	uv_timer_t		 inbound_timer;
 	uv_timer_t		 heartbeat_timer;
+	uv_timer_t		 campaign_timer;
+	struct campaign		*campaigns;	/* campaign.c: the active ones
+						   of our instances */
+	long long		 campaigns_loaded_ms;
 	uv_signal_t		 sigterm;
 	uv_signal_t		 sigint;
 	int			 stopping;
@@ -183,10 +189,26 @@ struct json_object *session_message_status(const char *message_id,
 
 /* outbox.c */
 void outbox_dispatch(struct engine *);
+/* How many sends the instance may start now within its rate. */
+int outbox_allowance(struct inst *);
+/* Hands a claimed message (taken over) to the provider, paced. */
+void outbox_send(struct inst *, struct outmsg *);
 void outbox_done(struct outmsg *, const struct outcome *);
 void outbox_wake(struct engine *, const char *instance_id);
 /* Writes the accepted sends gathered since the last call, in one statement. */
 void outbox_flush(struct engine *);
+
+/* campaign.c: dispatches the running campaigns of our instances */
+void campaign_tick(struct engine *);
+/* Sends what the instance's allowance n leaves for its campaigns, after
+ * the outbox (single sends first); called by outbox_dispatch. */
+void campaign_dispatch(struct inst *, int n);
+/* A campaign message's outcome (outbox_done): counts, auto-pause. */
+void campaign_outcome(struct engine *, const char *campaign_id,
+    const struct outcome *);
+/* Reload the campaigns soon (NOTIFY waqtor_campaigns). */
+void campaign_wake(struct engine *);
+void campaign_free_all(struct engine *);
 
 /* inbound.c */
 void inbound_process(struct engine *);

@@ -2,6 +2,8 @@
  * waqtor-engine: the loop and its timers. lease_tick claims and renews
  * instances; the dispatch timer feeds the outbox at each instance's rate;
  * the inbound timer turns stored provider events into messages; the
+ * campaign timer loads the running campaigns and publishes their progress
+ * (the dispatch timer sends them, after the outbox); the
  * heartbeat publishes engine.heartbeat on waqtor:system:system. NOTIFYs from
  * the API run the matching timer at once. SIGTERM: stop claiming, let the
  * sends in flight settle (WAQTOR_SHUTDOWN_SECS at most), release the leases
@@ -23,6 +25,7 @@
 #define INBOUND_MS	1000
 #define WAKE_ALL_MS	1000	/* retries come due without a NOTIFY */
 #define LAG_WARN_MS	1000	/* a stall this long is logged */
+#define CAMPAIGN_MS	100	/* campaign loads, pauses, progress */
 
 static void
 engine_heartbeat(uv_timer_t *t)
@@ -87,6 +90,12 @@ engine_dispatch(uv_timer_t *t)
 }
 
 static void
+engine_campaigns(uv_timer_t *t)
+{
+	campaign_tick(t->data);
+}
+
+static void
 engine_inbound(uv_timer_t *t)
 {
 	inbound_process(t->data);
@@ -111,6 +120,7 @@ engine_close_all(struct engine *e)
 	uv_close((uv_handle_t *)&e->dispatch_timer, NULL);
 	uv_close((uv_handle_t *)&e->inbound_timer, NULL);
 	uv_close((uv_handle_t *)&e->heartbeat_timer, NULL);
+	uv_close((uv_handle_t *)&e->campaign_timer, NULL);
 	uv_close((uv_handle_t *)&e->sigterm, NULL);
 	uv_close((uv_handle_t *)&e->sigint, NULL);
 }
@@ -149,6 +159,7 @@ engine_signal(uv_signal_t *s, int signum)
 	uv_timer_stop(&e->dispatch_timer);
 	uv_timer_stop(&e->inbound_timer);
 	uv_timer_stop(&e->heartbeat_timer);
+	uv_timer_stop(&e->campaign_timer);
 	/* the lease timer becomes the drain timer */
 	uv_timer_start(&e->lease_timer, engine_drain, 0, 50);
 }
@@ -179,6 +190,8 @@ main(void)
 	uv_timer_init(e.loop, &e.dispatch_timer);
 	uv_timer_init(e.loop, &e.inbound_timer);
 	uv_timer_init(e.loop, &e.heartbeat_timer);
+	uv_timer_init(e.loop, &e.campaign_timer);
+	e.campaign_timer.data = &e;
 	e.lease_timer.data = e.dispatch_timer.data = &e;
 	e.inbound_timer.data = e.heartbeat_timer.data = &e;
 	lease_every = (uint64_t)config_int(CFG_ENGINE_LEASE_MS) / 3;
@@ -190,6 +203,8 @@ main(void)
 	uv_timer_start(&e.inbound_timer, engine_inbound, 0, INBOUND_MS);
 	uv_timer_start(&e.heartbeat_timer, engine_heartbeat, 0,
 	    (uint64_t)config_int(CFG_HEARTBEAT_MS));
+	uv_timer_start(&e.campaign_timer, engine_campaigns, CAMPAIGN_MS,
+	    CAMPAIGN_MS);
 	uv_signal_init(e.loop, &e.sigterm);
 	uv_signal_init(e.loop, &e.sigint);
 	e.sigterm.data = e.sigint.data = &e;
@@ -205,6 +220,7 @@ main(void)
 	log_info("engine %s started", e.id);
 	rc = uv_run(e.loop, UV_RUN_DEFAULT);
 	uv_loop_close(e.loop);
+	campaign_free_all(&e);
 	db_close(&e.db);
 	rds_close(&e.rds);
 	log_info("stopped");

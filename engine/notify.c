@@ -1,7 +1,8 @@
 /*
  * A second PostgreSQL connection that LISTENs for the API's wake-ups:
  * waqtor_outbox (a message was queued for an instance), waqtor_instances
- * (an instance's intent changed) and waqtor_inbound (a provider event was
+ * (an instance's intent changed), waqtor_campaigns (a campaign changed
+ * state) and waqtor_inbound (a provider event was
  * stored). Its socket is watched by the loop; when the connection drops it
  * is re-established every second, and the engine's periodic ticks cover
  * whatever was announced meanwhile.
@@ -41,6 +42,8 @@ notify_handle(struct notify *n, PGnotify *pn)
 		lease_reload(e, pn->extra);
 	else if (strcmp(pn->relname, "waqtor_inbound") == 0)
 		engine_wake_inbound(e);
+	else if (strcmp(pn->relname, "waqtor_campaigns") == 0)
+		campaign_wake(e);
 }
 
 /* Frees n once stopped and its last handle has closed (libuv runs close
@@ -118,7 +121,7 @@ notify_connect(struct notify *n)
 	if (PQstatus(n->conn) != CONNECTION_OK)
 		goto fail;
 	res = PQexec(n->conn, "LISTEN waqtor_outbox; LISTEN waqtor_instances; "
-	    "LISTEN waqtor_inbound");
+	    "LISTEN waqtor_inbound; LISTEN waqtor_campaigns");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		PQclear(res);
 		goto fail;

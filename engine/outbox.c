@@ -36,7 +36,7 @@
  * send is more than a second (plus a margin for network jitter) old. Unlike
  * a token bucket, no burst can push a window over the limit.
  */
-static int
+int
 outbox_allowance(struct inst *in)
 {
 	long long	edge = util_now_ms() - OUTBOX_WINDOW_MS;
@@ -62,6 +62,15 @@ outbox_paced(struct inst *in)
 	in->sent_next = (in->sent_next + 1) % in->rate;
 }
 
+void
+outbox_send(struct inst *in, struct outmsg *m)
+{
+	outbox_paced(in);
+	in->in_flight++;
+	in->e->in_flight++;
+	in->prov->send(in, m);
+}
+
 static void
 outbox_claim(struct inst *in, int n)
 {
@@ -83,8 +92,9 @@ outbox_claim(struct inst *in, int n)
 	    "WHERE id IN (SELECT id FROM messages WHERE instance_id = $1 AND "
 	    "status = 'pending' AND direction = 'out' AND next_attempt_at <= "
 	    "now() AND (claim_until IS NULL OR claim_until < now()) ORDER BY "
-	    "next_attempt_at, created_at LIMIT $3::int FOR UPDATE SKIP LOCKED) "
-	    "RETURNING id, chat_id, type, content::text, attempts", 4, params, 0);
+	    "priority, next_attempt_at, created_at LIMIT $3::int FOR UPDATE "
+	    "SKIP LOCKED) RETURNING id, chat_id, type, content::text, attempts, "
+	    "COALESCE(campaign_id::text, '')", 4, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);	/* db_query logged why */
 		return;
@@ -103,10 +113,9 @@ outbox_claim(struct inst *in, int n)
 		    i, 3), JSONX_MAX_DEPTH, &m->content, err, sizeof err) == -1)
 			m->content = json_object_new_object();
 		m->attempts = atoi(PQgetvalue(res, i, 4));
-		outbox_paced(in);
-		in->in_flight++;
-		e->in_flight++;
-		in->prov->send(in, m);
+		snprintf(m->campaign_id, sizeof m->campaign_id, "%s",
+		    PQgetvalue(res, i, 5));
+		outbox_send(in, m);
 	}
 	PQclear(res);
 }
@@ -123,15 +132,21 @@ outbox_dispatch(struct engine *e)
 	if (e->stopping)
 		return;
 	for (in = e->insts; in != NULL; in = in->next) {
-		if (!in->maybe_pending || strcmp(in->status, "ready") != 0)
+		if (strcmp(in->status, "ready") != 0)
 			continue;
 		n = outbox_allowance(in);
 		if (n > OUTBOX_BATCH_MAX)
 			n = OUTBOX_BATCH_MAX;
 		if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
 			n = OUTBOX_IN_FLIGHT_MAX - in->in_flight;
-		if (n > 0)
+		if (n > 0 && in->maybe_pending)
 			outbox_claim(in, n);
+		/* campaigns get what single sends left */
+		n = outbox_allowance(in);
+		if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
+			n = OUTBOX_IN_FLIGHT_MAX - in->in_flight;
+		if (n > 0)
+			campaign_dispatch(in, n);
 	}
 }
 
@@ -305,6 +320,8 @@ outbox_done(struct outmsg *m, const struct outcome *o)
 		}
 		break;
 	}
+	if (m->campaign_id[0] != '\0')
+		campaign_outcome(e, m->campaign_id, o);
 	in->in_flight--;
 	e->in_flight--;
 	in->maybe_pending = 1;

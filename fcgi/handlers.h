@@ -84,6 +84,20 @@ void h_list_export(struct req *);
 void h_optouts_list(struct req *);
 void h_optouts_create(struct req *);
 void h_optouts_delete(struct req *);
+/* h_campaigns.c */
+void h_campaigns_list(struct req *);
+void h_campaigns_create(struct req *);
+void h_campaigns_preview(struct req *);
+void h_campaigns_get(struct req *);
+void h_campaigns_delete(struct req *);
+void h_campaign_recipients(struct req *);
+void h_campaign_recipients_export(struct req *);
+void h_campaign_start(struct req *);
+void h_campaign_pause(struct req *);
+void h_campaign_resume(struct req *);
+void h_campaign_cancel(struct req *);
+void h_campaign_retry_failed(struct req *);
+void h_campaign_duplicate(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

@@ -50,6 +50,8 @@ struct req {
 	int			 in_tx;		/* a transaction is open */
 	int			 keep_on_error;	/* commit even when failing:
 						   the failure's audit row */
+	int			 dry_run;	/* roll back even a success
+						   (previews) */
 	/* waqtor:control messages to publish once committed (api.h) */
 	char			 revoke[HTTP_REVOKE_MAX][200];
 	int			 nrevoke;

@@ -15,6 +15,8 @@
 #define AVATAR_BODY	(2 * 1024 * 1024 + 64 * 1024)	/* + multipart */
 #define UPLOAD_BODY	(16 * 1024 * 1024)		/* nginx's limit too */
 #define IMPORT_BODY	(64 * 1024 * 1024)		/* and nginx's for it */
+#define CAMPAIGN_BODY	(16 * 1024 * 1024)		/* a million recipients */
+#define DBP		(ROUTE_DB | ROUTE_PREMIUM)
 
 const struct route route_table[] = {
 /* method    pattern                           handler                auth          role         flags              body_max */
@@ -84,6 +86,19 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/opt-outs",               h_optouts_list,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/opt-outs",               h_optouts_create,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "DELETE", "/api/v1/opt-outs/{phone}",       h_optouts_delete,      AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
+{ "GET",    "/api/v1/campaigns",              h_campaigns_list,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/campaigns",              h_campaigns_create,    AUTH_EITHER,  ROLE_MEMBER, DBP,               CAMPAIGN_BODY },
+{ "POST",   "/api/v1/campaigns/preview",      h_campaigns_preview,   AUTH_EITHER,  ROLE_MEMBER, DBP,               CAMPAIGN_BODY },
+{ "GET",    "/api/v1/campaigns/{id}",         h_campaigns_get,       AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "DELETE", "/api/v1/campaigns/{id}",         h_campaigns_delete,    AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/campaigns/{id}/recipients", h_campaign_recipients, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/campaigns/{id}/recipients/export", h_campaign_recipients_export, AUTH_EITHER,  ROLE_MEMBER, DB, 0 },
+{ "POST",   "/api/v1/campaigns/{id}/start",   h_campaign_start,      AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
+{ "POST",   "/api/v1/campaigns/{id}/pause",   h_campaign_pause,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/campaigns/{id}/resume",  h_campaign_resume,     AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
+{ "POST",   "/api/v1/campaigns/{id}/cancel",  h_campaign_cancel,     AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/campaigns/{id}/retry-failed", h_campaign_retry_failed, AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
+{ "POST",   "/api/v1/campaigns/{id}/duplicate", h_campaign_duplicate,  AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
 };
 

@@ -221,14 +221,14 @@ worker_run_handler(struct req *r)
 out:
 	if (!r->in_tx)
 		return;
-	commit = r->status < 400 || r->keep_on_error;
+	commit = (r->status < 400 && !r->dry_run) || r->keep_on_error;
 	if (db_tx_end(&r->worker->db, commit) == -1 && commit) {
 		log_error("commit failed after status %d", r->status);
 		http_discard(r);
 		http_respond_error(r, 503, "service_unavailable",
 		    "the change could not be saved, retry shortly", NULL);
 	}
-	if (r->status < 400)	/* committed: its revocations take effect */
+	if (commit && r->status < 400)	/* its revocations take effect */
 		worker_publish_revocations(r);
 }
 

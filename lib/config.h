@@ -43,6 +43,9 @@ X(HEARTBEAT_MS,    "WAQTOR_HEARTBEAT_MS",    INT,  "5000",                      
 X(ENGINE_LEASE_MS,  "WAQTOR_ENGINE_LEASE_MS",  INT,  "10000",                      500, 600000,  0,          "how long an engine's claim on an instance lasts unless renewed (takeover time)") \
 X(OUTBOX_CLAIM_SECS, "WAQTOR_OUTBOX_CLAIM_SECS", INT, "60",                       5, 3600,      0,          "how long a claimed outbox message waits before another try may resend it") \
 X(SEND_MAX_ATTEMPTS, "WAQTOR_SEND_MAX_ATTEMPTS", INT, "8",                        1, 100,       0,          "attempts before a transiently failing message is marked failed") \
+X(CAMPAIGN_PAIR_SECS, "WAQTOR_CAMPAIGN_PAIR_SECS", INT, "6",                      0, 86400,     0,          "campaigns: least seconds between two campaign messages to one number from one instance (Meta's pair rate limit, error 131056)") \
+X(CAMPAIGN_FAILURE_WINDOW, "WAQTOR_CAMPAIGN_FAILURE_WINDOW", INT, "20",          2, 1000,      0,          "campaigns: the last sends whose failure rate may auto-pause a campaign") \
+X(CAMPAIGN_FAILURE_PERCENT, "WAQTOR_CAMPAIGN_FAILURE_PERCENT", INT, "50",        1, 100,       0,          "campaigns: auto-pause when this share (percent) of the last WAQTOR_CAMPAIGN_FAILURE_WINDOW sends failed") \
 X(DB_STATEMENT_TIMEOUT_MS, "WAQTOR_DB_STATEMENT_TIMEOUT_MS", INT, "10000",        100, 3600000, 0,          "daemons: longest a PostgreSQL statement may run before it is cancelled") \
 X(DB_LOCK_TIMEOUT_MS, "WAQTOR_DB_LOCK_TIMEOUT_MS", INT, "3000",                    10, 3600000,  0,          "daemons: longest a PostgreSQL statement waits for a lock") \
 X(WEBHOOK_RATE,    "WAQTOR_WEBHOOK_RATE",    INT,  "60000",                      1, 100000000, 0,          "provider webhook deliveries per minute per instance (bursts of a sixth of it): far above Meta's rate") \
