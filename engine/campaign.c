@@ -339,7 +339,13 @@ campaign_load(struct engine *e)
 			    c->instance_id);
 		}
 		c->seen = 1;
-		c->stopped = 0;
+		if (c->stopped) {
+			/* resumed before this engine let it go: a new run, so
+			 * the failures that paused it count no more */
+			c->stopped = 0;
+			c->noutcomes = c->outcome_next = 0;
+			c->idle_until_ms = 0;
+		}
 		if (strcmp(PQgetvalue(res, i, 8), "t") == 0)
 			c->dirty = 1;
 	}
