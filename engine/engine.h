@@ -187,6 +187,14 @@ struct json_object *session_message_status(const char *message_id,
     const char *instance_id, const char *chat_id, const char *status,
     const char *provider_id, struct json_object *error);
 
+/*
+ * Sends in flight, all instances together: no more than libcurl's
+ * connections (http.c), so no request waits in its queue, where its
+ * timeout would already run (a burst would time out unsent and be sent
+ * again).
+ */
+#define ENGINE_IN_FLIGHT_MAX	512
+
 /* outbox.c */
 void outbox_dispatch(struct engine *);
 /* How many sends the instance may start now within its rate. */

@@ -120,6 +120,19 @@ outbox_claim(struct inst *in, int n)
 	PQclear(res);
 }
 
+/* Sends the instance may start now: its rate, and what may be in flight. */
+static int
+outbox_room(struct inst *in)
+{
+	int	n = outbox_allowance(in);
+
+	if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
+		n = OUTBOX_IN_FLIGHT_MAX - in->in_flight;
+	if (n > ENGINE_IN_FLIGHT_MAX - in->e->in_flight)
+		n = ENGINE_IN_FLIGHT_MAX - in->e->in_flight;
+	return n;
+}
+
 void
 outbox_dispatch(struct engine *e)
 {
@@ -134,18 +147,13 @@ outbox_dispatch(struct engine *e)
 	for (in = e->insts; in != NULL; in = in->next) {
 		if (strcmp(in->status, "ready") != 0)
 			continue;
-		n = outbox_allowance(in);
+		n = outbox_room(in);
 		if (n > OUTBOX_BATCH_MAX)
 			n = OUTBOX_BATCH_MAX;
-		if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
-			n = OUTBOX_IN_FLIGHT_MAX - in->in_flight;
 		if (n > 0 && in->maybe_pending)
 			outbox_claim(in, n);
 		/* campaigns get what single sends left */
-		n = outbox_allowance(in);
-		if (n > OUTBOX_IN_FLIGHT_MAX - in->in_flight)
-			n = OUTBOX_IN_FLIGHT_MAX - in->in_flight;
-		if (n > 0)
+		if ((n = outbox_room(in)) > 0)
 			campaign_dispatch(in, n);
 	}
 }

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Campaign benchmark (issue 10): recipients dispatched per second, unpaced,
+on 1 and on 20 Cloud API instances against the fake Graph API (every state
+change durable: each recipient queued, its message sent, in PostgreSQL),
+with the engine's CPU and RSS; the time to create a 100,000-recipient
+campaign and to import a 100,000-row CSV; the engine's RSS during a
+1,000,000-recipient campaign. References: the goal of >= 5,000 recipients/s
+on these 2 cores; the original WaQtor sends one message every 2 s (0.5/s);
+Evolution API and WAHA have no campaign engine.
+Writes bench/results/campaigns-<date>.md.  Usage: bench/campaigns.py [--quick]
+"""
+import datetime
+import os
+import platform
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from fakes.graph import FakeGraph  # noqa: E402
+from harness import Client, Stack, signup, wait_for  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+TOKEN = "bench-token-" + "x" * 20
+SECRET = "bench-app-secret"
+TEMPLATE = {"template": {"name": "promo", "language": "en_US", "components": [
+    {"type": "body", "parameters": [{"type": "text", "text": "{{code}}"}]}]}}
+
+
+def proc_stat(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return "%d cores, %s, %.0f GiB, %s %s" % (os.cpu_count(), cpu, mem, platform.system(), platform.release())
+
+
+def instances(api, fake, s, n, label):
+    ids = []
+    for i in range(n):
+        pnid = "8%03d%06d" % (n, i) + label[:1]
+        iid = api.post("/api/v1/instances", {"name": "%s-%d" % (label, i), "provider": "cloud", "config": {
+            "phoneNumberId": pnid, "accessToken": TOKEN, "appSecret": SECRET, "verifyToken": "v",
+            "ratePerSecond": 100000}}).json()["id"]
+        fake.add_number(phoneNumberId=pnid, accessToken=TOKEN, appSecret=SECRET, ratePerSecond=100000,
+                        statuses=[], webhookUrl="http://127.0.0.1:%d/api/v1/providers/cloud/%s/webhook" %
+                        (s.port, iid))
+        ids.append(iid)
+    for iid in ids:
+        wait_for(lambda: api.get("/api/v1/instances/%s/state" % iid).json().get("status") == "ready", 30)
+    return ids
+
+
+def dispatch(s, api, fake, n_instances, per_instance, label):
+    ids = instances(api, fake, s, n_instances, label)
+    camps = []
+    for k, iid in enumerate(ids):
+        rec = ["+9%02d%03d%07d" % (n_instances, k, i) for i in range(per_instance)]
+        r = api.post("/api/v1/campaigns", {"name": "%s-%d" % (label, k), "instanceId": iid, "recipients": rec,
+                                           "message": TEMPLATE, "variables": {"code": "X1"}},
+                     timeout=120)
+        camps.append(r.json()["id"])
+    total = n_instances * per_instance
+    engine = s.pid("waqtor-engine")
+    cpu0, t0 = proc_stat(engine), time.time()
+    peak = [rss_kb(engine)]
+    for cid in camps:
+        api.post("/api/v1/campaigns/%s/start" % cid)
+
+    def sent():
+        return int(s.psql("SELECT COALESCE(sum(n), 0) FROM campaign_counts WHERE status IN ('sent', 'delivered', "
+                          "'read', 'failed') AND campaign_id IN ('%s')" % "','".join(camps)))
+    while sent() < total and time.time() - t0 < 600:
+        peak.append(rss_kb(engine))
+        time.sleep(0.2)
+    secs = time.time() - t0
+    cpu = proc_stat(engine) - cpu0
+    done = sent()
+    return {"label": label, "instances": n_instances, "recipients": total, "done": done, "secs": secs,
+            "rate": done / secs, "cpu": cpu, "cpu_us": cpu / max(done, 1) * 1e6, "rss": max(peak)}
+
+
+def main():
+    date = datetime.date.today().strftime("%Y%m%d")
+    fake = FakeGraph(quiet=True).start()
+    s = Stack(None, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
+              WAQTOR_RATE_FREE=100000000, WAQTOR_RATE_PRO=100000000, WAQTOR_CAMPAIGN_PAIR_SECS=0)
+    rows = []
+    try:
+        s.up()
+        owner, _ = signup(s, "bench@campaigns.test")
+        api = Client(s, key=owner.post("/api/v1/api-keys", {"name": "b"}).json()["key"], origin=False)
+        code = s.ctl("accesscode", "create", "--plan", "business", "--days", "30").stdout.strip()
+        owner.post("/api/v1/subscription/redeem", {"code": code})
+        ids = instances(api, fake, s, 1, "create")
+        n = 20000 if QUICK else 100000
+
+        rec = ["+96650%07d" % i for i in range(n)]
+        t0 = time.time()
+        r = api.post("/api/v1/campaigns", {"name": "create", "instanceId": ids[0], "recipients": rec,
+                                           "message": TEMPLATE, "variables": {"code": "X1"}}, timeout=300)
+        create_secs = time.time() - t0
+        assert r.status == 201, r.body[:300]
+
+        lst = api.post("/api/v1/contact-lists", {"name": "bench"}).json()["id"]
+        csv = ("phone,name,code\n" + "".join("+96651%07d,Customer %d,C%d\n" % (i, i, i) for i in range(n))).encode()
+        t0 = time.time()
+        r = api.call("POST", "/api/v1/contact-lists/%s/import" % lst, raw=csv,
+                     headers={"Content-Type": "text/csv"}, timeout=300)
+        import_secs = time.time() - t0
+        assert r.status == 200, r.body[:300]
+
+        rows.append(dispatch(s, api, fake, 1, 10000 if QUICK else 50000, "one"))
+        rows.append(dispatch(s, api, fake, 20, 500 if QUICK else 2500, "twenty"))
+
+        # a million recipients from a contact list: the engine's memory
+        big = 100000 if QUICK else 1000000
+        lst2 = api.post("/api/v1/contact-lists", {"name": "million"}).json()["id"]
+        csv = ("phone\n" + "".join("+9670%08d\n" % i for i in range(big))).encode()
+        r = api.call("POST", "/api/v1/contact-lists/%s/import" % lst2, raw=csv,
+                     headers={"Content-Type": "text/csv"}, timeout=900)
+        assert r.status == 200, r.body[:300]
+        [iid] = instances(api, fake, s, 1, "million")
+        engine = s.pid("waqtor-engine")
+        idle_rss = rss_kb(engine)
+        t0 = time.time()
+        r = api.post("/api/v1/campaigns", {"name": "million", "instanceId": iid, "contactListId": lst2,
+                                           "message": {"template": {"name": "promo", "language": "en_US"}}},
+                     timeout=900)
+        million_create = time.time() - t0
+        cid = r.json()["id"]
+        api.post("/api/v1/campaigns/%s/start" % cid)
+        peak, t0 = idle_rss, time.time()
+        while time.time() - t0 < (20 if QUICK else 60):
+            peak = max(peak, rss_kb(engine))
+            time.sleep(0.2)
+        gone = int(s.psql("SELECT COALESCE(sum(n), 0) FROM campaign_counts WHERE campaign_id = '%s' AND status "
+                          "NOT IN ('pending')" % cid))
+        api.post("/api/v1/campaigns/%s/cancel" % cid)
+    finally:
+        s.destroy()
+        fake.stop()
+
+    out = os.path.join(ROOT, "bench", "results", "campaigns-%s%s.md" % (date, "-quick" if QUICK else ""))
+    with open(out, "w") as f:
+        f.write("# Campaigns benchmark, %s\n\n" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
+        f.write("Machine: %s. PostgreSQL, Redis, nginx and the daemons on this machine, with the fake Graph "
+                "API (tests/fakes/graph.py) in the benchmark's process. `bench/campaigns.py%s`.\n\n" %
+                (machine(), " --quick" if QUICK else ""))
+        f.write("## Dispatch, unpaced (every recipient queued and its message sent, durably)\n\n")
+        f.write("| instances | recipients | seconds | recipients/s | engine CPU µs per recipient | engine peak RSS |\n"
+                "|---|---|---|---|---|---|\n")
+        for r in rows:
+            f.write("| %d | %d | %.1f | **%.0f** | %.0f | %.1f MB |\n" % (
+                r["instances"], r["done"], r["secs"], r["rate"], r["cpu_us"], r["rss"] / 1024))
+        f.write("\nReferences: goal >= 5,000 recipients/s aggregate on these 2 cores; the original WaQtor "
+                "(whatsapp-web.js) sends one message every 2 s (0.5/s) per session; Evolution API and WAHA "
+                "have no campaign engine.\n\n")
+        f.write("## Creation and import\n\n| what | rows | seconds |\n|---|---|---|\n")
+        f.write("| `POST /api/v1/campaigns` with a recipients array | %d | %.1f |\n" % (n, create_secs))
+        f.write("| `POST /api/v1/contact-lists/{id}/import` (CSV, streamed) | %d | %.1f |\n" % (n, import_secs))
+        f.write("| `POST /api/v1/campaigns` from a contact list | %d | %.1f |\n\n" % (big, million_create))
+        f.write("## Memory during a %d-recipient campaign\n\n" % big)
+        f.write("Engine RSS before the campaign %.1f MB, peak over %d s of sending (%d recipients out) "
+                "%.1f MB.\n" % (idle_rss / 1024, 20 if QUICK else 60, gone, peak / 1024))
+    print(open(out).read())
+
+
+if __name__ == "__main__":
+    main()
