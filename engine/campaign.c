@@ -18,7 +18,9 @@
  * campaign's ratePerMinute (a ring of its last sends, seeded at load from
  * the messages of the last minute, so a restart does not reset it), a
  * random delay between minDelayMs and maxDelayMs after each send, and the
- * pair limit above.
+ * pair limit above; and the instance's messaging tier
+ * (config.dailyRecipientCap): at most that many numbers reached by
+ * campaigns in any 24 hours, after which they wait, with a notification.
  *
  * Auto-pause, with a reason and a notification: the instance leaves ready,
  * its credentials fail, Meta answers 131048/131049 (spam and quality
@@ -27,6 +29,7 @@
  * next pending recipient. Progress is published coalesced, at most every
  * CAMPAIGN_PROGRESS_MS per campaign.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,9 @@
 					   to send (deferred, all queued) */
 #define CAMPAIGN_WINDOW_MS	61000	/* a minute, and a margin */
 #define CAMPAIGN_OUTCOMES_MAX	1000
+#define CAMPAIGN_TURN_MAX	64	/* campaigns of an instance per tick */
+#define CAMPAIGN_DAILY_CHECK_MS	10000	/* recount the numbers reached */
+#define CAMPAIGN_DAILY_WAIT_MS	60000	/* capped: look again after */
 #define CAMPAIGN_NOT_READY_MS	5000	/* an instance down this long (a
 					   restart takes less) pauses */
 
@@ -533,27 +539,99 @@ out:
 	return sent;
 }
 
+/*
+ * How many more numbers the instance's campaigns may reach now under its
+ * dailyRecipientCap (a rolling 24 hours, as Meta counts its tiers);
+ * INT_MAX without one. Counted from the messages every few seconds, and
+ * conservatively in between (every send counts as a new number).
+ */
+static long
+campaign_daily_room(struct inst *in, long long now)
+{
+	struct json_object	*v;
+	const char		*params[1] = { in->id };
+	PGresult		*res;
+	long			 cap;
+
+	if (!json_object_object_get_ex(in->config, "dailyRecipientCap", &v) ||
+	    (cap = (long)json_object_get_int64(v)) <= 0)
+		return INT_MAX;
+	if (now - in->daily_checked_ms >= CAMPAIGN_DAILY_CHECK_MS) {
+		res = db_query(&in->e->db, "SELECT count(DISTINCT chat_id) FROM "
+		    "messages WHERE instance_id = $1 AND campaign_id IS NOT NULL "
+		    "AND created_at > now() - interval '24 hours'", 1, params, 0);
+		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			PQclear(res);
+			return 0;	/* unknown: wait */
+		}
+		in->daily_used = atol(PQgetvalue(res, 0, 0));
+		in->daily_checked_ms = now;
+		PQclear(res);
+	}
+	return in->daily_used >= cap ? 0 : cap - in->daily_used;
+}
+
+/* The instance's campaigns wait for its daily window; the tenant is told
+ * once. */
+static void
+campaign_daily_wait(struct inst *in, long long now)
+{
+	struct json_object	*data;
+	struct campaign		*c;
+
+	for (c = in->e->campaigns; c != NULL; c = c->next) {
+		if (strcmp(c->instance_id, in->id) == 0)
+			c->idle_until_ms = now + CAMPAIGN_DAILY_WAIT_MS;
+	}
+	in->daily_checked_ms = 0;	/* recount when they look again */
+	if (in->daily_capped)
+		return;
+	in->daily_capped = 1;
+	log_info("instance %s: daily recipient cap reached", in->id);
+	data = json_object_new_object();
+	jsonx_add_str(data, "level", "warning");
+	jsonx_add_str(data, "title", "Daily campaign limit reached");
+	jsonx_add_str(data, "message", "This number reached its daily limit "
+	    "of new recipients (dailyRecipientCap, as Meta's messaging "
+	    "tiers): its campaigns continue as the 24-hour window moves on.");
+	jsonx_add_str(data, "reason", "daily_cap");
+	jsonx_add_str(data, "instanceId", in->id);
+	engine_publish(in->e, "notification.new", in->tenant_id, in->id, data);
+}
+
 void
 campaign_dispatch(struct inst *in, int n)
 {
 	struct engine	*e = in->e;
-	struct campaign	*c, *mine[64];
+	struct campaign	*c, *mine[CAMPAIGN_TURN_MAX];
 	long long	 now = util_now_ms();
-	int		 k, share, i, left = n;
+	long		 room;
+	int		 k = 0, all = 0, share, i, left, sent;
 	static unsigned	 turn;
 
 	if (n > CAMPAIGN_BATCH_MAX * 2)
-		left = n = CAMPAIGN_BATCH_MAX * 2;
-	k = 0;
-	for (c = e->campaigns; c != NULL && k < 64; c = c->next) {
-		if (!c->stopped && c->idle_until_ms <= now &&
-		    strcmp(c->instance_id, in->id) == 0)
+		n = CAMPAIGN_BATCH_MAX * 2;
+	/* each tick starts with another of the instance's campaigns: a fair
+	 * share each, and past CAMPAIGN_TURN_MAX of them, a turn each */
+	turn++;
+	for (c = e->campaigns; c != NULL; c = c->next) {
+		if (c->stopped || c->idle_until_ms > now ||
+		    strcmp(c->instance_id, in->id) != 0)
+			continue;
+		if (k < CAMPAIGN_TURN_MAX)
 			mine[k++] = c;
+		else	/* keep a rotating sample of the rest */
+			mine[(turn + (unsigned)all) % CAMPAIGN_TURN_MAX] = c;
+		all++;
 	}
 	if (k == 0)
 		return;
-	/* a fair share each, starting with another campaign every tick */
-	turn++;
+	if ((room = campaign_daily_room(in, now)) == 0) {
+		campaign_daily_wait(in, now);
+		return;
+	}
+	in->daily_capped = 0;
+	left = room < n ? (int)room : n;
 	for (i = 0; i < k && left > 0; i++) {
 		c = mine[(turn + (unsigned)i) % (unsigned)k];
 		share = (left + (k - i) - 1) / (k - i);
@@ -561,8 +639,11 @@ campaign_dispatch(struct inst *in, int n)
 			share = campaign_allowance(c, now);
 		if (share > CAMPAIGN_BATCH_MAX)
 			share = CAMPAIGN_BATCH_MAX;
-		if (share > 0)
-			left -= campaign_send(c, in, share);
+		if (share > 0) {
+			sent = campaign_send(c, in, share);
+			left -= sent;
+			in->daily_used += sent;
+		}
 	}
 }
 

@@ -122,6 +122,11 @@ struct inst {
 	int			 in_flight;
 	int			 maybe_pending;	/* worth a claim query */
 	int			 dropped;	/* not ours: freed when idle */
+	/* campaign.c: config.dailyRecipientCap, the numbers campaigns
+	 * reached in the last 24 hours (counted now and then) */
+	long			 daily_used;
+	long long		 daily_checked_ms;
+	int			 daily_capped;	/* notified, waiting */
 	void			*pdata;		/* the provider's */
 };
 

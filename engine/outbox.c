@@ -290,9 +290,10 @@ outbox_retry(struct outmsg *m, long delay_ms, int counted)
 void
 outbox_done(struct outmsg *m, const struct outcome *o)
 {
-	struct inst	*in = m->inst;
-	struct engine	*e = in->e;
-	struct outcome	 fail;
+	struct inst		*in = m->inst;
+	struct engine		*e = in->e;
+	struct outcome		 fail;
+	const struct outcome	*final = o;
 
 	switch (o->kind) {
 	case OUT_SENT:
@@ -306,6 +307,7 @@ outbox_done(struct outmsg *m, const struct outcome *o)
 			    "gave up after %d attempts: %.200s", m->attempts,
 			    o->message);
 			outbox_failed(m, &fail);
+			final = &fail;
 		} else
 			outbox_retry(m, outbox_backoff(m->attempts,
 			    o->retry_ms), 1);
@@ -329,7 +331,7 @@ outbox_done(struct outmsg *m, const struct outcome *o)
 		break;
 	}
 	if (m->campaign_id[0] != '\0')
-		campaign_outcome(e, m->campaign_id, o);
+		campaign_outcome(e, m->campaign_id, final);
 	in->in_flight--;
 	e->in_flight--;
 	in->maybe_pending = 1;

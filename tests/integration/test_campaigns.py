@@ -366,6 +366,27 @@ def optout():
          "the recipients export as CSV", lines[:2])
 
 
+@t.case("the instance's daily recipient cap (Meta's messaging tier) holds the rest, with a notification")
+def daily_cap():
+    capped = api.post("/api/v1/instances", {"name": "tier", "provider": "sandbox",
+                                            "config": {"dailyRecipientCap": 5}}).json()["id"]
+    api.post("/api/v1/instances/%s/sandbox/pair" % capped)
+    t.ok(wait_for(lambda: api.get("/api/v1/instances/%s/state" % capped).json().get("status") == "ready", 15),
+         "an instance with a cap of 5 new numbers a day")
+    a = api.post("/api/v1/campaigns", {"name": "TierA", "instanceId": capped, "recipients": phones("9666500", 4),
+                                       "message": {"text": "a"}, "start": True}).json()["id"]
+    t.ok(wait_for(status_is(a, "completed"), 15), "a campaign to 4 numbers completes")
+    b = api.post("/api/v1/campaigns", {"name": "TierB", "instanceId": capped, "recipients": phones("9666600", 4),
+                                       "message": {"text": "b"}, "start": True}).json()["id"]
+    t.ok(wait_for(lambda: ev.of("notification.new", instanceId=capped, reason="daily_cap"), 15),
+         "the next reaches the cap and the tenant is told")
+    time.sleep(1)
+    c = camp(b)
+    t.ok(c["status"] == "running" and c["counts"]["pending"] == 3 and
+         int(s.psql("SELECT count(DISTINCT chat_id) FROM messages WHERE instance_id = '%s'" % capped)) == 5,
+         "5 numbers in the day, the rest waits for the window", c["counts"])
+
+
 @t.case("a contact list campaign takes its members' attributes")
 def list_campaign():
     lst = api.post("/api/v1/contact-lists", {"name": "VIP"}).json()["id"]
