@@ -11,7 +11,6 @@ Writes bench/results/campaigns-<date>.md.  Usage: bench/campaigns.py [--quick]
 """
 import datetime
 import os
-import platform
 import sys
 import threading
 import time
@@ -21,37 +20,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from fakes.graph import FakeGraph  # noqa: E402
 from harness import Client, Stack, signup, wait_for  # noqa: E402
+from messages import cpu_seconds, machine, rss_kb  # noqa: E402  (bench/messages.py)
 
 QUICK = "--quick" in sys.argv
 TOKEN = "bench-token-" + "x" * 20
 SECRET = "bench-app-secret"
 TEMPLATE = {"template": {"name": "promo", "language": "en_US", "components": [
     {"type": "body", "parameters": [{"type": "text", "text": "{{code}}"}]}]}}
-
-
-def proc_stat(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def machine():
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
-    return "%d cores, %s, %.0f GiB, %s %s" % (os.cpu_count(), cpu, mem, platform.system(), platform.release())
 
 
 def instances(api, fake, s, n, label):
@@ -81,7 +56,7 @@ def dispatch(s, api, fake, n_instances, per_instance, label):
         camps.append(r.json()["id"])
     total = n_instances * per_instance
     engine = s.pid("waqtor-engine")
-    cpu0, t0 = proc_stat(engine), time.time()
+    cpu0, t0 = cpu_seconds(engine), time.time()
     peak = [rss_kb(engine)]
     for cid in camps:
         api.post("/api/v1/campaigns/%s/start" % cid)
@@ -93,7 +68,7 @@ def dispatch(s, api, fake, n_instances, per_instance, label):
         peak.append(rss_kb(engine))
         time.sleep(0.2)
     secs = time.time() - t0
-    cpu = proc_stat(engine) - cpu0
+    cpu = cpu_seconds(engine) - cpu0
     done = sent()
     return {"label": label, "instances": n_instances, "recipients": total, "done": done, "secs": secs,
             "rate": done / secs, "cpu": cpu, "cpu_us": cpu / max(done, 1) * 1e6, "rss": max(peak)}

@@ -511,26 +511,14 @@ campaign_send(struct campaign *c, struct inst *in, int n)
 	    "direction, chat_id, type, content, campaign_id, priority, "
 	    "claimed_by, claim_until, attempts) SELECT message_id, tenant_id, "
 	    "$3, 'out', chat_id, type, content, $1, 1, $4, now() + "
-	    "$6::interval, 1 FROM u WHERE message_id IS NOT NULL RETURNING id, "
-	    "chat_id, type, content::text", 6, params, 0);
+	    "$6::interval, 1 FROM u WHERE message_id IS NOT NULL RETURNING "
+	    OUTBOX_COLUMNS, 6, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 		goto out;
 	c->dirty = 1;
 	for (i = 0; i < PQntuples(res); i++) {
-		struct outmsg	*m = xcalloc(1, sizeof *m);
-
-		m->inst = in;
-		snprintf(m->id, sizeof m->id, "%s", PQgetvalue(res, i, 0));
-		snprintf(m->campaign_id, sizeof m->campaign_id, "%s", c->id);
-		snprintf(m->chat_id, sizeof m->chat_id, "%s",
-		    PQgetvalue(res, i, 1));
-		snprintf(m->type, sizeof m->type, "%s", PQgetvalue(res, i, 2));
-		if (jsonx_parse(PQgetvalue(res, i, 3), (size_t)PQgetlength(res,
-		    i, 3), JSONX_MAX_DEPTH, &m->content, err, sizeof err) == -1)
-			m->content = json_object_new_object();
-		m->attempts = 1;
 		campaign_paced(c, now);
-		outbox_send(in, m);
+		outbox_send(in, outbox_msg(in, res, i));
 		sent++;
 	}
 out:

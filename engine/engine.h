@@ -204,6 +204,10 @@ struct json_object *session_message_status(const char *message_id,
 void outbox_dispatch(struct engine *);
 /* How many sends the instance may start now within its rate. */
 int outbox_allowance(struct inst *);
+/* The claimed message in row of res, whose columns are OUTBOX_COLUMNS. */
+#define OUTBOX_COLUMNS	"id, chat_id, type, content::text, attempts, " \
+	"COALESCE(campaign_id::text, '')"
+struct outmsg *outbox_msg(struct inst *, PGresult *res, int row);
 /* Hands a claimed message (taken over) to the provider, paced. */
 void outbox_send(struct inst *, struct outmsg *);
 void outbox_done(struct outmsg *, const struct outcome *);

@@ -62,6 +62,25 @@ outbox_paced(struct inst *in)
 	in->sent_next = (in->sent_next + 1) % in->rate;
 }
 
+struct outmsg *
+outbox_msg(struct inst *in, PGresult *res, int row)
+{
+	struct outmsg	*m = xcalloc(1, sizeof *m);
+	char		 err[32];
+
+	m->inst = in;
+	snprintf(m->id, sizeof m->id, "%s", PQgetvalue(res, row, 0));
+	snprintf(m->chat_id, sizeof m->chat_id, "%s", PQgetvalue(res, row, 1));
+	snprintf(m->type, sizeof m->type, "%s", PQgetvalue(res, row, 2));
+	if (jsonx_parse(PQgetvalue(res, row, 3), (size_t)PQgetlength(res, row,
+	    3), JSONX_MAX_DEPTH, &m->content, err, sizeof err) == -1)
+		m->content = json_object_new_object();
+	m->attempts = atoi(PQgetvalue(res, row, 4));
+	snprintf(m->campaign_id, sizeof m->campaign_id, "%s",
+	    PQgetvalue(res, row, 5));
+	return m;
+}
+
 void
 outbox_send(struct inst *in, struct outmsg *m)
 {
@@ -93,30 +112,15 @@ outbox_claim(struct inst *in, int n)
 	    "status = 'pending' AND direction = 'out' AND next_attempt_at <= "
 	    "now() AND (claim_until IS NULL OR claim_until < now()) ORDER BY "
 	    "priority, next_attempt_at, created_at LIMIT $3::int FOR UPDATE "
-	    "SKIP LOCKED) RETURNING id, chat_id, type, content::text, attempts, "
-	    "COALESCE(campaign_id::text, '')", 4, params, 0);
+	    "SKIP LOCKED) RETURNING " OUTBOX_COLUMNS, 4, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);	/* db_query logged why */
 		return;
 	}
 	/* a full batch means there may be more */
 	in->maybe_pending = PQntuples(res) == n;
-	for (i = 0; i < PQntuples(res); i++) {
-		struct outmsg	*m = xcalloc(1, sizeof *m);
-		char		 err[32];
-
-		m->inst = in;
-		snprintf(m->id, sizeof m->id, "%s", PQgetvalue(res, i, 0));
-		snprintf(m->chat_id, sizeof m->chat_id, "%s", PQgetvalue(res, i, 1));
-		snprintf(m->type, sizeof m->type, "%s", PQgetvalue(res, i, 2));
-		if (jsonx_parse(PQgetvalue(res, i, 3), (size_t)PQgetlength(res,
-		    i, 3), JSONX_MAX_DEPTH, &m->content, err, sizeof err) == -1)
-			m->content = json_object_new_object();
-		m->attempts = atoi(PQgetvalue(res, i, 4));
-		snprintf(m->campaign_id, sizeof m->campaign_id, "%s",
-		    PQgetvalue(res, i, 5));
-		outbox_send(in, m);
-	}
+	for (i = 0; i < PQntuples(res); i++)
+		outbox_send(in, outbox_msg(in, res, i));
 	PQclear(res);
 }
 

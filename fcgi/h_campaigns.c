@@ -563,13 +563,8 @@ is_campaign_status(const char *s)
 {
 	static const char *const all[] = { "draft", "scheduled", "running",
 	    "paused", "completed", "cancelled", "failed", NULL };
-	int	i;
 
-	for (i = 0; all[i] != NULL; i++) {
-		if (strcmp(s, all[i]) == 0)
-			return 1;
-	}
-	return 0;
+	return validate_one_of(s, all);
 }
 
 void
@@ -630,13 +625,8 @@ is_recipient_status(const char *s)
 {
 	static const char *const all[] = { "pending", "queued", "sent",
 	    "delivered", "read", "failed", "skipped", NULL };
-	int	i;
 
-	for (i = 0; all[i] != NULL; i++) {
-		if (strcmp(s, all[i]) == 0)
-			return 1;
-	}
-	return 0;
+	return validate_one_of(s, all);
 }
 
 /* The campaign named by the path, when it is the tenant's; -1 answered. */

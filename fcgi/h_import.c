@@ -349,13 +349,7 @@ import_merge(struct import *im, const char *list_id)
 static int
 is_mode(const char *s)
 {
-	int	i;
-
-	for (i = 0; mode_names[i] != NULL; i++) {
-		if (strcmp(s, mode_names[i]) == 0)
-			return 1;
-	}
-	return 0;
+	return validate_one_of(s, mode_names);
 }
 
 static int

@@ -62,7 +62,8 @@ instance_json(PGresult *res, int i)
 /*
  * A config sent for provider made only of another provider's fields (a
  * cloud config for a sandbox instance) is 409 provider_mismatch: an
- * instance's provider cannot change. 0 or answered.
+ * instance's provider cannot change. Fields both know (dailyRecipientCap)
+ * say nothing either way. 0 or answered.
  */
 static int
 check_provider(struct req *r, const struct provider_spec *p,
@@ -72,15 +73,16 @@ check_provider(struct req *r, const struct provider_spec *p,
 	struct json_object			*details;
 
 	for (o = provider_specs; *o != NULL; o++) {
-		int fits = *o != p && json_object_object_length(sent) > 0;
+		int fits = *o != p, foreign = 0;
 
 		json_object_object_foreach(sent, k, v) {
 			(void)v;
-			if (provider_spec_field(p, k) != NULL ||
-			    provider_spec_field(*o, k) == NULL)
-				fits = 0;
+			if (provider_spec_field(*o, k) == NULL)
+				fits = 0;	/* not the other's config */
+			else if (provider_spec_field(p, k) == NULL)
+				foreign = 1;	/* the other's alone */
 		}
-		if (fits) {
+		if (fits && foreign) {
 			details = json_object_new_object();
 			jsonx_add_str(details, "provider", p->name);
 			http_respond_error(r, 409, "provider_mismatch",

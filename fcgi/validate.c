@@ -34,6 +34,16 @@ validate_link(const char *s, long max)
 	return "must be an http(s) URL or a path on this site";
 }
 
+int
+validate_one_of(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(s, *list) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 long
 validate_chars(const char *s)
 {

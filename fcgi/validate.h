@@ -50,6 +50,8 @@ int validate_body(struct req *r, const struct vfield *fields, size_t n,
 /* Responds 400 validation_failed with details (taken over). */
 void validate_fail(struct req *r, struct json_object *details);
 int validate_email(const char *s);
+/* 1 when s is one of the strings of list (NULL-terminated). */
+int validate_one_of(const char *s, const char *const *list);
 /* The characters (not bytes) of s, which is valid UTF-8. */
 long validate_chars(const char *s);
 /* 1 when s has no control characters (but \n \t \r when allowed). */
