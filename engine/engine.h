@@ -116,8 +116,9 @@ struct inst {
 	int			 restart_seq;
 	int			 paired;	/* sandbox: paired_at is set */
 	int			 rate;		/* messages per second */
-	long long		*sent_ms;	/* ring: times of the last
-						   `rate` sends (pacing) */
+	long long		*sent_ms;	/* ring of `rate` pacing slots
+						   (outbox.c) */
+	unsigned		 pace_gen;	/* a new ring (a new rate) */
 	int			 sent_next;
 	int			 in_flight;
 	int			 maybe_pending;	/* worth a claim query */
@@ -139,6 +140,8 @@ struct outmsg {
 	char			 type[16];
 	struct json_object	*content;
 	int			 attempts;
+	int			 slot;		/* its pacing slot, or -1 */
+	unsigned		 slot_gen;	/* ... in this ring */
 	void			*pdata;
 };
 

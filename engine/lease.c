@@ -100,6 +100,7 @@ lease_fill(struct inst *in, PGresult *res, int i)
 			free(in->sent_ms);
 			in->sent_ms = NULL;
 			in->sent_next = 0;
+			in->pace_gen++;
 			in->rate = rate;
 		}
 	}

@@ -25,17 +25,23 @@
 #define OUTBOX_BATCH_MAX	100	/* rows per claim query */
 #define OUTBOX_IN_FLIGHT_MAX	500	/* per instance */
 #define OUTBOX_BACKOFF_MAX_MS	(5 * 60 * 1000)
-#define OUTBOX_WINDOW_MS	1100	/* a second, and a margin for the
-					   network's jitter on the way */
+#define OUTBOX_WINDOW_MS	1000	/* after the answer: see below */
 #define OUTBOX_SENT_BATCH	500	/* accepted sends per UPDATE */
 
 /*
- * Pacing: how many sends the instance may start now without ever exceeding
- * `rate` in any one-second window. The ring holds the times of the last
- * `rate` sends, oldest first from sent_next; a slot is free again once its
- * send is more than a second (plus a margin for network jitter) old. Unlike
- * a token bucket, no burst can push a window over the limit.
+ * Pacing: how many sends the instance may start now without the provider
+ * ever seeing more than `rate` in any one-second window. The ring holds a
+ * slot for each of `rate` sends: a send takes a free slot and holds it
+ * until its answer, and the slot is free again one second after that. The
+ * provider saw the request between its start and its answer, so two sends
+ * of one slot reach it at least a second apart, however late the network
+ * delivered the first: unlike a window over start times, no jitter can
+ * push a window over the limit, and unlike a token bucket, no burst. A
+ * send that hangs holds its one slot only (a free slot is taken anywhere
+ * in the ring).
  */
+#define OUTBOX_SLOT_BUSY	(-1LL)	/* in flight */
+
 int
 outbox_allowance(struct inst *in)
 {
@@ -45,21 +51,41 @@ outbox_allowance(struct inst *in)
 	if (in->sent_ms == NULL)
 		return in->rate;	/* nothing sent yet: every slot is free */
 	for (i = 0; i < in->rate; i++) {
-		if (in->sent_ms[(in->sent_next + i) % in->rate] > edge)
-			break;
-		n++;
+		if (in->sent_ms[i] != OUTBOX_SLOT_BUSY && in->sent_ms[i] <= edge)
+			n++;
 	}
 	return n;
 }
 
+/* Takes a free slot for m (outbox_allowance said there is one). */
 static void
-outbox_paced(struct inst *in)
+outbox_paced(struct inst *in, struct outmsg *m)
 {
+	long long	edge = util_now_ms() - OUTBOX_WINDOW_MS;
+	int		i, k;
+
 	/* allocated on the first send: idle instances stay small */
 	if (in->sent_ms == NULL)
 		in->sent_ms = xcalloc((size_t)in->rate, sizeof *in->sent_ms);
-	in->sent_ms[in->sent_next] = util_now_ms();
-	in->sent_next = (in->sent_next + 1) % in->rate;
+	m->slot = -1;
+	for (i = 0; i < in->rate; i++) {
+		k = (in->sent_next + i) % in->rate;
+		if (in->sent_ms[k] != OUTBOX_SLOT_BUSY && in->sent_ms[k] <= edge) {
+			in->sent_ms[k] = OUTBOX_SLOT_BUSY;
+			m->slot = k;
+			m->slot_gen = in->pace_gen;
+			in->sent_next = (k + 1) % in->rate;
+			return;
+		}
+	}
+}
+
+/* The send's answer came: its slot is free a second from now. */
+static void
+outbox_unpaced(struct inst *in, struct outmsg *m)
+{
+	if (m->slot >= 0 && m->slot_gen == in->pace_gen && in->sent_ms != NULL)
+		in->sent_ms[m->slot] = util_now_ms();
 }
 
 struct outmsg *
@@ -84,7 +110,7 @@ outbox_msg(struct inst *in, PGresult *res, int row)
 void
 outbox_send(struct inst *in, struct outmsg *m)
 {
-	outbox_paced(in);
+	outbox_paced(in, m);
 	in->in_flight++;
 	in->e->in_flight++;
 	in->prov->send(in, m);
@@ -334,6 +360,7 @@ outbox_done(struct outmsg *m, const struct outcome *o)
 		}
 		break;
 	}
+	outbox_unpaced(in, m);
 	if (m->campaign_id[0] != '\0')
 		campaign_outcome(e, m->campaign_id, final);
 	in->in_flight--;

@@ -147,14 +147,16 @@ campaign_pacing(struct req *r, struct json_object *pacing, char out[3][16])
 }
 
 /*
- * The recipients array as rows for the INSERT: [{"i","chat","name",
- * "vars"}], phones normalised like contacts'. -1 answered 400 naming the
- * first bad items.
+ * The recipients array as rows for the INSERT, JSON text built as it goes
+ * (a million recipients stay a few bytes each): [{"i","chat","name",
+ * "vars"}], phones normalised like contacts'. 0, or -1 answered 400
+ * naming the first bad items.
  */
-static struct json_object *
-campaign_recipient_rows(struct req *r, struct json_object *list)
+static int
+campaign_recipient_rows(struct req *r, struct json_object *list,
+    struct strbuf *rows)
 {
-	struct json_object	*rows, *details, *item, *vars, *v;
+	struct json_object	*details, *item, *vars, *v;
 	char			 cc[PHONE_CC_MAX + 1], phone[PHONE_LEN];
 	char			 chat[PHONE_LEN + 8], field[48], given[48];
 	const char		*to, *why;
@@ -162,8 +164,8 @@ campaign_recipient_rows(struct req *r, struct json_object *list)
 	enum phone_error	 pe;
 
 	if (contacts_default_cc(r, cc) == -1)
-		return NULL;
-	rows = json_object_new_array();
+		return -1;
+	strbuf_addch(rows, '[');
 	details = json_object_new_object();
 	for (i = 0; i < n && json_object_object_length(details) < 5; i++) {
 		item = json_object_array_get_idx(list, i);
@@ -207,22 +209,21 @@ campaign_recipient_rows(struct req *r, struct json_object *list)
 			continue;
 		}
 		snprintf(chat, sizeof chat, "%s@c.us", phone);
-		v = json_object_new_object();
-		jsonx_add_int(v, "i", (long long)i);
-		jsonx_add_str(v, "chat", chat);
-		jsonx_add_str(v, "name", json_object_is_type(item,
-		    json_type_object) ? jsonx_get_str(item, "name") : NULL);
-		json_object_object_add(v, "vars", vars != NULL ?
-		    json_object_get(vars) : json_object_new_object());
-		json_object_array_add(rows, v);
+		v = json_object_is_type(item, json_type_object) ?
+		    json_object_object_get(item, "name") : NULL;
+		strbuf_addf(rows, "%s{\"i\":%zu,\"chat\":\"%s\",\"name\":%s,"
+		    "\"vars\":%s}", rows->len > 1 ? "," : "", i, chat,
+		    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		    vars != NULL ? json_object_to_json_string_ext(vars,
+		    JSON_C_TO_STRING_PLAIN) : "{}");
 	}
+	strbuf_addch(rows, ']');
 	if (json_object_object_length(details) > 0) {
-		json_object_put(rows);
 		validate_fail(r, details);
-		return NULL;
+		return -1;
 	}
 	json_object_put(details);
-	return rows;
+	return 0;
 }
 
 /*
@@ -281,7 +282,8 @@ out:
 static int
 campaign_create(struct req *r, struct json_object *in, char id[40])
 {
-	struct json_object	*message, *rows = NULL, *v;
+	struct json_object	*message, *list, *v;
+	struct strbuf		 rows = STRBUF_INIT;
 	char			 pacing[3][16], when[40], total[24];
 	const char		*params[10], *provider;
 	PGresult		*res;
@@ -332,10 +334,9 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 		return -1;
 	}
 	PQclear(res);
-	if (json_object_object_get(in, "recipients") != NULL &&
-	    (rows = campaign_recipient_rows(r, json_object_object_get(in,
-	    "recipients"))) == NULL)
-		return -1;
+	if ((list = json_object_object_get(in, "recipients")) != NULL &&
+	    campaign_recipient_rows(r, list, &rows) == -1)
+		goto out;
 
 	params[1] = jsonx_get_str(in, "name");
 	params[2] = jsonx_string(message);
@@ -356,10 +357,10 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 	PQclear(res);
 
 	params[0] = id;
-	if (rows != NULL) {
+	if (list != NULL) {
 		/* the first of a number's duplicates stays; a contact of
 		 * that number lends its attributes and name */
-		params[1] = jsonx_string(rows);
+		params[1] = rows.data;
 		res = api_query(r, "INSERT INTO campaign_recipients (campaign_id, "
 		    "seq, tenant_id, chat_id, name, variables) SELECT $1, "
 		    "row_number() OVER (ORDER BY x.i), current_setting("
@@ -382,7 +383,7 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 	snprintf(total, sizeof total, "%s", PQcmdTuples(res));
 	PQclear(res);
 	if (atol(total) == 0) {
-		http_respond_error(r, 422, "no_recipients", rows != NULL ?
+		http_respond_error(r, 422, "no_recipients", list != NULL ?
 		    "the campaign has no recipients" : "no such list, or it has "
 		    "no members", NULL);
 		goto out;
@@ -395,7 +396,7 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 		goto out;
 	rc = 0;
 out:
-	json_object_put(rows);
+	strbuf_free(&rows);
 	return rc;
 }
 
@@ -480,7 +481,7 @@ campaign_move(struct req *r, const char *id, const char *from,
 void
 h_campaigns_create(struct req *r)
 {
-	struct json_object	*in;
+	struct json_object	*in, *details;
 	char			 id[40];
 
 	if (validate_body(r, campaign_fields, CAMPAIGN_FIELDS, &in) == -1)
@@ -491,8 +492,11 @@ h_campaigns_create(struct req *r)
 	    (campaign_move(r, id, "{draft}", SET_START, "start") == -1 ||
 	    campaign_notify(r, id) == -1))
 		goto out;
-	api_audit(r, "campaign.created", NULL);
-	/* (recorded without the recipients: they can be a million) */
+	/* recorded without the recipients: they can be a million */
+	details = json_object_new_object();
+	jsonx_add_str(details, "campaignId", id);
+	jsonx_add_str(details, "name", jsonx_get_str(in, "name"));
+	api_audit(r, "campaign.created", details);
 	campaign_respond(r, 201, id);
 out:
 	json_object_put(in);
