@@ -346,6 +346,31 @@ def meta_errors():
                                fake.stats()))
 
 
+@t.case("a campaign whose instance logs out pauses itself, and resumes where it stopped")
+def instance_down():
+    down = api.post("/api/v1/instances", {"name": "down", "provider": "sandbox", "config": {}}).json()["id"]
+    api.post("/api/v1/instances/%s/sandbox/pair" % down)
+    t.ok(wait_for(lambda: api.get("/api/v1/instances/%s/state" % down).json().get("status") == "ready", 15),
+         "a sandbox instance is ready")
+    cid = api.post("/api/v1/campaigns", {"name": "Down", "instanceId": down, "recipients": phones("9666700", 30),
+                                         "message": {"text": "x"}, "pacing": {"minDelayMs": 200, "maxDelayMs": 200},
+                                         "start": True}).json()["id"]
+    t.ok(wait_for(lambda: camp(cid)["counts"]["pending"] < 28, 10), "it runs")
+    api.post("/api/v1/instances/%s/logout" % down)
+    t.ok(wait_for(status_is(cid, "paused"), 15), "the instance logs out: the campaign pauses")
+    c = camp(cid)
+    t.ok(c["pauseReason"].startswith("instance_") and c["counts"]["pending"] > 0, "naming why", c["pauseReason"])
+    t.ok(wait_for(lambda: ev.of("notification.new", campaignId=cid), 5), "with a notification")
+    api.post("/api/v1/instances/%s/restart" % down)
+    api.post("/api/v1/instances/%s/sandbox/pair" % down)
+    t.ok(wait_for(lambda: api.get("/api/v1/instances/%s/state" % down).json().get("status") == "ready", 15),
+         "paired again")
+    t.eq(api.post("/api/v1/campaigns/%s/resume" % cid).json()["status"], "running", "resumed")
+    t.ok(wait_for(status_is(cid, "completed"), 30), "it completes")
+    n = s.psql("SELECT count(*), count(DISTINCT chat_id) FROM messages WHERE campaign_id = '%s'" % cid)
+    t.eq(n, "30|30", "every recipient got one message")
+
+
 @t.case("a number that writes STOP mid-campaign is skipped")
 def optout():
     nums = phones("9666300", 6)

@@ -528,11 +528,14 @@ def rate_limits():
     r = Client(s).post("/api/v1/auth/login", {"email": "bob@other.test", "password": "correct horse 1"})
     t.ok(r.status == 429 and err(r) == "rate_limited" and int(r.header("Retry-After")) > 0,
          "five failures from an address lock the account there, even for the right password", r.body)
-    codes = [Client(s).post("/api/v1/auth/signup", {}).status for _ in range(250)]  # burst 100
+    answers = [Client(s).post("/api/v1/auth/signup", {}) for _ in range(250)]  # burst 100
+    codes = [r.status for r in answers]
     t.ok(codes.count(429) > 0 and codes[0] == 400, "anonymous callers are limited per address",
          {c: codes.count(c) for c in set(codes)})
-    r = Client(s).post("/api/v1/auth/signup", {})
-    t.ok(r.header("Retry-After") and r.header("RateLimit-Remaining") == "0", "429 carries Retry-After")
+    # (the last one may find a refilled allowance on a slow machine)
+    limited = [r for r in answers if r.status == 429]
+    t.ok(limited and all(r.header("Retry-After") and r.header("RateLimit-Remaining") == "0" for r in limited),
+         "each 429 carries Retry-After")
 
 
 try:
