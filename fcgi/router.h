@@ -25,6 +25,8 @@ enum route_auth {
 #define ROUTE_UNLIMITED	0x8	/* no per-caller rate limit (signed webhooks) */
 #define ROUTE_STREAM	0x10	/* the body is left unread: the handler reads
 				   it in pieces (http_read), up to body_max */
+#define ROUTE_BULK	0x20	/* bulk work: its statements may run
+				   WAQTOR_BULK_STATEMENT_TIMEOUT_MS */
 
 /* The least role a route needs (fcgi/auth.c maps users' roles to these). */
 enum route_role {

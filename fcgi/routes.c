@@ -5,7 +5,8 @@
  * Role: the least role that may call it (fcgi/auth.c, ROLES: member <
  * admin < owner; an API key acts as an admin); below it, 403 forbidden.
  * Flags: ROUTE_DB / ROUTE_REDIS answer 503 while that service is down;
- * ROUTE_PREMIUM answers 402 without an active plan.
+ * ROUTE_PREMIUM answers 402 without an active plan; ROUTE_STREAM leaves
+ * the body to the handler; ROUTE_BULK lets its statements run longer.
  */
 #include "handlers.h"
 #include "router.h"
@@ -81,14 +82,14 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/contact-lists/{id}/members", h_list_members,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/contact-lists/{id}/members", h_list_members_add,    AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "DELETE", "/api/v1/contact-lists/{id}/members/{contactId}", h_list_member_delete,  AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
-{ "POST",   "/api/v1/contact-lists/{id}/import", h_list_import,         AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_STREAM, IMPORT_BODY },
+{ "POST",   "/api/v1/contact-lists/{id}/import", h_list_import,         AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_STREAM | ROUTE_BULK, IMPORT_BODY },
 { "GET",    "/api/v1/contact-lists/{id}/export", h_list_export,         AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "GET",    "/api/v1/opt-outs",               h_optouts_list,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/opt-outs",               h_optouts_create,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "DELETE", "/api/v1/opt-outs/{phone}",       h_optouts_delete,      AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "GET",    "/api/v1/campaigns",              h_campaigns_list,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
-{ "POST",   "/api/v1/campaigns",              h_campaigns_create,    AUTH_EITHER,  ROLE_MEMBER, DBP,               CAMPAIGN_BODY },
-{ "POST",   "/api/v1/campaigns/preview",      h_campaigns_preview,   AUTH_EITHER,  ROLE_MEMBER, DBP,               CAMPAIGN_BODY },
+{ "POST",   "/api/v1/campaigns",              h_campaigns_create,    AUTH_EITHER,  ROLE_MEMBER, DBP | ROUTE_BULK,  CAMPAIGN_BODY },
+{ "POST",   "/api/v1/campaigns/preview",      h_campaigns_preview,   AUTH_EITHER,  ROLE_MEMBER, DBP | ROUTE_BULK,  CAMPAIGN_BODY },
 { "GET",    "/api/v1/campaigns/{id}",         h_campaigns_get,       AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "DELETE", "/api/v1/campaigns/{id}",         h_campaigns_delete,    AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "GET",    "/api/v1/campaigns/{id}/recipients", h_campaign_recipients, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },

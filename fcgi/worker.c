@@ -178,6 +178,22 @@ worker_publish_revocations(struct req *r)
 	}
 }
 
+/* A bulk request's statements may run longer than the daemons' default. */
+static int
+worker_bulk_timeout(struct req *r)
+{
+	char		 ms[24];
+	const char	*params[1] = { ms };
+	PGresult	*res;
+
+	snprintf(ms, sizeof ms, "%ld", config_int(CFG_BULK_STATEMENT_TIMEOUT_MS));
+	if ((res = api_query(r, "SELECT set_config('statement_timeout', $1, "
+	    "true)", 1, params)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 /*
  * Authentication, limits and the handler run in one transaction, committed
  * only for a successful answer: whatever a rejected request wrote is undone
@@ -213,6 +229,8 @@ worker_run_handler(struct req *r)
 	}
 	if (r->auth.kind != AUTH_KIND_NONE &&
 	    api_set_tenant(r, r->auth.tenant_id) == -1)
+		goto out;
+	if ((route->flags & ROUTE_BULK) && worker_bulk_timeout(r) == -1)
 		goto out;
 	route->handler(r);
 	if (!r->responded)

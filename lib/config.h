@@ -47,6 +47,7 @@ X(CAMPAIGN_PAIR_SECS, "WAQTOR_CAMPAIGN_PAIR_SECS", INT, "6",                    
 X(CAMPAIGN_FAILURE_WINDOW, "WAQTOR_CAMPAIGN_FAILURE_WINDOW", INT, "20",          2, 1000,      0,          "campaigns: the last sends whose failure rate may auto-pause a campaign") \
 X(CAMPAIGN_FAILURE_PERCENT, "WAQTOR_CAMPAIGN_FAILURE_PERCENT", INT, "50",        1, 100,       0,          "campaigns: auto-pause when this share (percent) of the last WAQTOR_CAMPAIGN_FAILURE_WINDOW sends failed") \
 X(DB_STATEMENT_TIMEOUT_MS, "WAQTOR_DB_STATEMENT_TIMEOUT_MS", INT, "10000",        100, 3600000, 0,          "daemons: longest a PostgreSQL statement may run before it is cancelled") \
+X(BULK_STATEMENT_TIMEOUT_MS, "WAQTOR_BULK_STATEMENT_TIMEOUT_MS", INT, "600000", 1000, 3600000, 0,        "API: longest a statement of a bulk request (a CSV import, a campaign's creation) may run") \
 X(DB_LOCK_TIMEOUT_MS, "WAQTOR_DB_LOCK_TIMEOUT_MS", INT, "3000",                    10, 3600000,  0,          "daemons: longest a PostgreSQL statement waits for a lock") \
 X(WEBHOOK_RATE,    "WAQTOR_WEBHOOK_RATE",    INT,  "60000",                      1, 100000000, 0,          "provider webhook deliveries per minute per instance (bursts of a sixth of it): far above Meta's rate") \
 X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",            1, 87600,     0,          "how long processed and dead inbound events (raw webhook bodies) are kept") \
