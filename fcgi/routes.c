@@ -97,9 +97,9 @@ const struct route route_table[] = {
 { "POST",   "/api/v1/campaigns/{id}/start",   h_campaign_start,      AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
 { "POST",   "/api/v1/campaigns/{id}/pause",   h_campaign_pause,      AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/campaigns/{id}/resume",  h_campaign_resume,     AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
-{ "POST",   "/api/v1/campaigns/{id}/cancel",  h_campaign_cancel,     AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
-{ "POST",   "/api/v1/campaigns/{id}/retry-failed", h_campaign_retry_failed, AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
-{ "POST",   "/api/v1/campaigns/{id}/duplicate", h_campaign_duplicate,  AUTH_EITHER,  ROLE_MEMBER, DBP,               0 },
+{ "POST",   "/api/v1/campaigns/{id}/cancel",  h_campaign_cancel,     AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_BULK,   0 },
+{ "POST",   "/api/v1/campaigns/{id}/retry-failed", h_campaign_retry_failed, AUTH_EITHER,  ROLE_MEMBER, DBP | ROUTE_BULK,  0 },
+{ "POST",   "/api/v1/campaigns/{id}/duplicate", h_campaign_duplicate,  AUTH_EITHER,  ROLE_MEMBER, DBP | ROUTE_BULK,  0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
 };
 
