@@ -47,6 +47,11 @@ def count(table):
     return int(s.psql("SELECT count(*) FROM %s" % table))
 
 
+def asan_build():
+    with open("/proc/%d/maps" % s.pid("waqtor-api")) as f:
+        return "libasan" in f.read()
+
+
 def worker_hwm_kb():
     """Peak RSS (VmHWM) of the one API worker."""
     pid = s.children(s.pid("waqtor-api"))[0]
@@ -235,8 +240,11 @@ def big_import():
     t.ok(r.status == 200 and r.json()["created"] == 100000, "%.1f MB, 100,000 rows imported" % (len(data) / 1e6),
          r.body[:300])
     grown = worker_hwm_kb() - hwm
-    t.ok(grown < len(data) // 1024 // 2, "the worker's peak memory grew %d kB for a %d kB file" %
-         (grown, len(data) // 1024))
+    if asan_build():  # its quarantine keeps freed memory: peaks say nothing here
+        t.skip("the worker's peak memory stays flat", "ASan build")
+    else:
+        t.ok(grown < len(data) // 1024 // 2, "the worker's peak memory grew %d kB for a %d kB file" %
+             (grown, len(data) // 1024))
     t.eq(api.get("/api/v1/contact-lists/" + big).json()["memberCount"], 100000, "all are members")
     r = csv_import(api, big, b"phone\n" + b"9" * (65 * 1024 * 1024), timeout=60)
     t.eq(r.status, 413, "a file over 64 MB is 413")
