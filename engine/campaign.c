@@ -176,13 +176,30 @@ campaign_progress_one(struct campaign *c)
 	c->progress_ms = util_now_ms();
 }
 
+/* Tells the tenant why its campaigns stopped (notification.new). */
+static void
+campaign_notify(struct engine *e, const char *tenant_id,
+    const char *instance_id, const char *campaign_id, const char *title,
+    const char *text, const char *reason)
+{
+	struct json_object	*data = json_object_new_object();
+
+	jsonx_add_str(data, "level", "warning");
+	jsonx_add_str(data, "title", title);
+	jsonx_add_str(data, "message", text);
+	if (campaign_id != NULL)
+		jsonx_add_str(data, "campaignId", campaign_id);
+	jsonx_add_str(data, "instanceId", instance_id);
+	jsonx_add_str(data, "reason", reason);
+	engine_publish(e, "notification.new", tenant_id, instance_id, data);
+}
+
 /* Pauses a running campaign here, with its reason and a notification. */
 static void
 campaign_autopause(struct campaign *c, const char *reason, const char *why)
 {
 	struct engine		*e = c->e;
 	const char		*params[2] = { c->id, reason };
-	struct json_object	*data;
 	PGresult		*res;
 	char			 text[256];
 
@@ -195,14 +212,8 @@ campaign_autopause(struct campaign *c, const char *reason, const char *why)
 		log_info("campaign %s paused: %s", c->id, reason);
 		snprintf(text, sizeof text, "Campaign \"%.100s\" was paused: %s",
 		    PQgetvalue(res, 0, 0), why);
-		data = json_object_new_object();
-		jsonx_add_str(data, "level", "warning");
-		jsonx_add_str(data, "title", "Campaign paused");
-		jsonx_add_str(data, "message", text);
-		jsonx_add_str(data, "campaignId", c->id);
-		jsonx_add_str(data, "reason", reason);
-		engine_publish(e, "notification.new", c->tenant_id,
-		    c->instance_id, data);
+		campaign_notify(e, c->tenant_id, c->instance_id, c->id,
+		    "Campaign paused", text, reason);
 		campaign_progress_one(c);
 	}
 	PQclear(res);
@@ -564,7 +575,6 @@ campaign_daily_room(struct inst *in, long long now)
 static void
 campaign_daily_wait(struct inst *in, long long now)
 {
-	struct json_object	*data;
 	struct campaign		*c;
 
 	for (c = in->e->campaigns; c != NULL; c = c->next) {
@@ -576,15 +586,11 @@ campaign_daily_wait(struct inst *in, long long now)
 		return;
 	in->daily_capped = 1;
 	log_info("instance %s: daily recipient cap reached", in->id);
-	data = json_object_new_object();
-	jsonx_add_str(data, "level", "warning");
-	jsonx_add_str(data, "title", "Daily campaign limit reached");
-	jsonx_add_str(data, "message", "This number reached its daily limit "
-	    "of new recipients (dailyRecipientCap, as Meta's messaging "
-	    "tiers): its campaigns continue as the 24-hour window moves on.");
-	jsonx_add_str(data, "reason", "daily_cap");
-	jsonx_add_str(data, "instanceId", in->id);
-	engine_publish(in->e, "notification.new", in->tenant_id, in->id, data);
+	campaign_notify(in->e, in->tenant_id, in->id, NULL,
+	    "Daily campaign limit reached", "This number reached its daily "
+	    "limit of new recipients (dailyRecipientCap, as Meta's messaging "
+	    "tiers): its campaigns continue as the 24-hour window moves on.",
+	    "daily_cap");
 }
 
 void

@@ -116,14 +116,15 @@ outbox_send(struct inst *in, struct outmsg *m)
 	in->prov->send(in, m);
 }
 
-static void
+/* Claims and sends up to n pending messages; how many. */
+static int
 outbox_claim(struct inst *in, int n)
 {
 	struct engine	*e = in->e;
 	char		 limit[16], claim[32];
 	const char	*params[4];
 	PGresult	*res;
-	int		 i;
+	int		 i, got;
 
 	snprintf(limit, sizeof limit, "%d", n);
 	snprintf(claim, sizeof claim, "%ld seconds",
@@ -141,13 +142,15 @@ outbox_claim(struct inst *in, int n)
 	    "SKIP LOCKED) RETURNING " OUTBOX_COLUMNS, 4, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);	/* db_query logged why */
-		return;
+		return 0;
 	}
+	got = PQntuples(res);
 	/* a full batch means there may be more */
-	in->maybe_pending = PQntuples(res) == n;
-	for (i = 0; i < PQntuples(res); i++)
+	in->maybe_pending = got == n;
+	for (i = 0; i < got; i++)
 		outbox_send(in, outbox_msg(in, res, i));
 	PQclear(res);
+	return got;
 }
 
 /* Sends the instance may start now: its rate, and what may be in flight. */
@@ -167,7 +170,7 @@ void
 outbox_dispatch(struct engine *e)
 {
 	struct inst	*in;
-	int		 n;
+	int		 room;
 
 	if (db_ensure(&e->db) == -1)
 		return;
@@ -175,16 +178,17 @@ outbox_dispatch(struct engine *e)
 	if (e->stopping)
 		return;
 	for (in = e->insts; in != NULL; in = in->next) {
-		if (strcmp(in->status, "ready") != 0)
+		/* (an idle instance costs no pacing scan) */
+		if (strcmp(in->status, "ready") != 0 ||
+		    (!in->maybe_pending && e->campaigns == NULL))
 			continue;
-		n = outbox_room(in);
-		if (n > OUTBOX_BATCH_MAX)
-			n = OUTBOX_BATCH_MAX;
-		if (n > 0 && in->maybe_pending)
-			outbox_claim(in, n);
+		room = outbox_room(in);
+		if (room > 0 && in->maybe_pending)
+			room -= outbox_claim(in, room < OUTBOX_BATCH_MAX ? room :
+			    OUTBOX_BATCH_MAX);
 		/* campaigns get what single sends left */
-		if ((n = outbox_room(in)) > 0)
-			campaign_dispatch(in, n);
+		if (room > 0 && e->campaigns != NULL)
+			campaign_dispatch(in, room);
 	}
 }
 

@@ -64,6 +64,61 @@ api_respond_row(struct req *r, int status, PGresult *res, const char *what)
 	PQclear(res);
 }
 
+int
+api_path_row(struct req *r, const char *what, const char *sql,
+    const char **id)
+{
+	PGresult	*res;
+	int		 found;
+	char		 msg[64];
+
+	if ((*id = api_uuid_param(r, "id", what)) == NULL ||
+	    (res = api_query(r, sql, 1, id)) == NULL)
+		return -1;
+	found = PQntuples(res) == 1;
+	PQclear(res);
+	if (!found) {
+		snprintf(msg, sizeof msg, "no such %s", what);
+		http_respond_error(r, 404, "not_found", msg, NULL);
+	}
+	return found ? 0 : -1;
+}
+
+int
+api_delete(struct req *r, const char *what, const char *sql, int n,
+    const char *const *params)
+{
+	PGresult	*res;
+	int		 deleted;
+	char		 msg[64];
+
+	if ((res = api_query(r, sql, n, params)) == NULL)
+		return -1;
+	deleted = PQntuples(res) > 0;
+	PQclear(res);
+	if (deleted)
+		http_respond_json(r, 204, NULL);
+	else {
+		snprintf(msg, sizeof msg, "no such %s", what);
+		http_respond_error(r, 404, "not_found", msg, NULL);
+	}
+	return deleted;
+}
+
+void
+api_respond_csv(struct req *r, const char *filename, const char *csv,
+    size_t len)
+{
+	char	disposition[160];
+
+	snprintf(disposition, sizeof disposition,
+	    "attachment; filename=\"%s\"", filename);
+	if (http_add_header(r, "Content-Disposition", disposition) == -1)
+		http_respond_error(r, 500, "internal", "internal error", NULL);
+	else
+		http_respond_raw(r, 200, "text/csv; charset=utf-8", csv, len);
+}
+
 PGresult *
 api_query(struct req *r, const char *sql, int n, const char *const *params)
 {

@@ -56,6 +56,21 @@ struct json_object *api_user_json(PGresult *res, int row);
  * of res (which is cleared); no row answers 404 "no such <what>". */
 void api_respond_row(struct req *r, int status, PGresult *res,
     const char *what);
+/*
+ * The row the path's {id} names, looked up with sql ("SELECT 1 FROM t
+ * WHERE id = $1"): its id into *id, 0; or -1 answered 404 "no such <what>"
+ * (a malformed id is as unknown as a foreign one).
+ */
+int api_path_row(struct req *r, const char *what, const char *sql,
+    const char **id) __attribute__((warn_unused_result));
+/* Runs sql (a DELETE ... RETURNING one column) and answers 204, 1; or
+ * 404 "no such <what>" when it deleted nothing, 0; -1 answered otherwise. */
+int api_delete(struct req *r, const char *what, const char *sql, int n,
+    const char *const *params);
+/* Answers 200 with csv[0..len) as the attachment called filename (made
+ * of our own characters: ids, not input). */
+void api_respond_csv(struct req *r, const char *filename, const char *csv,
+    size_t len);
 /* The text of a result's field, or NULL when it is SQL NULL. */
 const char *api_value(const PGresult *res, int row, int col);
 /*

@@ -637,18 +637,8 @@ is_recipient_status(const char *s)
 static int
 campaign_exists(struct req *r, const char **id)
 {
-	PGresult	*res;
-	int		 found;
-
-	if ((*id = api_uuid_param(r, "id", "campaign")) == NULL ||
-	    (res = api_query(r, "SELECT 1 FROM campaigns WHERE id = $1", 1,
-	    (const char *[]){ *id })) == NULL)
-		return -1;
-	found = PQntuples(res) == 1;
-	PQclear(res);
-	if (!found)
-		http_respond_error(r, 404, "not_found", "no such campaign", NULL);
-	return found ? 0 : -1;
+	return api_path_row(r, "campaign", "SELECT 1 FROM campaigns WHERE id = "
+	    "$1", id);
 }
 
 void
@@ -691,7 +681,7 @@ h_campaign_recipients_export(struct req *r)
 	    "reason", "errorCode", "messageId", "queuedAt", "updatedAt" };
 	struct strbuf	 out = STRBUF_INIT;
 	const char	*id;
-	char		 disposition[96];
+	char		 filename[64];
 	PGresult	*res;
 	int		 i, k;
 
@@ -719,13 +709,8 @@ h_campaign_recipients_export(struct req *r)
 		strbuf_addstr(&out, "\r\n");
 	}
 	PQclear(res);
-	snprintf(disposition, sizeof disposition,
-	    "attachment; filename=\"campaign-%s.csv\"", id);
-	if (http_add_header(r, "Content-Disposition", disposition) == -1)
-		http_respond_error(r, 500, "internal", "internal error", NULL);
-	else
-		http_respond_raw(r, 200, "text/csv; charset=utf-8", out.data,
-		    out.len);
+	snprintf(filename, sizeof filename, "campaign-%s.csv", id);
+	api_respond_csv(r, filename, out.data, out.len);
 	strbuf_free(&out);
 }
 

@@ -314,17 +314,10 @@ void
 h_contacts_delete(struct req *r)
 {
 	const char	*params[1];
-	PGresult	*res;
 
-	if ((params[0] = api_uuid_param(r, "id", "contact")) == NULL ||
-	    (res = api_query(r, "DELETE FROM contacts WHERE id = $1 "
-	    "RETURNING 'true'", 1, params)) == NULL)
-		return;
-	if (PQntuples(res) == 0)
-		http_respond_error(r, 404, "not_found", "no such contact", NULL);
-	else
-		http_respond_json(r, 204, NULL);
-	PQclear(res);
+	if ((params[0] = api_uuid_param(r, "id", "contact")) != NULL)
+		(void)api_delete(r, "contact", "DELETE FROM contacts WHERE id = "
+		    "$1 RETURNING 1", 1, params);
 }
 
 /* -------------------------------------------------------- contact lists -- */
@@ -422,35 +415,17 @@ void
 h_lists_delete(struct req *r)
 {
 	const char	*params[1];
-	PGresult	*res;
 
-	if ((params[0] = api_uuid_param(r, "id", "list")) == NULL ||
-	    (res = api_query(r, "DELETE FROM contact_lists WHERE id = $1 "
-	    "RETURNING 'true'", 1, params)) == NULL)
-		return;
-	if (PQntuples(res) == 0)
-		http_respond_error(r, 404, "not_found", "no such list", NULL);
-	else
-		http_respond_json(r, 204, NULL);
-	PQclear(res);
+	if ((params[0] = api_uuid_param(r, "id", "list")) != NULL)
+		(void)api_delete(r, "list", "DELETE FROM contact_lists WHERE id "
+		    "= $1 RETURNING 1", 1, params);
 }
 
 int
 contacts_list_exists(struct req *r, const char **id)
 {
-	const char	*params[1];
-	PGresult	*res;
-	int		 found;
-
-	if ((*id = params[0] = api_uuid_param(r, "id", "list")) == NULL ||
-	    (res = api_query(r, "SELECT 1 FROM contact_lists WHERE id = $1", 1,
-	    params)) == NULL)
-		return -1;
-	found = PQntuples(res) == 1;
-	PQclear(res);
-	if (!found)
-		http_respond_error(r, 404, "not_found", "no such list", NULL);
-	return found ? 0 : -1;
+	return api_path_row(r, "list", "SELECT 1 FROM contact_lists WHERE id "
+	    "= $1", id);
 }
 
 void
@@ -524,17 +499,10 @@ void
 h_list_member_delete(struct req *r)
 {
 	const char	*params[2];
-	PGresult	*res;
 
-	if (contacts_list_exists(r, &params[0]) == -1 ||
-	    (params[1] = api_uuid_param(r, "contactId", "member")) == NULL ||
-	    (res = api_query(r, "DELETE FROM contact_list_members WHERE "
-	    "list_id = $1 AND contact_id = $2 RETURNING 'true'", 2,
-	    params)) == NULL)
-		return;
-	if (PQntuples(res) == 0)
-		http_respond_error(r, 404, "not_found", "no such member", NULL);
-	else
-		http_respond_json(r, 204, NULL);
-	PQclear(res);
+	if (contacts_list_exists(r, &params[0]) == 0 &&
+	    (params[1] = api_uuid_param(r, "contactId", "member")) != NULL)
+		(void)api_delete(r, "member", "DELETE FROM contact_list_members "
+		    "WHERE list_id = $1 AND contact_id = $2 RETURNING 1", 2,
+		    params);
 }

@@ -449,7 +449,7 @@ h_list_export(struct req *r)
 	struct strbuf		 out = STRBUF_INIT;
 	struct json_object	*keys = NULL, *attrs;
 	const char		*params[2];
-	char			 disposition[96], err[32];
+	char			 filename[64], err[32];
 	PGresult		*res;
 	size_t			 k, nkeys;
 	int			 i;
@@ -504,13 +504,8 @@ h_list_export(struct req *r)
 		strbuf_addstr(&out, "\r\n");
 	}
 	PQclear(res);
-	snprintf(disposition, sizeof disposition,
-	    "attachment; filename=\"contacts-%s.csv\"", params[0]);
-	if (http_add_header(r, "Content-Disposition", disposition) == -1)
-		http_respond_error(r, 500, "internal", "internal error", NULL);
-	else
-		http_respond_raw(r, 200, "text/csv; charset=utf-8", out.data,
-		    out.len);
+	snprintf(filename, sizeof filename, "contacts-%s.csv", params[0]);
+	api_respond_csv(r, filename, out.data, out.len);
 out:
 	strbuf_free(&out);
 	json_object_put(keys);

@@ -103,7 +103,6 @@ h_optouts_delete(struct req *r)
 	const char	*raw = route_param(&r->match, "phone");
 	char		 cc[PHONE_CC_MAX + 1], phone[PHONE_LEN], given[64];
 	const char	*params[1];
-	PGresult	*res;
 
 	/* the path takes the number as it was stored, or in any form */
 	if (contacts_default_cc(r, cc) == -1)
@@ -114,14 +113,7 @@ h_optouts_delete(struct req *r)
 		return;
 	}
 	params[0] = phone;
-	if ((res = api_query(r, "DELETE FROM opt_outs WHERE phone = $1 "
-	    "RETURNING 'true'", 1, params)) == NULL)
-		return;
-	if (PQntuples(res) == 0)
-		http_respond_error(r, 404, "not_found", "no such opt-out", NULL);
-	else {
-		http_respond_json(r, 204, NULL);
+	if (api_delete(r, "opt-out", "DELETE FROM opt_outs WHERE phone = $1 "
+	    "RETURNING 1", 1, params) == 1)
 		api_audit(r, "optout.remove", audit_phone(phone));
-	}
-	PQclear(res);
 }
