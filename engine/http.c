@@ -2,8 +2,13 @@
  * Asynchronous HTTP on the engine's loop: libcurl's multi interface driven
  * by libuv (the pattern of curl's docs/examples/multi-uv.c). Connections
  * are kept alive and reused per host; each request has a total timeout;
- * answers are capped at HTTP_BODY_MAX.
+ * answers are capped at HTTP_BODY_MAX. Finished requests keep their easy
+ * handle and buffers on a free list (at most HTTP_FREE_MAX) for the next
+ * one: at thousands of sends a second, creating and freeing a handle per
+ * request was most of the engine's allocator time.
  */
+#include <sys/queue.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,14 +19,16 @@
 #include "xmalloc.h"
 
 #define HTTP_BODY_MAX	(1024 * 1024)
+#define HTTP_FREE_MAX	64
 
 struct http_req {
-	struct http_req		*next;
+	LIST_ENTRY(http_req)	 entry;
 	CURL			*easy;
 	struct curl_slist	*headers;
 	char			*payload;
+	size_t			 payload_cap;
 	char			*body;
-	size_t			 len;
+	size_t			 len, cap;
 	int			 too_big;
 	http_done_cb		*cb;
 	void			*arg;
@@ -32,7 +39,9 @@ struct http {
 	struct engine		*e;
 	CURLM			*multi;
 	uv_timer_t		 timeout;
-	struct http_req		*reqs;
+	LIST_HEAD(, http_req)	 reqs;		/* in flight */
+	LIST_HEAD(, http_req)	 free;		/* finished, for reuse */
+	int			 nfree;
 };
 
 struct http_sock {
@@ -53,7 +62,11 @@ http_write(char *data, size_t size, size_t n, void *arg)
 		r->too_big = 1;
 		return 0;
 	}
-	r->body = xreallocarray(r->body, r->len + len + 1, 1);
+	if (r->len + len + 1 > r->cap) {
+		r->cap = r->len + len + 1 > 2 * r->cap ? r->len + len + 1 :
+		    2 * r->cap;
+		r->body = xreallocarray(r->body, r->cap, 1);
+	}
 	memcpy(r->body + r->len, data, len);
 	r->len += len;
 	r->body[r->len] = '\0';
@@ -145,23 +158,49 @@ http_timer(CURLM *multi, long timeout_ms, void *userp)
 }
 
 static void
-http_finish(struct http *h, struct http_req *r, long status, const char *error)
+http_free(struct http_req *r)
 {
-	struct http_req	**pp;
-
-	for (pp = &h->reqs; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == r) {
-			*pp = r->next;
-			break;
-		}
-	}
-	curl_multi_remove_handle(h->multi, r->easy);
-	r->cb(r->arg, status, r->body != NULL ? r->body : "", r->len, error);
 	curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->headers);
 	free(r->payload);
 	free(r->body);
 	free(r);
+}
+
+static void
+http_finish(struct http *h, struct http_req *r, long status, const char *error)
+{
+	LIST_REMOVE(r, entry);
+	curl_multi_remove_handle(h->multi, r->easy);
+	r->cb(r->arg, status, r->len > 0 ? r->body : "", r->len, error);
+	curl_slist_free_all(r->headers);
+	r->headers = NULL;
+	if (h->nfree >= HTTP_FREE_MAX) {
+		http_free(r);
+		return;
+	}
+	curl_easy_reset(r->easy);
+	LIST_INSERT_HEAD(&h->free, r, entry);
+	h->nfree++;
+}
+
+/* A request from the free list, or a new one; its handle without options. */
+static struct http_req *
+http_req_get(struct http *h)
+{
+	struct http_req	*r;
+
+	if ((r = LIST_FIRST(&h->free)) != NULL) {
+		LIST_REMOVE(r, entry);
+		h->nfree--;
+	} else {
+		r = xcalloc(1, sizeof *r);
+		if ((r->easy = curl_easy_init()) == NULL)
+			fatal("curl_easy_init failed");
+	}
+	r->len = 0;
+	r->too_big = 0;
+	r->error[0] = '\0';
+	return r;
 }
 
 static void
@@ -192,20 +231,24 @@ http_post_json(struct engine *e, const char *url, const char *auth_header,
     const char *body, long timeout_ms, http_done_cb *cb, void *arg)
 {
 	struct http	*h = e->http;
-	struct http_req	*r = xcalloc(1, sizeof *r);
+	struct http_req	*r = http_req_get(h);
+	size_t		 len = strlen(body);
 
 	r->cb = cb;
 	r->arg = arg;
-	r->payload = xstrdup(body);
+	if (len + 1 > r->payload_cap) {
+		free(r->payload);
+		r->payload = xmalloc(len + 1);
+		r->payload_cap = len + 1;
+	}
+	memcpy(r->payload, body, len + 1);
 	r->headers = curl_slist_append(NULL, "Content-Type: application/json");
 	if (auth_header != NULL)
 		r->headers = curl_slist_append(r->headers, auth_header);
-	if ((r->easy = curl_easy_init()) == NULL)
-		fatal("curl_easy_init failed");
 	curl_easy_setopt(r->easy, CURLOPT_URL, url);
 	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->payload);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(r->payload));
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)len);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, http_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
@@ -216,8 +259,7 @@ http_post_json(struct engine *e, const char *url, const char *auth_header,
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "waqtor-engine/" PACKAGE_VERSION);
-	r->next = h->reqs;
-	h->reqs = r;
+	LIST_INSERT_HEAD(&h->reqs, r, entry);
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
 		http_finish(h, r, 0, "cannot start the request");
 }
@@ -233,6 +275,8 @@ http_start(struct engine *e)
 		return -1;
 	}
 	h->e = e;
+	LIST_INIT(&h->reqs);
+	LIST_INIT(&h->free);
 	uv_timer_init(e->loop, &h->timeout);
 	h->timeout.data = h;
 	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_socket);
@@ -259,11 +303,16 @@ void
 http_stop(struct engine *e)
 {
 	struct http	*h = e->http;
+	struct http_req	*r;
 
 	if (h == NULL)
 		return;
-	while (h->reqs != NULL)
-		http_finish(h, h->reqs, 0, "engine stopping");
+	while ((r = LIST_FIRST(&h->reqs)) != NULL)
+		http_finish(h, r, 0, "engine stopping");
+	while ((r = LIST_FIRST(&h->free)) != NULL) {
+		LIST_REMOVE(r, entry);
+		http_free(r);
+	}
 	uv_timer_stop(&h->timeout);
 	uv_close((uv_handle_t *)&h->timeout, http_closed);
 	e->http = NULL;
