@@ -1,7 +1,8 @@
 /*
  * Settings: the tenant's branding (the seed's app_logo, app_logo_text,
- * app_show_logo_text) and messaging (default country code, opt-out
- * keywords and replies), changed by admins, and each user's UI preferences
+ * app_show_logo_text), messaging (default country code, opt-out keywords
+ * and replies) and general ones (the time zone times are shown in and
+ * schedules read in), changed by admins, and each user's UI preferences
  * (theme, compact_mode, sidebar_collapsed): what the seed kept in
  * localStorage, now on the server.
  */
@@ -26,6 +27,9 @@ static const struct vfield messaging_fields[] = {
 	{ "stop_reply", V_TEXT, 0, 0, 1000, NULL },
 	{ "start_reply", V_TEXT, 0, 0, 1000, NULL },
 };
+static const struct vfield general_fields[] = {
+	{ "time_zone", V_STRING, 0, 1, 64, NULL },
+};
 static const char *const themes[] = { "light", "dark", "system", NULL };
 static const struct vfield preference_fields[] = {
 	{ "theme", V_ENUM, 0, 0, 0, themes },
@@ -35,10 +39,13 @@ static const struct vfield preference_fields[] = {
 
 /*
  * The groups of settings: the tenant's (changed by admins) are columns of
- * tenant_settings, a user's preferences are user_settings.settings. The
- * defaults are merged under what is stored, so clients always see every
- * key. The defaults of messaging are also the engine's (engine/optout.c).
+ * tenant_settings (in this order in the statements below), a user's
+ * preferences are user_settings.settings. The defaults are merged under
+ * what is stored, so clients always see every key. The defaults of
+ * messaging are also the engine's (engine/optout.c), general's the
+ * database's (tenant_time_zone(), sql/010_time_zone.sql).
  */
+#define TENANT_GROUPS	3
 static const struct settings_group {
 	const char		*name;
 	const struct vfield	*fields;
@@ -48,6 +55,7 @@ static const struct settings_group {
 	{ "branding", branding_fields, 3, "{\"app_logo\":\"\","
 	    "\"app_logo_text\":\"WaQtor\",\"app_show_logo_text\":true}" },
 	{ "messaging", messaging_fields, 5, SETTINGS_MESSAGING_DEFAULTS },
+	{ "general", general_fields, 1, "{\"time_zone\":\"UTC\"}" },
 	{ "preferences", preference_fields, 3, "{\"theme\":\"system\","
 	    "\"compact_mode\":false,\"sidebar_collapsed\":false}" },
 };
@@ -77,19 +85,20 @@ h_settings_get(struct req *r)
 	const char		*params[] = { r->auth.user_id };
 	struct json_object	*body;
 	PGresult		*res;
+	int			 i;
 
-	if ((res = api_query(r, "SELECT (SELECT settings::text FROM "
-	    "tenant_settings), (SELECT messaging::text FROM tenant_settings), "
-	    "(SELECT settings::text FROM user_settings WHERE user_id = "
-	    "NULLIF($1, '')::uuid)", 1, params)) == NULL)
+	if ((res = api_query(r, "SELECT t.settings::text, t.messaging::text, "
+	    "t.general::text, (SELECT settings::text FROM user_settings WHERE "
+	    "user_id = NULLIF($1, '')::uuid) FROM (SELECT 1) one LEFT JOIN "
+	    "tenant_settings t ON true", 1, params)) == NULL)
 		return;
 	body = json_object_new_object();
-	json_object_object_add(body, "branding", settings_merge(&groups[0],
-	    api_value(res, 0, 0)));
-	json_object_object_add(body, "messaging", settings_merge(&groups[1],
-	    api_value(res, 0, 1)));
+	for (i = 0; i < TENANT_GROUPS; i++)
+		json_object_object_add(body, groups[i].name, settings_merge(
+		    &groups[i], api_value(res, 0, i)));
 	json_object_object_add(body, "preferences", r->auth.user_id[0] ?
-	    settings_merge(&groups[2], api_value(res, 0, 2)) : NULL);
+	    settings_merge(&groups[TENANT_GROUPS], api_value(res, 0,
+	    TENANT_GROUPS)) : NULL);
 	PQclear(res);
 	http_respond_json(r, 200, body);
 }
@@ -100,16 +109,18 @@ h_settings_update(struct req *r)
 	static const struct vfield fields[] = {
 		{ "branding", V_OBJECT, 0, 0, 0, NULL },
 		{ "messaging", V_OBJECT, 0, 0, 0, NULL },
+		{ "general", V_OBJECT, 0, 0, 0, NULL },
 		{ "preferences", V_OBJECT, 0, 0, 0, NULL },
 	};
-	struct json_object	*in, *branding = NULL, *messaging = NULL;
-	struct json_object	*prefs = NULL, *details, *v;
-	const char		*params[2];
-	char			 prefix[32];
+	struct json_object	*in, *tenant[TENANT_GROUPS], *prefs, *details, *v;
+	const char		*params[TENANT_GROUPS], *tz;
+	char			 prefix[32], action[48];
 	PGresult		*res;
 	size_t			 i;
+	int			 any = 0;
 
-	if (validate_body(r, fields, 3, &in) == -1)
+	if (validate_body(r, fields, sizeof fields / sizeof fields[0],
+	    &in) == -1)
 		return;
 	details = json_object_new_object();
 	for (i = 0; i < sizeof groups / sizeof groups[0]; i++) {
@@ -119,54 +130,70 @@ h_settings_update(struct req *r)
 		(void)validate_object(v, groups[i].fields, groups[i].nfields,
 		    prefix, details);
 	}
-	branding = json_object_object_get(in, "branding");
-	messaging = json_object_object_get(in, "messaging");
+	for (i = 0; i < TENANT_GROUPS; i++)
+		any |= (tenant[i] = json_object_object_get(in,
+		    groups[i].name)) != NULL;
 	prefs = json_object_object_get(in, "preferences");
-	if (messaging != NULL && (v = json_object_object_get(messaging,
+	if (tenant[1] != NULL && (v = json_object_object_get(tenant[1],
 	    "default_country_code")) != NULL && json_object_get_string_len(v)
 	    > 0 && !phone_cc_valid(json_object_get_string(v)))
 		jsonx_add_str(details, "messaging.default_country_code",
 		    "must be a country calling code (1 to 3 digits, e.g. 966), "
 		    "or \"\" for none");
+	if (tenant[2] != NULL && (tz = jsonx_get_str(tenant[2],
+	    "time_zone")) != NULL && json_object_object_length(details) == 0) {
+		/* PostgreSQL's names, as the times are converted there */
+		if ((res = api_query(r, "SELECT EXISTS (SELECT 1 FROM "
+		    "pg_timezone_names WHERE name = $1 AND name !~ '^(posix|"
+		    "right)/|^posixrules$|^Factory$')", 1, &tz)) == NULL)
+			goto out;
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			jsonx_add_str(details, "general.time_zone", "must be an "
+			    "IANA time zone name, e.g. Asia/Riyadh or UTC");
+		PQclear(res);
+	}
 	/* validate_body checked all are objects when present */
 	if (json_object_object_length(details) > 0) {
 		validate_fail(r, details);
+		details = NULL;
 		goto out;
 	}
-	json_object_put(details);
-	if ((branding != NULL || messaging != NULL) &&
-	    api_require_admin(r) == -1)
+	if (any && api_require_admin(r) == -1)
 		goto out;
-	if (branding != NULL || messaging != NULL) {
-		params[0] = branding != NULL ? jsonx_string(branding) : "{}";
-		params[1] = messaging != NULL ? jsonx_string(messaging) : "{}";
+	if (any) {
+		for (i = 0; i < TENANT_GROUPS; i++)
+			params[i] = tenant[i] != NULL ?
+			    jsonx_string(tenant[i]) : "{}";
 		if ((res = api_query(r, "INSERT INTO tenant_settings (tenant_id, "
-		    "settings, messaging) VALUES (current_setting("
-		    "'waqtor.tenant_id')::uuid, $1, $2) ON CONFLICT (tenant_id) "
-		    "DO UPDATE SET settings = tenant_settings.settings || $1, "
-		    "messaging = tenant_settings.messaging || $2, updated_at = "
-		    "now()", 2, params)) == NULL)
+		    "settings, messaging, general) VALUES (current_setting("
+		    "'waqtor.tenant_id')::uuid, $1, $2, $3) ON CONFLICT "
+		    "(tenant_id) DO UPDATE SET settings = tenant_settings."
+		    "settings || $1, messaging = tenant_settings.messaging || $2, "
+		    "general = tenant_settings.general || $3, updated_at = now()",
+		    TENANT_GROUPS, params)) == NULL)
 			goto out;
 		PQclear(res);
 	}
-	if (branding != NULL)
-		api_audit(r, "settings.branding", json_object_get(branding));
-	if (messaging != NULL)
-		api_audit(r, "settings.messaging", json_object_get(messaging));
+	for (i = 0; i < TENANT_GROUPS; i++) {
+		if (tenant[i] == NULL)
+			continue;
+		snprintf(action, sizeof action, "settings.%s", groups[i].name);
+		api_audit(r, action, json_object_get(tenant[i]));
+	}
 	if (prefs != NULL) {
 		if (api_require_user(r) == -1)
 			goto out;
-		params[0] = r->auth.user_id;
-		params[1] = jsonx_string(prefs);
 		if ((res = api_query(r, "INSERT INTO user_settings (user_id, "
 		    "tenant_id, settings) VALUES ($1, current_setting("
 		    "'waqtor.tenant_id')::uuid, $2) ON CONFLICT (user_id) DO "
 		    "UPDATE SET settings = user_settings.settings || $2, "
-		    "updated_at = now()", 2, params)) == NULL)
+		    "updated_at = now()", 2, (const char *[]){ r->auth.user_id,
+		    jsonx_string(prefs) })) == NULL)
 			goto out;
 		PQclear(res);
 	}
 	h_settings_get(r);
 out:
+	json_object_put(details);
 	json_object_put(in);
 }

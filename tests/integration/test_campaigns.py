@@ -303,6 +303,15 @@ def scheduled():
                                        "message": {"text": "hi"}, "scheduleAt": at.isoformat(), "start": True})
     cid = r.json()["id"]
     t.eq(r.json()["status"], "scheduled", "it is scheduled")
+    t.ok(r.json()["timeZone"] == "UTC" and r.json()["scheduleAtLocal"].endswith("+00:00"),
+         "shown in the tenant's time zone, UTC by default", r.json())
+    api.patch("/api/v1/settings", {"general": {"time_zone": "Asia/Kolkata"}})
+    c = camp(cid)
+    local = datetime.fromisoformat(c["scheduleAtLocal"])
+    t.ok(c["timeZone"] == "Asia/Kolkata" and c["scheduleAtLocal"][19:] == "+05:30" and
+         local == datetime.fromisoformat(c["scheduleAt"].replace("Z", "+00:00")).replace(microsecond=0),
+         "and in the one it sets: the same instant with its offset", c)
+    api.patch("/api/v1/settings", {"general": {"time_zone": "UTC"}})
     t.ok(wait_for(status_is(cid, "completed"), 15), "it runs and completes")
     started = datetime.fromisoformat(camp(cid)["startedAt"].replace("Z", "+00:00"))
     t.ok(at <= started + timedelta(milliseconds=5) and started - at < timedelta(seconds=1.5),

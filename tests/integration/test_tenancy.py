@@ -401,6 +401,21 @@ def settings():
     r = api_a.patch("/api/v1/settings", {"preferences": {"theme": "dark"}})
     t.eq(r.status, 403, "an API key has no preferences")
     t.eq(bob.get("/api/v1/settings").json()["branding"]["app_logo_text"], "WaQtor", "B's branding is its own")
+    t.eq(ann.get("/api/v1/settings").json()["general"], {"time_zone": "UTC"}, "the time zone is UTC by default")
+    before = s.psql("SELECT general FROM tenant_settings")
+    for bad in ("Mars/Olympus", "UTC+3", "EST5EDT ", "posixrules", "posix/Asia/Riyadh", "", "asia/riyadh", 3):
+        r = ann.patch("/api/v1/settings", {"general": {"time_zone": bad}, "branding": {"app_logo_text": "No"}})
+        t.ok(r.status == 400 and "general.time_zone" in r.json()["error"]["details"],
+             "time zone %r is refused" % (bad,), r.body)
+    t.ok(s.psql("SELECT general FROM tenant_settings") == before and
+         ann.get("/api/v1/settings").json()["branding"]["app_logo_text"] == "Acme Chat", "and nothing changed")
+    r = ann.patch("/api/v1/settings", {"general": {"time_zone": "Asia/Riyadh"}})
+    t.ok(r.status == 200 and r.json()["general"]["time_zone"] == "Asia/Riyadh", "an admin sets the time zone", r.body)
+    t.eq(mia.patch("/api/v1/settings", {"general": {"time_zone": "UTC"}}).status, 403,
+         "a member cannot change it")
+    t.eq(bob.get("/api/v1/settings").json()["general"]["time_zone"], "UTC", "B's time zone is its own")
+    t.ok(s.psql("SELECT count(*) FROM audit_log WHERE action = 'settings.general'") == "1",
+         "the change is in the audit log")
     r = ann.delete("/api/v1/members/" + mia_id)
     t.ok(r.status == 200 and r.json() == {"memberId": mia_id, "revokedApiKeys": []},
          "an owner removes a member", r.body)
