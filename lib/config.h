@@ -25,6 +25,7 @@ X(HOST,            "WAQTOR_HOST",            STR,  "127.0.0.1",                 
 X(DATABASE_URL,    "WAQTOR_DATABASE_URL",    STR,  "postgresql:///waqtor",       0, 0,         CONFIG_URL, "PostgreSQL connection URL or conninfo (an existing server; else ./waqtor runs a private one)") \
 X(REDIS_URL,       "WAQTOR_REDIS_URL",       STR,  "redis://127.0.0.1:6379",     0, 0,         CONFIG_URL, "Redis URL: redis://[:password@]host[:port][/db] or unix:///path/redis.sock") \
 X(API_SOCKET,      "WAQTOR_API_SOCKET",      STR,  "./var/run/api.sock",         0, 0,         0,          "FastCGI listen address of waqtor-api: a unix socket path or host:port") \
+X(ENGINES,         "WAQTOR_ENGINES",         INT,  "2",                          1, 99,        0,          "engine processes ./waqtor up starts: they share the instances (one per core is the most that helps)") \
 X(API_WORKERS,     "WAQTOR_API_WORKERS",     INT,  "4",                          1, 256,       0,          "number of FastCGI worker processes") \
 X(API_BACKLOG,     "WAQTOR_API_BACKLOG",     INT,  "1024",                       1, 65535,     0,          "listen backlog of the FastCGI socket") \
 X(MAX_BODY,        "WAQTOR_MAX_BODY",        INT,  "1048576",                    1024, 67108864, 0,        "largest JSON request body in bytes (uploads have their own limits)") \

@@ -204,6 +204,7 @@ class Stack:
             "WAQTOR_SKIP_BUILD": "1",
             "WAQTOR_SKIP_INSTALL": "1",
             "WAQTOR_API_WORKERS": "2",
+            "WAQTOR_ENGINES": "1",  # "the engine" of the tests; a test may ask for more
             "WAQTOR_HEARTBEAT_MS": "300",
             "WAQTOR_SHUTDOWN_SECS": "10",
         })

@@ -3,12 +3,13 @@ Redis; waqtor-engine publishes its heartbeat envelope; both stop cleanly on
 SIGTERM."""
 import base64
 import os
+import re
 import signal
 import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Events, Stack, Tap, wait_for  # noqa: E402
+from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
 
 t = Tap()
 s = Stack(t)
@@ -173,6 +174,45 @@ def restart():
     sock, head = ws_open()
     t.ok(head.startswith("HTTP/1.1 101"), "WebSockets are accepted again")
     sock.close()
+
+
+@t.case("WAQTOR_ENGINES: several engines share the instances")
+def engines():
+    s.env["WAQTOR_ENGINES"] = "2"
+    out = s.up().stdout
+    t.ok("starting waqtor-engine-2" in out and s.pid("waqtor-engine-2") is not None, "up starts a second engine", out)
+    st = s.waqtor("status").stdout
+    t.ok(all(re.search(r"^%s +running" % n, st, re.M) for n in ("waqtor-engine", "waqtor-engine-2")),
+         "status shows both", st)
+    owner, _ = signup(s, "engines@acme.test")
+    code = s.ctl("accesscode", "create", "--plan", "pro", "--days", "30").stdout.strip()
+    t.eq(owner.post("/api/v1/subscription/redeem", {"code": code}).status, 200, "on the pro plan (4 instances)")
+    api = Client(s, key=owner.post("/api/v1/api-keys", {"name": "e"}).json()["key"], origin=False)
+    ids = [api.post("/api/v1/instances", {"name": "sb-%d" % i, "provider": "sandbox",
+                                          "config": {"autoPairSeconds": 0}}).json()["id"] for i in range(4)]
+    leased = "SELECT count(DISTINCT owner_engine) || ' of ' || count(*) FILTER (WHERE lease_until > now()) || '/' " \
+        "|| count(*) FROM instances"
+    t.ok(wait_for(lambda: s.psql(leased) in ("2 of 5/5", "2 of 4/4"), 15), "they split the instances",
+         s.psql("SELECT owner_engine, count(*) FROM instances GROUP BY 1"))
+    t.ok(wait_for(lambda: all(api.get("/api/v1/instances/%s/state" % i).json().get("status") == "ready"
+                              for i in ids), 15), "every instance is ready")
+    mids = [api.post("/api/v1/messages/send-text", {"instanceId": i, "to": "+15550001%03d" % k, "text": "hi"})
+            .json()["messageId"] for k, i in enumerate(ids)]
+    t.ok(wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE id IN ('%s') AND status <> 'pending'" %
+                                 "','".join(mids)) == "4", 15), "each engine sends for its own")
+    s.env["WAQTOR_ENGINES"] = "1"
+    s.up()
+    t.ok(s.pid("waqtor-engine-2") is None and not os.path.exists(s.path("run", "waqtor-engine-2.pid")),
+         "up with fewer stops the extra one")
+    t.ok(wait_for(lambda: s.psql(leased) in ("1 of 5/5", "1 of 4/4"), 15), "and the other takes its instances",
+         s.psql(leased))
+    s.env["WAQTOR_ENGINES"] = "x"
+    p = s.waqtor("up", check=False)
+    t.ok(p.returncode != 0 and "WAQTOR_ENGINES" in p.stdout, "a bad WAQTOR_ENGINES is refused", p.stdout)
+    s.env["WAQTOR_ENGINES"] = "2"
+    s.up()
+    s.down()
+    t.ok(s.pid("waqtor-engine") is None and s.pid("waqtor-engine-2") is None, "down stops every engine")
 
 
 try:
