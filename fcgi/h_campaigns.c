@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "handlers.h"
 #include "jsonx.h"
+#include "message_check.h"
 #include "strbuf.h"
 #include "template.h"
 #include "util.h"
@@ -29,9 +30,6 @@
 #define RECIPIENTS_MAX		1000000
 #define PREVIEW_MAX		20
 #define MISSING_SHOWN		5	/* recipients named per missing variable */
-
-static const char *const media_types[] = { "image", "video", "audio",
-    "document", NULL };
 
 static void
 fail_field(struct req *r, const char *field, const char *why)
@@ -51,50 +49,16 @@ static int
 campaign_message_check(struct req *r, struct json_object *msg,
     const char *provider)
 {
-	static const struct vfield fields[] = {
-		{ "text", V_TEXT, 0, 1, CAMPAIGN_TEXT_MAX, NULL },
-		{ "media", V_OBJECT, 0, 0, 0, NULL },
-		{ "template", V_OBJECT, 0, 0, 0, NULL },
-	};
-	static const struct vfield media[] = {
-		{ "type", V_ENUM, 1, 0, 0, media_types },
-		{ "url", V_STRING, 1, 1, 2048, NULL },
-		{ "filename", V_STRING, 0, 1, 240, NULL },
-	};
-	static const struct vfield tmpl[] = {
-		{ "name", V_STRING, 1, 1, 512, NULL },
-		{ "language", V_STRING, 1, 2, 15, NULL },
-		{ "components", V_ARRAY, 0, 0, 10, NULL },
-	};
-	struct json_object	*details = json_object_new_object(), *v;
-	const char		*url;
-	int			 has_tmpl;
+	struct json_object	*details = json_object_new_object();
 
-	(void)validate_object(msg, fields, 3, "message.", details);
-	if (json_object_object_get_ex(msg, "media", &v) &&
-	    json_object_is_type(v, json_type_object)) {
-		(void)validate_object(v, media, 3, "message.media.", details);
-		url = jsonx_get_str(v, "url");
-		if (url != NULL && strncmp(url, "https://", 8) != 0 &&
-		    strncmp(url, "http://", 7) != 0)
-			jsonx_add_str(details, "message.media.url",
-			    "must be an http(s) URL");
-	}
-	if ((has_tmpl = json_object_object_get_ex(msg, "template", &v)) &&
-	    json_object_is_type(v, json_type_object))
-		(void)validate_object(v, tmpl, 3, "message.template.", details);
-	if (json_object_object_length(details) == 0 && (has_tmpl ?
-	    json_object_object_length(msg) != 1 :
-	    jsonx_get_str(msg, "text") == NULL &&
-	    !json_object_object_get_ex(msg, "media", NULL)))
-		jsonx_add_str(details, "message", "give a text (with media, "
-		    "optionally), or a template alone");
+	message_check(msg, "message", 1, details);
 	if (json_object_object_length(details) > 0) {
 		validate_fail(r, details);
 		return -1;
 	}
 	json_object_put(details);
-	if (strcmp(provider, "cloud") == 0 && !has_tmpl) {
+	if (strcmp(provider, "cloud") == 0 &&
+	    !json_object_object_get_ex(msg, "template", NULL)) {
 		http_respond_error(r, 422, "template_required", "a Cloud API "
 		    "instance can only start conversations with a template: "
 		    "WhatsApp refuses free text outside the 24-hour window "

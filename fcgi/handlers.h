@@ -98,6 +98,13 @@ void h_campaign_resume(struct req *);
 void h_campaign_cancel(struct req *);
 void h_campaign_retry_failed(struct req *);
 void h_campaign_duplicate(struct req *);
+void h_smartbot_rules_list(struct req *);
+void h_smartbot_rules_create(struct req *);
+void h_smartbot_rules_reorder(struct req *);
+void h_smartbot_rules_get(struct req *);
+void h_smartbot_rules_update(struct req *);
+void h_smartbot_rules_delete(struct req *);
+void h_smartbot_test(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

@@ -100,6 +100,13 @@ const struct route route_table[] = {
 { "POST",   "/api/v1/campaigns/{id}/cancel",  h_campaign_cancel,     AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_BULK,   0 },
 { "POST",   "/api/v1/campaigns/{id}/retry-failed", h_campaign_retry_failed, AUTH_EITHER,  ROLE_MEMBER, DBP | ROUTE_BULK,  0 },
 { "POST",   "/api/v1/campaigns/{id}/duplicate", h_campaign_duplicate,  AUTH_EITHER,  ROLE_MEMBER, DBP | ROUTE_BULK,  0 },
+{ "GET",    "/api/v1/smartbot/rules",         h_smartbot_rules_list, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/smartbot/rules",         h_smartbot_rules_create, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/smartbot/rules/reorder", h_smartbot_rules_reorder, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/smartbot/rules/{id}",    h_smartbot_rules_get,  AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "PATCH",  "/api/v1/smartbot/rules/{id}",    h_smartbot_rules_update, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "DELETE", "/api/v1/smartbot/rules/{id}",    h_smartbot_rules_delete, AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/smartbot/test",          h_smartbot_test,       AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
 };
 

@@ -95,6 +95,8 @@ validate_one(const struct vfield *f, struct json_object *v, char *why,
 	size_t		 i;
 
 	switch (f->type) {
+	case V_ANY:
+		return NULL;
 	case V_STRING:
 	case V_TEXT:
 	case V_EMAIL:
@@ -252,8 +254,7 @@ validate_is_json(const char *ct)
 }
 
 int
-validate_body(struct req *r, const struct vfield *fields, size_t n,
-    struct json_object **out)
+validate_json_body(struct req *r, struct json_object **out)
 {
 	struct json_object	*obj = NULL, *details;
 	char			 err[128];
@@ -278,6 +279,20 @@ validate_body(struct req *r, const struct vfield *fields, size_t n,
 		    "the body must be a JSON object", NULL);
 		return -1;
 	}
+	*out = obj;
+	return 0;
+}
+
+int
+validate_body(struct req *r, const struct vfield *fields, size_t n,
+    struct json_object **out)
+{
+	struct json_object	*obj, *details;
+
+	if (validate_json_body(r, out) == -1)
+		return -1;
+	obj = *out;
+	*out = NULL;
 	details = json_object_new_object();
 	if (validate_object(obj, fields, n, "", details) == -1) {
 		json_object_put(obj);

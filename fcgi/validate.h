@@ -29,6 +29,7 @@ enum vtype {
 	V_DIGITS,	/* a string of min..max decimal digits */
 	V_LINK,		/* up to max characters: "", an http(s) URL, or a
 			   path on this site ("/..."); never javascript: */
+	V_ANY,		/* any value (not null): the handler checks it */
 };
 
 struct vfield {
@@ -44,6 +45,9 @@ struct vfield {
  * problem (prefix names a nested object, e.g. "config."). 0 when clean. */
 int validate_object(struct json_object *obj, const struct vfield *fields,
     size_t n, const char *prefix, struct json_object *details);
+/* A JSON object body (415, 400 otherwise, answered): 0 and *out (new). */
+int validate_json_body(struct req *r, struct json_object **out)
+    __attribute__((warn_unused_result));
 /* The whole body check; see above. *out is a new reference on success. */
 int validate_body(struct req *r, const struct vfield *fields, size_t n,
     struct json_object **out) __attribute__((warn_unused_result));

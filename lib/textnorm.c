@@ -68,25 +68,27 @@ textnorm_char(UChar32 cp)
 		return '0' + (cp - 0x06f0);
 	if (U_GET_GC_MASK(cp) & TEXTNORM_SEPARATORS)
 		return ' ';
+	if (U_GET_GC_MASK(cp) & U_GC_MN_MASK)
+		return -1;	/* accents and other marks, once decomposed */
 	return cp;
 }
 
-/* Replaces *u (of *len units) by its NFKC_Casefold form; -1 on failure. */
+/* Replaces *u (of *len units) by its form under norm; -1 on failure. */
 static int
-textnorm_nfkc(const UNormalizer2 *nfkc, UChar **u, int32_t *len)
+textnorm_normalize(const UNormalizer2 *norm, UChar **u, int32_t *len)
 {
 	UErrorCode	 err = U_ZERO_ERROR;
 	UChar		*v;
 	int32_t		 n;
 
-	n = unorm2_normalize(nfkc, *u, *len, NULL, 0, &err);
+	n = unorm2_normalize(norm, *u, *len, NULL, 0, &err);
 	if (err != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(err))
 		return -1;
 	if (n == INT32_MAX)
 		return -1;
 	err = U_ZERO_ERROR;
 	v = xreallocarray(NULL, (size_t)n + 1, sizeof *v);
-	n = unorm2_normalize(nfkc, *u, *len, v, n + 1, &err);
+	n = unorm2_normalize(norm, *u, *len, v, n + 1, &err);
 	if (U_FAILURE(err)) {
 		free(v);
 		return -1;
@@ -130,14 +132,15 @@ textnorm_edit(UChar **u, int32_t *len)
 }
 
 /*
- * Marks are dropped after a first normalisation, so that composed forms
- * (alef + hamza above) are seen whole; a second one puts back together
- * what a dropped mark held apart, and so folding twice changes nothing.
+ * NFKC_Casefold, then NFD, so that every mark stands apart from its
+ * letter (alef + hamza above, e + acute) and is dropped; a last
+ * NFKC_Casefold puts back together what a dropped mark held apart, and so
+ * folding twice changes nothing.
  */
 char *
 textnorm_fold(const char *s, size_t len)
 {
-	const UNormalizer2	*nfkc;
+	const UNormalizer2	*nfkc, *nfd;
 	UErrorCode		 err = U_ZERO_ERROR;
 	UChar			*u = NULL;
 	int32_t			 ulen, n;
@@ -152,12 +155,14 @@ textnorm_fold(const char *s, size_t len)
 	if (U_FAILURE(err))
 		goto out;
 	nfkc = unorm2_getNFKCCasefoldInstance(&err);
+	nfd = unorm2_getNFDInstance(&err);
 	if (U_FAILURE(err))
 		goto out;
-	if (textnorm_nfkc(nfkc, &u, &ulen) == -1)
+	if (textnorm_normalize(nfkc, &u, &ulen) == -1 ||
+	    textnorm_normalize(nfd, &u, &ulen) == -1)
 		goto out;
 	textnorm_edit(&u, &ulen);
-	if (textnorm_nfkc(nfkc, &u, &ulen) == -1)
+	if (textnorm_normalize(nfkc, &u, &ulen) == -1)
 		goto out;
 
 	u_strToUTF8(NULL, 0, &n, u, ulen, &err);

@@ -2,7 +2,9 @@
  * Text folded for matching what people type (opt-out keywords, SmartBot
  * rules), with ICU: "  STOP! " and "stop" match, and so do Arabic words
  * written with or without diacritics, tatweel or another alef form.
- * - NFKC with case folding (ICU's NFKC_Casefold);
+ * - NFKC with case folding (ICU's NFKC_Casefold), then every nonspacing
+ *   mark of the decomposed (NFD) text removed: Latin accents (CAFÉ is
+ *   cafe), Arabic harakat, and the hamza or madda of a composed letter;
  * - Arabic: harakat and other marks (U+0610..U+061A, U+064B..U+065F,
  *   U+0670, U+06D6..U+06ED) and tatweel (U+0640) removed; alef forms
  *   (U+0622 U+0623 U+0625 U+0671 U+0672 U+0673) become alef U+0627; alef

@@ -48,8 +48,11 @@ main(void)
 		{ "", "" },
 		{ "!!! ... ???", "" },
 		{ "Stra\xc3\x9f" "e", "strasse" },
-		{ "CAF\xc3\x89", "caf\xc3\xa9" },
-		{ "CAFE\xcc\x81", "caf\xc3\xa9" },		/* composed */
+		{ "CAF\xc3\x89", "cafe" },			/* accents folded */
+		{ "CAFE\xcc\x81", "cafe" },
+		{ "Cr\xc3\xa8me br\xc3\xbbl\xc3\xa9" "e", "creme brulee" },
+		{ "\xc3\x91" "and\xc3\xba", "nandu" },
+		{ "\xc3\x85ngstr\xc3\xb6m", "angstrom" },
 		{ "\xef\xbc\xb3\xef\xbc\xb4\xef\xbc\xaf\xef\xbc\xb0", "stop" },
 		{ "a\xe2\x80\x8c" "b", "ab" },		/* ZWNJ ignorable */
 		{ "stop \xf0\x9f\x9b\x91", "stop \xf0\x9f\x9b\x91" },

@@ -1,0 +1,601 @@
+#include "smartbot.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include "textnorm.h"
+#include "xmalloc.h"
+
+#define SB_FUZZY_CHARS	64	/* longest window a fuzzy match compares */
+
+const char *const smartbot_matches[] = { "exact", "contains", "starts_with",
+	"ends_with", "word", "regex", "fuzzy", NULL };
+const char *const smartbot_outcomes[] = { "not_reached", "no_match",
+	"answers", "answers_out_of_hours", "disabled", "other_instance",
+	"no_groups", "out_of_hours", "cooldown", "failed", "fallback_unused",
+	NULL };
+
+struct sb_kw {
+	char		*s;
+	size_t		 len;
+	int		 words;		/* fuzzy: how many */
+	int		 fuzzy;		/* long enough to be matched fuzzily */
+};
+
+struct sb_rule {
+	enum sb_match		 match;
+	int			 normalize;
+	double			 threshold;
+	struct sb_kw		*kw;
+	size_t			 nkw;
+	pcre2_code		*re;
+	pcre2_match_data	*md;
+	pcre2_match_context	*mctx;
+};
+
+/* A letter, digit or mark: part of a word. */
+static int
+sb_wordchar(UChar32 c)
+{
+	return u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || u_isdigit(c) ||
+	    (U_GET_GC_MASK(c) & U_GC_M_MASK);
+}
+
+/* The next word of s[*i..len): its span, advancing *i; 0 at the end. */
+static int
+sb_next_word(const char *s, size_t len, size_t *i, size_t *off, size_t *end)
+{
+	int32_t	 j = (int32_t)*i, n = (int32_t)len, k;
+	UChar32	 c;
+
+	for (;;) {
+		if (j >= n) {
+			*i = len;
+			return 0;
+		}
+		k = j;
+		U8_NEXT(s, j, n, c);
+		if (c >= 0 && sb_wordchar(c))
+			break;
+	}
+	*off = (size_t)k;
+	while (j < n) {
+		k = j;
+		U8_NEXT(s, j, n, c);
+		if (c < 0 || !sb_wordchar(c)) {
+			j = k;
+			break;
+		}
+	}
+	*end = (size_t)j;
+	*i = (size_t)j;
+	return 1;
+}
+
+static int
+sb_count_words(const char *s, size_t len)
+{
+	size_t	i = 0, off, end;
+	int	n = 0;
+
+	while (sb_next_word(s, len, &i, &off, &end))
+		n++;
+	return n;
+}
+
+/* Whether s[off..off+len) stands on word boundaries in s[0..slen). */
+static int
+sb_bounded(const char *s, size_t slen, size_t off, size_t len)
+{
+	int32_t	 i;
+	UChar32	 c;
+
+	if (off > 0) {
+		i = (int32_t)off;
+		U8_PREV(s, 0, i, c);
+		if (c >= 0 && sb_wordchar(c))
+			return 0;
+	}
+	if (off + len < slen) {
+		i = (int32_t)(off + len);
+		U8_NEXT(s, i, (int32_t)slen, c);
+		if (c >= 0 && sb_wordchar(c))
+			return 0;
+	}
+	return 1;
+}
+
+/* The code points of s[0..len) into out (at most max); how many, or -1
+ * when there are more. */
+static int
+sb_codepoints(const char *s, size_t len, UChar32 *out, int max)
+{
+	int32_t	 i = 0;
+	int	 n = 0;
+	UChar32	 c;
+
+	while (i < (int32_t)len) {
+		U8_NEXT(s, i, (int32_t)len, c);
+		if (n == max)
+			return -1;
+		out[n++] = c;
+	}
+	return n;
+}
+
+/* Levenshtein distance of a and b, or limit + 1 once it must exceed limit. */
+static int
+sb_distance(const UChar32 *a, int na, const UChar32 *b, int nb, int limit)
+{
+	int	row[SB_FUZZY_CHARS + 1], i, j, diag, best, t;
+
+	if (na - nb > limit || nb - na > limit)
+		return limit + 1;
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		diag = row[0];
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= nb; j++) {
+			t = row[j];
+			row[j] = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (t + 1 < row[j])
+				row[j] = t + 1;
+			diag = t;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > limit)
+			return limit + 1;
+	}
+	return row[nb];
+}
+
+static void
+sb_free_kw(struct sb_kw *kw, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(kw[i].s);
+	free(kw);
+}
+
+void
+smartbot_free(struct sb_rule *r)
+{
+	if (r == NULL)
+		return;
+	sb_free_kw(r->kw, r->nkw);
+	pcre2_match_data_free(r->md);
+	pcre2_match_context_free(r->mctx);
+	pcre2_code_free(r->re);
+	free(r);
+}
+
+static int
+sb_compile_regex(struct sb_rule *r, const char *pattern, char *err,
+    size_t errlen, long *offset)
+{
+	PCRE2_UCHAR	msg[256];
+	PCRE2_SIZE	at;
+	int		code;
+	uint32_t	opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C;
+
+	if (r->normalize)
+		opts |= PCRE2_CASELESS;
+	if (strlen(pattern) == 0 || strlen(pattern) > SB_PATTERN_MAX) {
+		snprintf(err, errlen, "a pattern has 1 to %d bytes",
+		    SB_PATTERN_MAX);
+		return -1;
+	}
+	r->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts,
+	    &code, &at, NULL);
+	if (r->re == NULL) {
+		pcre2_get_error_message(code, msg, sizeof msg);
+		snprintf(err, errlen, "%s", (const char *)msg);
+		*offset = (long)at;
+		return -1;
+	}
+	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);	/* else interpreted */
+	r->md = pcre2_match_data_create_from_pattern(r->re, NULL);
+	r->mctx = pcre2_match_context_create(NULL);
+	if (r->md == NULL || r->mctx == NULL)
+		return -1;
+	pcre2_set_match_limit(r->mctx, SB_MATCH_LIMIT);
+	pcre2_set_depth_limit(r->mctx, SB_MATCH_LIMIT / 10);
+	pcre2_set_heap_limit(r->mctx, 20000);	/* kB */
+	return 0;
+}
+
+struct sb_rule *
+smartbot_compile(enum sb_match match, const char *const *keywords, size_t n,
+    const char *pattern, int normalize, double threshold, char *err,
+    size_t errlen, long *offset)
+{
+	struct sb_rule	*r = xcalloc(1, sizeof *r);
+	size_t		 i, len;
+	UChar32		 cp[SB_FUZZY_CHARS];
+
+	*offset = -1;
+	r->match = match;
+	r->normalize = normalize;
+	r->threshold = threshold;
+	if (match == SB_REGEX) {
+		if (pattern == NULL) {
+			snprintf(err, errlen, "a regex rule needs a pattern");
+			goto fail;
+		}
+		if (sb_compile_regex(r, pattern, err, errlen, offset) == -1)
+			goto fail;
+		return r;
+	}
+	if (n == 0 || n > SB_KEYWORDS_MAX) {
+		snprintf(err, errlen, "a rule has 1 to %d keywords",
+		    SB_KEYWORDS_MAX);
+		goto fail;
+	}
+	if (match == SB_FUZZY && !(threshold > 0 && threshold <= 1)) {
+		snprintf(err, errlen, "a fuzzy rule's threshold is above 0 "
+		    "and at most 1");
+		goto fail;
+	}
+	r->kw = xcalloc(n, sizeof *r->kw);
+	for (i = 0; i < n; i++, r->nkw++) {
+		len = strlen(keywords[i]);
+		if (len == 0 || len > SB_KEYWORD_MAX) {
+			snprintf(err, errlen, "keyword %zu: 1 to %d bytes",
+			    i + 1, SB_KEYWORD_MAX);
+			goto fail;
+		}
+		r->kw[i].s = normalize ? textnorm_fold(keywords[i], len) :
+		    xstrdup(keywords[i]);
+		if (r->kw[i].s == NULL) {
+			snprintf(err, errlen, "keyword %zu is not valid UTF-8",
+			    i + 1);
+			goto fail;
+		}
+		r->kw[i].len = strlen(r->kw[i].s);
+		r->kw[i].words = sb_count_words(r->kw[i].s, r->kw[i].len);
+		if (r->kw[i].words == 0) {
+			snprintf(err, errlen, "keyword %zu has no letters or "
+			    "digits", i + 1);
+			goto fail;
+		}
+		len = (size_t)sb_codepoints(r->kw[i].s, r->kw[i].len, cp,
+		    SB_FUZZY_CHARS);
+		r->kw[i].fuzzy = match == SB_FUZZY && len != (size_t)-1 &&
+		    len >= SB_FUZZY_MIN;
+	}
+	return r;
+fail:
+	smartbot_free(r);
+	return NULL;
+}
+
+int
+smartbot_text(struct sb_text *t, const char *s, size_t len)
+{
+	int32_t	 i = 0, cut = 0;
+	UChar32	 c;
+
+	memset(t, 0, sizeof *t);
+	if (memchr(s, '\0', len) != NULL)
+		return -1;
+	while (i < (int32_t)len) {	/* valid, and cut on a whole character */
+		U8_NEXT(s, i, (int32_t)len, c);
+		if (c < 0)
+			return -1;
+		if (i <= SB_TEXT_MAX)
+			cut = i;
+	}
+	t->raw = s;
+	t->rawlen = (size_t)cut;
+	if ((t->folded = textnorm_fold(s, t->rawlen)) == NULL)
+		return -1;
+	t->foldedlen = strlen(t->folded);
+	return 0;
+}
+
+void
+smartbot_text_free(struct sb_text *t)
+{
+	free(t->folded);
+	t->folded = NULL;
+}
+
+/* The first place of kw in s from *from on (memmem); -1 when none. */
+static long
+sb_find(const char *s, size_t slen, const struct sb_kw *kw, size_t from)
+{
+	const char	*p;
+
+	if (from > slen)
+		return -1;
+	p = memmem(s + from, slen - from, kw->s, kw->len);
+	return p == NULL ? -1 : (long)(p - s);
+}
+
+/* Fuzzy: the best window of kw->words words of s within the threshold. */
+static int
+sb_fuzzy(const struct sb_rule *r, const struct sb_kw *kw, const char *s,
+    size_t slen, struct sb_hit *hit)
+{
+	UChar32	 a[SB_FUZZY_CHARS], b[SB_FUZZY_CHARS];
+	char	 win[SB_FUZZY_CHARS * 4 + 1];
+	size_t	 i = 0, off[SB_FUZZY_CHARS], end[SB_FUZZY_CHARS], wl, k;
+	int	 na, nb, n = 0, limit, d, w, found = 0, max;
+	double	 score;
+
+	na = sb_codepoints(kw->s, kw->len, a, SB_FUZZY_CHARS);
+	/* windows of kw->words consecutive words, in a ring of spans */
+	while (sb_next_word(s, slen, &i, &off[n % SB_FUZZY_CHARS],
+	    &end[n % SB_FUZZY_CHARS])) {
+		n++;
+		if (n < kw->words)
+			continue;
+		/* the window, its words joined by one space */
+		wl = 0;
+		for (w = n - kw->words; w < n; w++) {
+			k = end[w % SB_FUZZY_CHARS] - off[w % SB_FUZZY_CHARS];
+			if (wl + k + 1 > sizeof win)
+				break;
+			if (wl > 0)
+				win[wl++] = ' ';
+			memcpy(win + wl, s + off[w % SB_FUZZY_CHARS], k);
+			wl += k;
+		}
+		if (w < n || (nb = sb_codepoints(win, wl, b,
+		    SB_FUZZY_CHARS)) == -1)
+			continue;
+		/* similarity 1 - d / max: what d may be at most */
+		max = na > nb ? na : nb;
+		limit = (int)((1.0 - r->threshold) * max + 1e-9);
+		d = sb_distance(a, na, b, nb, limit);
+		score = 1.0 - (double)d / (double)max;
+		if (d <= limit && score + 1e-9 >= r->threshold &&
+		    (!found || score > hit->score)) {
+			found = 1;
+			hit->score = score;
+			hit->off = off[(n - kw->words) % SB_FUZZY_CHARS];
+			hit->len = end[(n - 1) % SB_FUZZY_CHARS] - hit->off;
+		}
+	}
+	return found;
+}
+
+/* Whether keyword kw matches s[0..slen) as the rule's match says. */
+static int
+sb_match_kw(const struct sb_rule *r, const struct sb_kw *kw, const char *s,
+    size_t slen, struct sb_hit *hit)
+{
+	long	at;
+	size_t	from = 0;
+
+	switch (r->match) {
+	case SB_EXACT:
+		at = slen == kw->len && memcmp(s, kw->s, slen) == 0 ? 0 : -1;
+		break;
+	case SB_CONTAINS:
+		at = sb_find(s, slen, kw, 0);
+		break;
+	case SB_STARTS_WITH:
+		at = slen >= kw->len && memcmp(s, kw->s, kw->len) == 0 ? 0 : -1;
+		break;
+	case SB_ENDS_WITH:
+		at = slen >= kw->len && memcmp(s + slen - kw->len, kw->s,
+		    kw->len) == 0 ? (long)(slen - kw->len) : -1;
+		break;
+	case SB_WORD:
+	case SB_FUZZY:
+		while ((at = sb_find(s, slen, kw, from)) != -1 &&
+		    !sb_bounded(s, slen, (size_t)at, kw->len))
+			from = (size_t)at + 1;
+		if (at == -1 && r->match == SB_FUZZY && kw->fuzzy)
+			return sb_fuzzy(r, kw, s, slen, hit);
+		break;
+	default:
+		return 0;
+	}
+	if (at == -1)
+		return 0;
+	hit->off = (size_t)at;
+	hit->len = kw->len;
+	hit->score = 1.0;
+	return 1;
+}
+
+int
+smartbot_match(const struct sb_rule *r, const struct sb_text *t,
+    struct sb_hit *hit)
+{
+	const char	*s = r->normalize ? t->folded : t->raw;
+	size_t		 slen = r->normalize ? t->foldedlen : t->rawlen, i;
+	PCRE2_SIZE	*ov;
+	int		 rc;
+
+	memset(hit, 0, sizeof *hit);
+	hit->folded = r->normalize;
+	if (r->match == SB_REGEX) {
+		rc = pcre2_match(r->re, (PCRE2_SPTR)s, slen, 0, 0, r->md,
+		    r->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0)
+			return -1;
+		ov = pcre2_get_ovector_pointer(r->md);
+		hit->keyword = -1;
+		hit->off = ov[0];
+		hit->len = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
+		hit->score = 1.0;
+		return 1;
+	}
+	for (i = 0; i < r->nkw; i++) {
+		if (sb_match_kw(r, &r->kw[i], s, slen, hit)) {
+			hit->keyword = (int)i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+smartbot_local(const char *tz, long long utc_ms, struct sb_local *out)
+{
+	UChar		 id[64], canon[64];
+	UErrorCode	 err = U_ZERO_ERROR;
+	UCalendar	*cal;
+	UBool		 sys = 0;
+	int		 dow;
+
+	if (strlen(tz) >= sizeof id / sizeof id[0])
+		return -1;
+	u_uastrcpy(id, tz);
+	/* an unknown zone is GMT to ucal_open: ask first */
+	ucal_getCanonicalTimeZoneID(id, -1, canon, 64, &sys, &err);
+	if (U_FAILURE(err) || !sys)
+		return -1;
+	cal = ucal_open(id, -1, "en_US_POSIX", UCAL_GREGORIAN, &err);
+	if (U_FAILURE(err))
+		return -1;
+	ucal_setMillis(cal, (UDate)utc_ms, &err);
+	out->year = ucal_get(cal, UCAL_YEAR, &err);
+	out->month = ucal_get(cal, UCAL_MONTH, &err) + 1;
+	out->day = ucal_get(cal, UCAL_DATE, &err);
+	dow = ucal_get(cal, UCAL_DAY_OF_WEEK, &err);	/* 1 Sunday */
+	out->weekday = (dow + 5) % 7;
+	out->minute = ucal_get(cal, UCAL_HOUR_OF_DAY, &err) * 60 +
+	    ucal_get(cal, UCAL_MINUTE, &err);
+	ucal_close(cal);
+	return U_FAILURE(err) ? -1 : 0;
+}
+
+int
+smartbot_open(const struct sb_schedule *s, const struct sb_local *t)
+{
+	unsigned	today = 1u << t->weekday;
+	unsigned	yesterday = 1u << ((t->weekday + 6) % 7);
+
+	if (s->from == s->to)
+		return (s->days & today) != 0;
+	if (s->from < s->to)
+		return (s->days & today) && t->minute >= s->from &&
+		    t->minute < s->to;
+	/* past midnight: the evening of a day, or the morning after it */
+	return ((s->days & today) && t->minute >= s->from) ||
+	    ((s->days & yesterday) && t->minute < s->to);
+}
+
+/* "HH:MM" (00:00..24:00) in minutes, or -1. */
+static int
+sb_hhmm(const char *s)
+{
+	if (s == NULL || strlen(s) != 5 || s[2] != ':' ||
+	    s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
+	    s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+		return -1;
+	if ((s[0] - '0') * 10 + (s[1] - '0') > 24 ||
+	    ((s[0] - '0') * 10 + (s[1] - '0') == 24 && strcmp(s + 3, "00")))
+		return -1;
+	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 +
+	    (s[4] - '0');
+}
+
+int
+smartbot_schedule_json(struct json_object *o, struct sb_schedule *out)
+{
+	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri",
+	    "sat", "sun" };
+	struct json_object	*a, *v, *f, *t;
+	size_t			 i, d;
+
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "days", &a) ||
+	    !json_object_is_type(a, json_type_array) ||
+	    json_object_array_length(a) == 0 ||
+	    !json_object_object_get_ex(o, "from", &f) ||
+	    !json_object_is_type(f, json_type_string) ||
+	    !json_object_object_get_ex(o, "to", &t) ||
+	    !json_object_is_type(t, json_type_string))
+		return -1;
+	out->days = 0;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		v = json_object_array_get_idx(a, i);
+		for (d = 0; d < 7; d++)
+			if (json_object_is_type(v, json_type_string) &&
+			    strcmp(json_object_get_string(v), days[d]) == 0)
+				break;
+		if (d == 7)
+			return -1;
+		out->days |= 1u << d;
+	}
+	out->from = sb_hhmm(json_object_get_string(f));
+	out->to = sb_hhmm(json_object_get_string(t));
+	if (out->from == -1 || out->to == -1 || out->from == 1440)
+		return -1;
+	if (out->from == 0 && out->to == 1440)
+		out->to = 0;	/* the whole day */
+	return 0;
+}
+
+int
+smartbot_decide(struct sb_candidate *c, size_t n, const struct sb_text *t,
+    const struct sb_local *now, int group)
+{
+	size_t	i, j;
+	long	fallback = -1;
+	int	rc, open;
+
+	for (i = 0; i < n; i++)
+		c[i].outcome = SB_NOT_REACHED;
+	for (i = 0; i < n; i++) {
+		open = c[i].schedule == NULL || smartbot_open(c[i].schedule, now);
+		if (!c[i].enabled)
+			c[i].outcome = SB_DISABLED;
+		else if (!c[i].this_instance)
+			c[i].outcome = SB_OTHER_INSTANCE;
+		else if (group && !c[i].allow_groups)
+			c[i].outcome = SB_NO_GROUPS;
+		else if (c[i].rule == NULL) {
+			/* a fallback: the first that may answer, if need be */
+			c[i].outcome = SB_NO_MATCH;
+			if (fallback == -1 && !c[i].cooling &&
+			    (open || c[i].closed_reply))
+				fallback = (long)i;
+		} else if ((rc = smartbot_match(c[i].rule, t,
+		    &c[i].hit)) == -1)
+			c[i].outcome = SB_FAILED;
+		else if (rc == 0)
+			c[i].outcome = SB_NO_MATCH;
+		else {
+			c[i].outcome = c[i].cooling ? SB_COOLDOWN : open ?
+			    SB_ANSWERS : c[i].closed_reply ? SB_ANSWERS_CLOSED :
+			    SB_CLOSED;
+			for (j = 0; j < n; j++)
+				if (c[j].rule == NULL &&
+				    c[j].outcome == SB_NO_MATCH)
+					c[j].outcome = SB_FALLBACK_UNUSED;
+			return c[i].outcome == SB_ANSWERS ||
+			    c[i].outcome == SB_ANSWERS_CLOSED ? (int)i : -1;
+		}
+	}
+	if (fallback == -1)
+		return -1;
+	c[fallback].outcome = smartbot_open(c[fallback].schedule != NULL ?
+	    c[fallback].schedule : &(struct sb_schedule){ 0x7f, 0, 0 }, now) ?
+	    SB_ANSWERS : SB_ANSWERS_CLOSED;
+	return (int)fallback;
+}
