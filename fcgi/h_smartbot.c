@@ -149,6 +149,8 @@ rule_check(struct req *r, struct json_object *in)
 		jsonx_add_str(details, "threshold", "must be above 0 and at "
 		    "most 1");
 	a = json_object_object_get(in, "replies");
+	if (json_object_array_length(a) == 0)
+		jsonx_add_str(details, "replies", "give 1 to 10");
 	for (i = 0; i < json_object_array_length(a); i++) {
 		snprintf(field, sizeof field, "replies.%zu", i);
 		message_check(json_object_array_get_idx(a, i), field, 0,
@@ -439,10 +441,12 @@ h_smartbot_rules_delete(struct req *r)
 {
 	const char	*params[1];
 
-	if ((params[0] = api_uuid_param(r, "id", "rule")) != NULL &&
-	    api_delete(r, "rule", "DELETE FROM smartbot_rules WHERE id = $1 "
-	    "RETURNING 1", 1, params) == 0)
-		(void)rule_notify(r, params[0], "deleted");
+	if ((params[0] = api_uuid_param(r, "id", "rule")) != NULL)
+		(void)api_delete(r, "rule", "WITH d AS (DELETE FROM "
+		    "smartbot_rules WHERE id = $1 RETURNING id) SELECT pg_notify("
+		    "'waqtor_smartbot', json_build_object('tenantId', "
+		    "current_setting('waqtor.tenant_id'), 'ruleId', d.id, "
+		    "'action', 'deleted')::text) FROM d", 1, params);
 }
 
 /* {"ruleIds": [...]}: every rule of the tenant, once, in the new order. */
@@ -499,7 +503,8 @@ out:
 /* The columns smartbot_test reads of each rule, in priority order. */
 #define TEST_COLUMNS "s.id, s.name, s.match, to_json(s.keywords)::text, "	\
 	"s.pattern, s.normalize, s.threshold, s.replies::text, s.enabled, "	\
-	"s.instance_ids IS NULL OR $1::uuid = ANY (s.instance_ids), "	\
+	"$1::uuid IS NULL OR s.instance_ids IS NULL OR $1::uuid = ANY "	\
+	"(s.instance_ids), "						\
 	"s.schedule::text, s.allow_groups, EXISTS (SELECT 1 FROM "	\
 	"smartbot_replies b WHERE b.rule_id = s.id AND b.chat_id = $2 AND "	\
 	"b.created_at > now() - make_interval(secs => s.cooldown_seconds))"
@@ -587,7 +592,8 @@ h_smartbot_test(struct req *r)
 	if ((tz = api_query(r, "SELECT tenant_time_zone(current_setting("
 	    "'waqtor.tenant_id')::uuid), (SELECT name FROM contacts WHERE "
 	    "phone = NULLIF($3, '')), $1::uuid IS NULL OR EXISTS (SELECT 1 "
-	    "FROM instances WHERE id = $1), $2", 3, params)) == NULL)
+	    "FROM instances WHERE id = $1), (EXTRACT(epoch FROM now()) * "
+	    "1000)::bigint, $2", 3, params)) == NULL)
 		goto out;
 	if (strcmp(PQgetvalue(tz, 0, 2), "t") != 0) {
 		http_respond_error(r, 404, "not_found", "no such instance", NULL);
@@ -604,8 +610,9 @@ h_smartbot_test(struct req *r)
 			c[i].enabled = 0;	/* (saved rules compile) */
 	(void)smartbot_text(&t, jsonx_get_str(in, "text"),
 	    strlen(jsonx_get_str(in, "text")));
-	if (smartbot_local(PQgetvalue(tz, 0, 0), util_now_ms(), &now) == -1)
-		(void)smartbot_local("UTC", util_now_ms(), &now);
+	if (smartbot_local(PQgetvalue(tz, 0, 0), atoll(PQgetvalue(tz, 0, 3)),
+	    &now) == -1)	/* (a zone PostgreSQL knows and ICU does not) */
+		(void)smartbot_local("UTC", atoll(PQgetvalue(tz, 0, 3)), &now);
 	win = smartbot_decide(c, (size_t)n, &t, &now, group);
 
 	out = json_object_new_object();
@@ -644,7 +651,8 @@ h_smartbot_test(struct req *r)
 			    "outOfHoursReply");
 		else if (jsonx_parse(PQgetvalue(res, win, 7), (size_t)
 		    PQgetlength(res, win, 7), JSONX_MAX_DEPTH, &replies,
-		    missing, sizeof missing) == 0) {
+		    missing, sizeof missing) == 0 &&
+		    json_object_array_length(replies) > 0) {
 			util_random_hex(buf, 4);
 			reply = json_object_array_get_idx(replies, (size_t)
 			    strtoul(buf, NULL, 16) % json_object_array_length(
