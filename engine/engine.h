@@ -145,6 +145,8 @@ struct outmsg {
 	void			*pdata;
 };
 
+struct sb_tenant;
+
 struct engine {
 	uv_loop_t		*loop;
 	char			 id[UTIL_UUID_LEN + 1];
@@ -167,6 +169,7 @@ struct engine {
 	struct json_object	*sent;		/* accepted sends not yet written:
 						   [{"id","pid"}], outbox_flush */
 	void			*notify;	/* notify.c */
+	struct sb_tenant	*smartbot;	/* smartbot.c: cached rules */
 	void			*http;		/* http.c */
 	long long		 started_ms;
 	/* event-loop lag, measured on the dispatch timer: how late it fired */
@@ -239,10 +242,25 @@ void inbound_apply_status(struct engine *, const char *instance_id,
     struct json_object *error);
 
 /* optout.c: acts on a stop or start keyword in an inbound text (from is
- * the sender's digits); 0, or -1 with a reason in err. */
+ * the sender's digits); 1 when it was one, 0 when not, -1 with a reason in
+ * err. */
 int optout_inbound(struct engine *, const char *tenant, const char *instance,
     const char *from, const char *text, char *err, size_t errlen)
     __attribute__((warn_unused_result));
+
+/*
+ * smartbot.c: answers a new inbound text (message inbound_id) by the
+ * tenant's first matching rule, in the caller's transaction: the data of
+ * its smartbot.reply event when it queued a reply, else NULL (with err set
+ * when the database failed). smartbot_notified takes NOTIFY
+ * waqtor_smartbot; smartbot_forget drops a tenant's cached rules (NULL:
+ * every tenant's).
+ */
+struct json_object *smartbot_inbound(struct engine *, const char *tenant,
+    const char *instance, const char *inbound_id, const char *from,
+    const char *name, const char *text, char *err, size_t errlen);
+void smartbot_notified(struct engine *, const char *payload);
+void smartbot_forget(struct engine *, const char *tenant_id);
 
 /* retention.c: deletes what is past its retention (inbound events, media) */
 void retention_sweep(struct engine *);

@@ -103,7 +103,7 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 	char			 chat[48], ts[24];
 	const char		*params[8];
 	PGresult		*res;
-	int			 rc = -1;
+	int			 rc = -1, k = 0;
 
 	snprintf(chat, sizeof chat, "%s@c.us", it->from);
 	snprintf(ts, sizeof ts, "%lld", it->unix_ts);
@@ -137,11 +137,21 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 		    json_object_get(it->content));
 		jsonx_add_str(data, "providerId", it->provider_id);
 		batch_add(b, "message.received", tenant, instance, data);
-		/* a new text may be a stop or start keyword */
-		if (strcmp(it->type, "text") == 0 && optout_inbound(e, tenant,
-		    instance, it->from, jsonx_get_str(it->content, "text"), err,
-		    errlen) == -1)
+		/* a new text may be a stop or start keyword, else SmartBot's */
+		if (strcmp(it->type, "text") == 0 && (k = optout_inbound(e,
+		    tenant, instance, it->from, jsonx_get_str(it->content,
+		    "text"), err, errlen)) == -1)
 			goto out;
+		if (strcmp(it->type, "text") == 0 && k == 0) {
+			data = smartbot_inbound(e, tenant, instance,
+			    PQgetvalue(res, 0, 0), it->from, it->name,
+			    jsonx_get_str(it->content, "text"), err, errlen);
+			if (data != NULL)
+				batch_add(b, "smartbot.reply", tenant, instance,
+				    data);
+			else if (*err != '\0')
+				goto out;
+		}
 	}
 	rc = 0;
 out:

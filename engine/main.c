@@ -221,6 +221,7 @@ main(void)
 	rc = uv_run(e.loop, UV_RUN_DEFAULT);
 	uv_loop_close(e.loop);
 	campaign_free_all(&e);
+	smartbot_forget(&e, NULL);
 	db_close(&e.db);
 	rds_close(&e.rds);
 	log_info("stopped");

@@ -2,8 +2,8 @@
  * A second PostgreSQL connection that LISTENs for the API's wake-ups:
  * waqtor_outbox (a message was queued for an instance), waqtor_instances
  * (an instance's intent changed), waqtor_campaigns (a campaign changed
- * state) and waqtor_inbound (a provider event was
- * stored). Its socket is watched by the loop; when the connection drops it
+ * state), waqtor_smartbot (a tenant's rules changed) and waqtor_inbound (a
+ * provider event was stored). Its socket is watched by the loop; when the connection drops it
  * is re-established every second, and the engine's periodic ticks cover
  * whatever was announced meanwhile.
  */
@@ -44,6 +44,8 @@ notify_handle(struct notify *n, PGnotify *pn)
 		engine_wake_inbound(e);
 	else if (strcmp(pn->relname, "waqtor_campaigns") == 0)
 		campaign_wake(e);
+	else if (strcmp(pn->relname, "waqtor_smartbot") == 0)
+		smartbot_notified(e, pn->extra);
 }
 
 /* Frees n once stopped and its last handle has closed (libuv runs close
@@ -121,7 +123,8 @@ notify_connect(struct notify *n)
 	if (PQstatus(n->conn) != CONNECTION_OK)
 		goto fail;
 	res = PQexec(n->conn, "LISTEN waqtor_outbox; LISTEN waqtor_instances; "
-	    "LISTEN waqtor_inbound; LISTEN waqtor_campaigns");
+	    "LISTEN waqtor_inbound; LISTEN waqtor_campaigns; "
+	    "LISTEN waqtor_smartbot");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		PQclear(res);
 		goto fail;
@@ -135,6 +138,7 @@ notify_connect(struct notify *n)
 	uv_poll_start(&n->poll, UV_READABLE, notify_readable);
 	/* whatever was announced while we were away */
 	engine_wake_inbound(n->e);
+	smartbot_forget(n->e, NULL);
 	return;
 fail:
 	if (n->conn != NULL)

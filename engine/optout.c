@@ -99,6 +99,7 @@ optout_inbound(struct engine *e, const char *tenant, const char *instance,
 		rc = 0;
 		goto out;
 	}
+	rc = 1;		/* a keyword, whatever it changes */
 	params[0] = tenant;
 	params[1] = from;
 	params[2] = instance;
@@ -110,13 +111,12 @@ optout_inbound(struct engine *e, const char *tenant, const char *instance,
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		snprintf(err, errlen, "database: recording an opt-%s",
 		    stop ? "out" : "in");
+		rc = -1;
 		goto out;
 	}
 	reply = jsonx_get_str(settings, stop ? "stop_reply" : "start_reply");
-	if (PQntuples(res) == 0 || reply == NULL || *reply == '\0') {
-		rc = 0;		/* nothing changed, or nothing to say */
-		goto out;
-	}
+	if (PQntuples(res) == 0 || reply == NULL || *reply == '\0')
+		goto out;	/* nothing changed, or nothing to say */
 	PQclear(res);
 	content = json_object_new_object();
 	jsonx_add_str(content, "text", reply);
@@ -131,11 +131,11 @@ optout_inbound(struct engine *e, const char *tenant, const char *instance,
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		snprintf(err, errlen, "database: queueing the opt-%s reply",
 		    stop ? "out" : "in");
+		rc = -1;
 		goto out;
 	}
 	outbox_wake(e, instance);
 	log_info("%s opted %s by keyword", instance, stop ? "out" : "in");
-	rc = 0;
 out:
 	PQclear(res);
 	json_object_put(settings);

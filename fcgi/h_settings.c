@@ -1,8 +1,9 @@
 /*
  * Settings: the tenant's branding (the seed's app_logo, app_logo_text,
  * app_show_logo_text), messaging (default country code, opt-out keywords
- * and replies) and general ones (the time zone times are shown in and
- * schedules read in), changed by admins, and each user's UI preferences
+ * and replies), general ones (the time zone times are shown in and
+ * schedules read in) and SmartBot's (on or off, handover, replies per chat
+ * and minute), changed by admins, and each user's UI preferences
  * (theme, compact_mode, sidebar_collapsed): what the seed kept in
  * localStorage, now on the server.
  */
@@ -30,6 +31,11 @@ static const struct vfield messaging_fields[] = {
 static const struct vfield general_fields[] = {
 	{ "time_zone", V_STRING, 0, 1, 64, NULL },
 };
+static const struct vfield smartbot_fields[] = {
+	{ "enabled", V_BOOL, 0, 0, 0, NULL },
+	{ "handover_minutes", V_INT, 0, 0, 1440, NULL },
+	{ "chat_replies_per_minute", V_INT, 0, 1, 60, NULL },
+};
 static const char *const themes[] = { "light", "dark", "system", NULL };
 static const struct vfield preference_fields[] = {
 	{ "theme", V_ENUM, 0, 0, 0, themes },
@@ -42,10 +48,11 @@ static const struct vfield preference_fields[] = {
  * tenant_settings (in this order in the statements below), a user's
  * preferences are user_settings.settings. The defaults are merged under
  * what is stored, so clients always see every key. The defaults of
- * messaging are also the engine's (engine/optout.c), general's the
- * database's (tenant_time_zone(), sql/010_time_zone.sql).
+ * messaging and smartbot are also the engine's (engine/optout.c,
+ * engine/smartbot.c), general's the database's (tenant_time_zone(),
+ * sql/010_time_zone.sql).
  */
-#define TENANT_GROUPS	3
+#define TENANT_GROUPS	4
 static const struct settings_group {
 	const char		*name;
 	const struct vfield	*fields;
@@ -56,6 +63,7 @@ static const struct settings_group {
 	    "\"app_logo_text\":\"WaQtor\",\"app_show_logo_text\":true}" },
 	{ "messaging", messaging_fields, 5, SETTINGS_MESSAGING_DEFAULTS },
 	{ "general", general_fields, 1, "{\"time_zone\":\"UTC\"}" },
+	{ "smartbot", smartbot_fields, 3, SETTINGS_SMARTBOT_DEFAULTS },
 	{ "preferences", preference_fields, 3, "{\"theme\":\"system\","
 	    "\"compact_mode\":false,\"sidebar_collapsed\":false}" },
 };
@@ -88,7 +96,8 @@ h_settings_get(struct req *r)
 	int			 i;
 
 	if ((res = api_query(r, "SELECT t.settings::text, t.messaging::text, "
-	    "t.general::text, (SELECT settings::text FROM user_settings WHERE "
+	    "t.general::text, t.smartbot::text, (SELECT settings::text FROM "
+	    "user_settings WHERE "
 	    "user_id = NULLIF($1, '')::uuid) FROM (SELECT 1) one LEFT JOIN "
 	    "tenant_settings t ON true", 1, params)) == NULL)
 		return;
@@ -110,6 +119,7 @@ h_settings_update(struct req *r)
 		{ "branding", V_OBJECT, 0, 0, 0, NULL },
 		{ "messaging", V_OBJECT, 0, 0, 0, NULL },
 		{ "general", V_OBJECT, 0, 0, 0, NULL },
+		{ "smartbot", V_OBJECT, 0, 0, 0, NULL },
 		{ "preferences", V_OBJECT, 0, 0, 0, NULL },
 	};
 	struct json_object	*in, *tenant[TENANT_GROUPS], *prefs, *details, *v;
@@ -165,12 +175,13 @@ h_settings_update(struct req *r)
 			params[i] = tenant[i] != NULL ?
 			    jsonx_string(tenant[i]) : "{}";
 		if ((res = api_query(r, "INSERT INTO tenant_settings (tenant_id, "
-		    "settings, messaging, general) VALUES (current_setting("
-		    "'waqtor.tenant_id')::uuid, $1, $2, $3) ON CONFLICT "
-		    "(tenant_id) DO UPDATE SET settings = tenant_settings."
-		    "settings || $1, messaging = tenant_settings.messaging || $2, "
-		    "general = tenant_settings.general || $3, updated_at = now()",
-		    TENANT_GROUPS, params)) == NULL)
+		    "settings, messaging, general, smartbot) VALUES ("
+		    "current_setting('waqtor.tenant_id')::uuid, $1, $2, $3, $4) "
+		    "ON CONFLICT (tenant_id) DO UPDATE SET settings = "
+		    "tenant_settings.settings || $1, messaging = tenant_settings."
+		    "messaging || $2, general = tenant_settings.general || $3, "
+		    "smartbot = tenant_settings.smartbot || $4, updated_at = "
+		    "now()", TENANT_GROUPS, params)) == NULL)
 			goto out;
 		PQclear(res);
 	}

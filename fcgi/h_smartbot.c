@@ -29,17 +29,13 @@
 #define RULE_INSTANCES_MAX	100
 #define RULES_MAX_STR		"1000"
 
-/* lib/smartbot.h's matches, then a fallback (no keywords) */
-static const char *const match_names[] = { "exact", "contains",
-    "starts_with", "ends_with", "word", "regex", "fuzzy", "fallback", NULL };
-#define SB_FALLBACK	7
 /* what a reply may say: {{name}} {{phone}} {{time}} {{date}} */
 static const char *const reply_vars[] = { "name", "phone", "time", "date",
     NULL };
 
 static const struct vfield rule_fields[] = {
 	{ "name", V_STRING, 1, 1, 200, NULL },
-	{ "match", V_ENUM, 1, 0, 0, match_names },
+	{ "match", V_ENUM, 1, 0, 0, smartbot_matches },
 	{ "keywords", V_STRINGS, 0, 0, SB_KEYWORDS_MAX, NULL },
 	{ "pattern", V_STRING, 0, 1, SB_PATTERN_MAX, NULL },
 	{ "normalize", V_BOOL, 0, 0, 0, NULL },
@@ -138,16 +134,15 @@ rule_check(struct req *r, struct json_object *in)
 	double			 th = 0.8;
 	long			 off;
 	size_t			 i, n = 0;
-	int			 m = name_in(match, match_names);
+	int			 m = name_in(match, smartbot_matches);
 
 	v = json_object_object_get(in, "threshold");
 	if (v != NULL && !json_object_is_type(v, json_type_double) &&
 	    !json_object_is_type(v, json_type_int))
 		jsonx_add_str(details, "threshold", "must be a number");
-	else if (v != NULL && !((th = json_object_get_double(v)) > 0 &&
+	else if (v != NULL && !((th = json_object_get_double(v)) >= 0.01 &&
 	    th <= 1))
-		jsonx_add_str(details, "threshold", "must be above 0 and at "
-		    "most 1");
+		jsonx_add_str(details, "threshold", "must be from 0.01 to 1");
 	a = json_object_object_get(in, "replies");
 	if (json_object_array_length(a) == 0)
 		jsonx_add_str(details, "replies", "give 1 to 10");
@@ -509,17 +504,12 @@ out:
 	"smartbot_replies b WHERE b.rule_id = s.id AND b.chat_id = $2 AND "	\
 	"b.created_at > now() - make_interval(secs => s.cooldown_seconds))"
 
-/* One rule of the test's rows, compiled: 0, or -1 (stored rules compile). */
-static int
+/* One rule of the test's rows, compiled (or, a fallback, not). */
+static void
 test_candidate(PGresult *res, int i, struct sb_candidate *c,
     struct sb_schedule *sched, struct json_object **schedule)
 {
-	struct json_object	*kw = NULL;
-	const char		*k[SB_KEYWORDS_MAX];
-	char			 err[256];
-	long			 off;
-	size_t			 j, n = 0;
-	int			 m = name_in(PQgetvalue(res, i, 2), match_names);
+	char	err[64];
 
 	memset(c, 0, sizeof *c);
 	c->enabled = strcmp(PQgetvalue(res, i, 8), "t") == 0;
@@ -534,19 +524,11 @@ test_candidate(PGresult *res, int i, struct sb_candidate *c,
 		c->closed_reply = json_object_object_get_ex(*schedule,
 		    "outOfHoursReply", NULL);
 	}
-	if (m == SB_FALLBACK)
-		return 0;
-	if (jsonx_parse(PQgetvalue(res, i, 3), (size_t)PQgetlength(res, i, 3),
-	    JSONX_MAX_DEPTH, &kw, err, sizeof err) == -1)
-		return -1;
-	for (j = 0; j < json_object_array_length(kw) && n < SB_KEYWORDS_MAX;
-	    j++)
-		k[n++] = json_object_get_string(json_object_array_get_idx(kw, j));
-	c->rule = smartbot_compile((enum sb_match)m, k, n, api_value(res, i, 4),
-	    strcmp(PQgetvalue(res, i, 5), "t") == 0, atof(PQgetvalue(res, i, 6)),
-	    err, sizeof err, &off);
-	json_object_put(kw);
-	return c->rule == NULL ? -1 : 0;
+	c->rule = smartbot_compile_stored(PQgetvalue(res, i, 2),
+	    PQgetvalue(res, i, 3), api_value(res, i, 4),
+	    strcmp(PQgetvalue(res, i, 5), "t") == 0, atof(PQgetvalue(res, i, 6)));
+	if (c->rule == NULL && strcmp(PQgetvalue(res, i, 2), "fallback") != 0)
+		c->enabled = 0;		/* (saved rules compile) */
 }
 
 /*
@@ -606,8 +588,7 @@ h_smartbot_test(struct req *r)
 	c = xcalloc((size_t)n + 1, sizeof *c);
 	sched = xcalloc((size_t)n + 1, sizeof *sched);
 	for (i = 0; i < n; i++)
-		if (test_candidate(res, i, &c[i], &sched[i], &sch[i]) == -1)
-			c[i].enabled = 0;	/* (saved rules compile) */
+		test_candidate(res, i, &c[i], &sched[i], &sch[i]);
 	(void)smartbot_text(&t, jsonx_get_str(in, "text"),
 	    strlen(jsonx_get_str(in, "text")));
 	if (smartbot_local(PQgetvalue(tz, 0, 0), atoll(PQgetvalue(tz, 0, 3)),

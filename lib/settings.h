@@ -17,4 +17,11 @@
 	"\"start_reply\":\"You are subscribed again. Reply STOP to "	\
 	"unsubscribe.\"}"
 
+/* smartbot: whether rules answer at all, how long the bot stays silent in
+ * a chat after a person wrote in it (handover), and how many replies a
+ * chat gets per minute at most (so two bots never ping-pong). */
+#define SETTINGS_SMARTBOT_DEFAULTS					\
+	"{\"enabled\":true,\"handover_minutes\":30,"			\
+	"\"chat_replies_per_minute\":5}"
+
 #endif

@@ -19,7 +19,7 @@
 #define SB_FUZZY_CHARS	64	/* longest window a fuzzy match compares */
 
 const char *const smartbot_matches[] = { "exact", "contains", "starts_with",
-	"ends_with", "word", "regex", "fuzzy", NULL };
+	"ends_with", "word", "regex", "fuzzy", "fallback", NULL };
 const char *const smartbot_outcomes[] = { "not_reached", "no_match",
 	"answers", "answers_out_of_hours", "disabled", "other_instance",
 	"no_groups", "out_of_hours", "cooldown", "failed", "fallback_unused",
@@ -284,6 +284,33 @@ smartbot_compile(enum sb_match match, const char *const *keywords, size_t n,
 fail:
 	smartbot_free(r);
 	return NULL;
+}
+
+struct sb_rule *
+smartbot_compile_stored(const char *match, const char *keywords_json,
+    const char *pattern, int normalize, double threshold)
+{
+	struct json_object	*kw;
+	struct sb_rule		*r = NULL;
+	const char		*k[SB_KEYWORDS_MAX];
+	char			 err[256];
+	long			 off;
+	size_t			 i, n = 0;
+	int			 m;
+
+	for (m = 0; smartbot_matches[m] != NULL; m++)
+		if (strcmp(match, smartbot_matches[m]) == 0)
+			break;
+	if (m == SB_FALLBACK || smartbot_matches[m] == NULL ||
+	    (kw = json_tokener_parse(keywords_json)) == NULL)
+		return NULL;
+	for (i = 0; json_object_is_type(kw, json_type_array) &&
+	    i < json_object_array_length(kw) && n < SB_KEYWORDS_MAX; i++)
+		k[n++] = json_object_get_string(json_object_array_get_idx(kw, i));
+	r = smartbot_compile((enum sb_match)m, k, n, pattern, normalize,
+	    threshold, err, sizeof err, &off);
+	json_object_put(kw);
+	return r;
 }
 
 int

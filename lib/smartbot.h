@@ -28,9 +28,10 @@ enum sb_match {
 	SB_WORD,		/* a keyword as whole words */
 	SB_REGEX,		/* the pattern */
 	SB_FUZZY,		/* words close to a keyword (similarity) */
+	SB_FALLBACK,		/* no keywords: answers when no rule matched */
 };
 
-/* "exact", "contains", ... in enum order, NULL-terminated. */
+/* "exact", "contains", ..., "fallback" in enum order, NULL-terminated. */
 extern const char *const smartbot_matches[];
 
 #define SB_KEYWORDS_MAX		50
@@ -70,6 +71,11 @@ struct sb_rule	*smartbot_compile(enum sb_match, const char *const *keywords,
 		    size_t n, const char *pattern, int normalize,
 		    double threshold, char *err, size_t errlen, long *offset);
 void		 smartbot_free(struct sb_rule *);
+/* A rule as stored (match by name, keywords a JSON array): compiled, or
+ * NULL (a fallback, or one that does not compile). */
+struct sb_rule	*smartbot_compile_stored(const char *match,
+		    const char *keywords_json, const char *pattern,
+		    int normalize, double threshold);
 
 /* 0, or -1 when s is not valid UTF-8 (or holds NUL). Free with
  * smartbot_text_free. Only the first SB_TEXT_MAX bytes are kept. */

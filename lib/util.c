@@ -10,6 +10,15 @@
 
 #include "xmalloc.h"
 
+long long
+util_wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 util_init(void)
 {

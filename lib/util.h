@@ -10,7 +10,8 @@
 /* Initialises libsodium; call once at start-up. Aborts when it fails. */
 void util_init(void);
 /* Monotonic milliseconds. */
-long long util_now_ms(void);
+long long util_now_ms(void);	/* monotonic */
+long long util_wall_ms(void);	/* the time of day, since the epoch */
 /* A random (version 4) UUID, lower-case, into out[UTIL_UUID_LEN + 1]. */
 void util_uuid(char *out);
 /* The current UTC time in RFC 3339 with milliseconds, into out[UTIL_TS_LEN + 1]. */

@@ -15,7 +15,7 @@ CREATE TABLE smartbot_rules (
 	keywords	text[] NOT NULL DEFAULT '{}',
 	pattern		text,
 	normalize	boolean NOT NULL DEFAULT true,
-	threshold	real NOT NULL DEFAULT 0.8 CHECK (threshold > 0 AND
+	threshold	real NOT NULL DEFAULT 0.8 CHECK (threshold >= 0.01 AND
 			    threshold <= 1),
 	priority	int NOT NULL,
 	replies		jsonb NOT NULL,

@@ -3,14 +3,18 @@ gets at every save (PCRE2's message and offset for a bad regex, keywords
 that fold to nothing, reply variables, instances of the tenant's own),
 the priority order and reorder, the test endpoint's decision and reasons
 (Arabic folding, whole words, fuzzy, schedules in the tenant's time zone,
-groups, instances), and another tenant seeing none of it."""
+groups, instances); in the engine, inbound texts answered through the
+outbox (smartbot.reply, hits), never twice for a redelivered message, and
+never in a loop: cooldown, handover to a person, the per-chat cap, the
+tenant's own numbers, stop keywords; rule changes reach the engine at once
+(smartbot.rule-updated); and another tenant seeing none of it."""
 import os
 import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Stack, Tap, signup  # noqa: E402
+from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
 
 t = Tap()
 s = Stack(t, WAQTOR_API_WORKERS=1, WAQTOR_RATE_FREE=10000000)
@@ -91,6 +95,7 @@ def bad_input():
         (rule(keywords=["a"] * 51), 400, "validation_failed"),
         (rule(match="fallback"), 400, "validation_failed"),
         (rule(match="fuzzy", threshold=0), 400, "validation_failed"),
+        (rule(match="fuzzy", threshold=5e-324), 400, "validation_failed"),
         (rule(match="fuzzy", threshold=1.5), 400, "validation_failed"),
         (rule(match="fuzzy", threshold="high"), 400, "validation_failed"),
         (rule(match="soundex"), 400, "validation_failed"),
@@ -224,6 +229,104 @@ def schedules():
         t.skip("schedules", "too near midnight in Kolkata for this check")
     api.patch("/api/v1/smartbot/rules/" + ids[3], {"schedule": None})
     api.patch("/api/v1/settings", {"general": {"time_zone": "UTC"}})
+
+
+def inbound(frm, text, instance=None):
+    r = api.post("/api/v1/instances/%s/sandbox/inbound" % (instance or sb), {"from": frm, "text": text})
+    assert r.status == 202, r.body
+    return r.json()["providerMessageId"]
+
+
+def replies_to(frm, instance=None):
+    return s.psql("SELECT coalesce(string_agg(content->>'text', '|' ORDER BY created_at), '') FROM messages "
+                  "WHERE instance_id = '%s' AND chat_id = '%s@c.us' AND direction = 'out'" %
+                  (instance or sb, frm.lstrip("+")))
+
+
+def processed(wamid):
+    return wait_for(lambda: s.psql("SELECT count(*) FROM messages WHERE provider_id = '%s'" % wamid) == "1", 10) \
+        and wait_for(lambda: s.psql("SELECT count(*) FROM inbound_events WHERE body::jsonb->>'id' = '%s' AND "
+                                    "processed_at IS NULL" % wamid) == "0", 10)
+
+
+@t.case("engine: inbound texts are answered, once")
+def answers():
+    global ev, tenant
+    tenant = s.psql("SELECT id FROM tenants WHERE name = 'Acme'")
+    ev = Events(s, "waqtor:%s:*" % tenant)
+    api.post("/api/v1/instances/%s/sandbox/pair" % sb)
+    t.ok(wait_for(lambda: api.get("/api/v1/instances/%s/state" % sb).json().get("status") == "ready", 10),
+         "the sandbox is ready")
+    api.patch("/api/v1/smartbot/rules/" + ids[0], {"instanceIds": None, "cooldownSeconds": 300,
+                                                    "replies": [{"text": "Hi {{name}}, prices at {{phone}}"}]})
+    t.ok(wait_for(lambda: ev.of("smartbot.rule-updated", ruleId=ids[0], action="updated"), 10),
+         "a change is published as smartbot.rule-updated")
+    hits = int(s.psql("SELECT hits FROM smartbot_rules WHERE id = '%s'" % ids[0]))
+    w = inbound("+966500000001", "What's the price?")
+    t.ok(wait_for(lambda: replies_to("+966500000001") != "", 10), "an inbound text is answered")
+    t.eq(replies_to("+966500000001"), "Hi سارة, prices at +966500000001", "by the first matching rule, rendered")
+    t.ok(wait_for(lambda: s.psql("SELECT status FROM messages WHERE instance_id = '%s' AND chat_id = "
+                                 "'966500000001@c.us' AND direction = 'out'" % sb) in ("sent", "delivered",
+                                                                                        "read"), 10),
+         "and the reply is sent through the outbox")
+    t.ok(wait_for(lambda: ev.of("smartbot.reply", to="966500000001"), 10), "smartbot.reply is published")
+    e = ev.of("smartbot.reply", to="966500000001")[0]["data"]
+    t.ok(e["trigger"] == "What's the price?" and e["response"] == "Hi سارة, prices at +966500000001" and
+         e["ruleId"] == ids[0] and e["timestamp"].endswith("Z"), "in the seed's shape {to,trigger,response,"
+         "timestamp}", e)
+    r = api.get("/api/v1/smartbot/rules/" + ids[0]).json()
+    t.ok(r["hits"] == hits + 1 and r["lastHitAt"] is not None, "the rule counts its hit", r)
+    # the provider delivers the same message again
+    s.psql("INSERT INTO inbound_events (tenant_id, instance_id, source, body) SELECT tenant_id, instance_id, "
+           "source, body FROM inbound_events WHERE body::jsonb->>'id' = '%s'; NOTIFY waqtor_inbound" % w)
+    t.ok(processed(w) and wait_for(lambda: s.psql("SELECT count(*) FROM inbound_events WHERE body::jsonb->>'id' = '%s' "
+                                                  "AND processed_at IS NOT NULL" % w) == "2", 10),
+         "a redelivered message is processed")
+    t.eq(replies_to("+966500000001").count("|"), 0, "and gets no second reply")
+    w = inbound("+966500000001", "price again?")
+    t.ok(processed(w), "within its cooldown")
+    t.eq(replies_to("+966500000001").count("|"), 0, "the rule is silent")
+    w = inbound("+966500000001", "hello")
+    t.ok(processed(w) and wait_for(lambda: replies_to("+966500000001").count("|") == 1, 10),
+         "another rule still answers", replies_to("+966500000001"))
+    w = inbound("+966500000009", "STOP")
+    t.ok(processed(w) and wait_for(lambda: replies_to("+966500000009") != "", 10), "a stop keyword")
+    t.ok("receive more messages" in replies_to("+966500000009") and "|" not in replies_to("+966500000009"),
+         "gets the opt-out reply, never a rule's (not even the fallback)", replies_to("+966500000009"))
+
+
+@t.case("engine: no loops")
+def loops():
+    # a person answers in the chat: the bot hands over
+    api.post("/api/v1/messages/send-text", {"instanceId": sb, "to": "+966500000002", "text": "Sara here"})
+    w = inbound("+966500000002", "hello")
+    t.ok(processed(w), "a text after a person wrote in the chat")
+    t.eq(replies_to("+966500000002"), "Sara here", "the bot stays silent (handover)")
+    api.patch("/api/v1/settings", {"smartbot": {"handover_minutes": 0, "chat_replies_per_minute": 2}})
+    r = api.get("/api/v1/settings").json()["smartbot"]
+    t.eq(r, {"enabled": True, "handover_minutes": 0, "chat_replies_per_minute": 2}, "the SmartBot settings")
+    # the settings are cached with the rules: a rule change reloads both
+    api.patch("/api/v1/smartbot/rules/" + ids[2], {"replies": [{"text": "Sorry?"}]})
+    t.ok(wait_for(lambda: ev.of("smartbot.rule-updated", ruleId=ids[2]), 10), "the fallback changes")
+    for i in range(4):
+        processed(inbound("+966500000003", "blah %d" % i))
+    t.eq(replies_to("+966500000003"), "Sorry?|Sorry?", "a chat gets chat_replies_per_minute replies, no more")
+    # two of the tenant's instances talking: never answered
+    sb2 = s.psql("SELECT id FROM instances WHERE name = 'sb2'")  # made by the test case
+    api.post("/api/v1/instances/%s/sandbox/pair" % sb2)
+    t.ok(wait_for(lambda: api.get("/api/v1/instances/%s/state" % sb2).json().get("status") == "ready", 10),
+         "a second instance")
+    num = s.psql("SELECT client_info->>'phoneNumber' FROM instances WHERE id = '%s'" % sb2)
+    processed(inbound(num, "hello"))
+    t.eq(replies_to(num), "", "a text from another of the tenant's numbers is not answered")
+    api.patch("/api/v1/settings", {"smartbot": {"enabled": False}})
+    api.patch("/api/v1/smartbot/rules/" + ids[2], {"replies": [{"text": "Sorry!"}]})
+    wait_for(lambda: ev.of("smartbot.rule-updated", ruleId=ids[2]) and len(ev.of("smartbot.rule-updated",
+                                                                                   ruleId=ids[2])) >= 2, 10)
+    processed(inbound("+966500000004", "blah"))
+    t.eq(replies_to("+966500000004"), "", "with SmartBot off, nothing answers")
+    api.patch("/api/v1/settings", {"smartbot": {"enabled": True, "handover_minutes": 30,
+                                                "chat_replies_per_minute": 5}})
 
 
 @t.case("another tenant sees none of it")
