@@ -30,6 +30,21 @@ struct sb_kw {
 	size_t		 len;
 	int		 words;		/* fuzzy: how many */
 	int		 fuzzy;		/* long enough to be matched fuzzily */
+	UChar32		 cp[SB_FUZZY_CHARS];	/* fuzzy: its characters */
+	int		 ncp;
+	uint64_t	 bloom;		/* of them (sb_bloom) */
+	unsigned long long grams[4];	/* its pairs of bytes (sb_grams) */
+};
+
+/* A text's words: their spans in it, and their characters. */
+struct sb_words {
+	size_t		 n;
+	struct {
+		size_t	 off, end;	/* bytes */
+		int	 cp0, ncp;	/* in cp */
+		uint64_t bloom;
+	}		*w;
+	UChar32		*cp;
 };
 
 struct sb_rule {
@@ -133,6 +148,35 @@ sb_codepoints(const char *s, size_t len, UChar32 *out, int max)
 	return n;
 }
 
+/* The pairs of adjacent bytes of s[0..len) in 256 bits: a keyword with a
+ * pair the text lacks is no substring of it, which rules most keywords
+ * out at the cost of four ANDs. */
+static void
+sb_grams(const char *s, size_t len, unsigned long long g[4])
+{
+	size_t		i;
+	unsigned	h;
+
+	memset(g, 0, 4 * sizeof *g);
+	for (i = 0; i + 1 < len; i++) {
+		h = ((unsigned char)s[i] * 31u + (unsigned char)s[i + 1]) & 255u;
+		g[h >> 6] |= 1ull << (h & 63);
+	}
+}
+
+/* A set of characters in 64 bits: a character of a that is not in b
+ * (bloom(a) & ~bloom(b) not 0) is one edit at least. */
+static uint64_t
+sb_bloom(const UChar32 *cp, int n)
+{
+	uint64_t	b = 0;
+	int		i;
+
+	for (i = 0; i < n; i++)
+		b |= (uint64_t)1 << ((uint32_t)cp[i] * 2654435761u >> 26);
+	return b;
+}
+
 /* Levenshtein distance of a and b, or limit + 1 once it must exceed limit. */
 static int
 sb_distance(const UChar32 *a, int na, const UChar32 *b, int nb, int limit)
@@ -228,7 +272,6 @@ smartbot_compile(enum sb_match match, const char *const *keywords, size_t n,
 {
 	struct sb_rule	*r = xcalloc(1, sizeof *r);
 	size_t		 i, len;
-	UChar32		 cp[SB_FUZZY_CHARS];
 
 	*offset = -1;
 	r->match = match;
@@ -275,10 +318,13 @@ smartbot_compile(enum sb_match match, const char *const *keywords, size_t n,
 			    "digits", i + 1);
 			goto fail;
 		}
-		len = (size_t)sb_codepoints(r->kw[i].s, r->kw[i].len, cp,
-		    SB_FUZZY_CHARS);
-		r->kw[i].fuzzy = match == SB_FUZZY && len != (size_t)-1 &&
-		    len >= SB_FUZZY_MIN;
+		r->kw[i].ncp = sb_codepoints(r->kw[i].s, r->kw[i].len,
+		    r->kw[i].cp, SB_FUZZY_CHARS);
+		r->kw[i].fuzzy = match == SB_FUZZY && r->kw[i].ncp >=
+		    SB_FUZZY_MIN;
+		if (r->kw[i].fuzzy)
+			r->kw[i].bloom = sb_bloom(r->kw[i].cp, r->kw[i].ncp);
+		sb_grams(r->kw[i].s, r->kw[i].len, r->kw[i].grams);
 	}
 	return r;
 fail:
@@ -313,6 +359,32 @@ smartbot_compile_stored(const char *match, const char *keywords_json,
 	return r;
 }
 
+/* The words of s[0..len), once for every fuzzy rule. */
+static struct sb_words *
+sb_words(const char *s, size_t len)
+{
+	struct sb_words	*w = xcalloc(1, sizeof *w);
+	size_t		 i = 0, off, end, cap = 0;
+	int		 ncp = 0;
+
+	w->cp = xreallocarray(NULL, len + 1, sizeof *w->cp);
+	while (sb_next_word(s, len, &i, &off, &end)) {
+		if (w->n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			w->w = xreallocarray(w->w, cap, sizeof *w->w);
+		}
+		w->w[w->n].off = off;
+		w->w[w->n].end = end;
+		w->w[w->n].cp0 = ncp;
+		w->w[w->n].ncp = sb_codepoints(s + off, end - off, w->cp + ncp,
+		    (int)(len + 1) - ncp);
+		w->w[w->n].bloom = sb_bloom(w->cp + ncp, w->w[w->n].ncp);
+		ncp += w->w[w->n].ncp;
+		w->n++;
+	}
+	return w;
+}
+
 int
 smartbot_text(struct sb_text *t, const char *s, size_t len)
 {
@@ -334,7 +406,21 @@ smartbot_text(struct sb_text *t, const char *s, size_t len)
 	if ((t->folded = textnorm_fold(s, t->rawlen)) == NULL)
 		return -1;
 	t->foldedlen = strlen(t->folded);
+	t->words[0] = sb_words(t->raw, t->rawlen);
+	t->words[1] = sb_words(t->folded, t->foldedlen);
+	sb_grams(t->raw, t->rawlen, t->grams[0]);
+	sb_grams(t->folded, t->foldedlen, t->grams[1]);
 	return 0;
+}
+
+static void
+sb_words_free(struct sb_words *w)
+{
+	if (w != NULL) {
+		free(w->w);
+		free(w->cp);
+		free(w);
+	}
 }
 
 void
@@ -342,63 +428,101 @@ smartbot_text_free(struct sb_text *t)
 {
 	free(t->folded);
 	t->folded = NULL;
+	sb_words_free(t->words[0]);
+	sb_words_free(t->words[1]);
+	t->words[0] = t->words[1] = NULL;
 }
 
-/* The first place of kw in s from *from on (memmem); -1 when none. */
+/* The first place of kw in s from *from on; -1 when none. (memchr and
+ * memcmp: texts are short and most keywords are not in them, where
+ * memmem's setup for each call cost more than the search.) */
 static long
 sb_find(const char *s, size_t slen, const struct sb_kw *kw, size_t from)
 {
-	const char	*p;
+	const char	*p = s + from, *end = s + slen;
 
-	if (from > slen)
+	if (from > slen || kw->len > slen - from)
 		return -1;
-	p = memmem(s + from, slen - from, kw->s, kw->len);
-	return p == NULL ? -1 : (long)(p - s);
+	end -= kw->len - 1;
+	while ((p = memchr(p, kw->s[0], (size_t)(end - p))) != NULL) {
+		if (memcmp(p, kw->s, kw->len) == 0)
+			return (long)(p - s);
+		p++;
+	}
+	return -1;
 }
 
-/* Fuzzy: the best window of kw->words words of s within the threshold. */
+/* Fuzzy: the best window of kw->words words of the text within the
+ * threshold, its words joined by one space as the keyword's are. */
 static int
-sb_fuzzy(const struct sb_rule *r, const struct sb_kw *kw, const char *s,
-    size_t slen, struct sb_hit *hit)
+sb_fuzzy(const struct sb_rule *r, const struct sb_kw *kw,
+    const struct sb_words *tw, struct sb_hit *hit)
 {
-	UChar32	 a[SB_FUZZY_CHARS], b[SB_FUZZY_CHARS];
-	char	 win[SB_FUZZY_CHARS * 4 + 1];
-	size_t	 i = 0, off[SB_FUZZY_CHARS], end[SB_FUZZY_CHARS], wl, k;
-	int	 na, nb, n = 0, limit, d, w, found = 0, max;
+	UChar32	 b[SB_FUZZY_CHARS];
+	size_t	 i, w;
+	int	 nb, limit, d, found = 0, max;
 	double	 score;
 
-	na = sb_codepoints(kw->s, kw->len, a, SB_FUZZY_CHARS);
-	/* windows of kw->words consecutive words, in a ring of spans */
-	while (sb_next_word(s, slen, &i, &off[n % SB_FUZZY_CHARS],
-	    &end[n % SB_FUZZY_CHARS])) {
-		n++;
-		if (n < kw->words)
-			continue;
-		/* the window, its words joined by one space */
-		wl = 0;
-		for (w = n - kw->words; w < n; w++) {
-			k = end[w % SB_FUZZY_CHARS] - off[w % SB_FUZZY_CHARS];
-			if (wl + k + 1 > sizeof win)
-				break;
-			if (wl > 0)
-				win[wl++] = ' ';
-			memcpy(win + wl, s + off[w % SB_FUZZY_CHARS], k);
-			wl += k;
-		}
-		if (w < n || (nb = sb_codepoints(win, wl, b,
-		    SB_FUZZY_CHARS)) == -1)
-			continue;
-		/* similarity 1 - d / max: what d may be at most */
-		max = na > nb ? na : nb;
+	for (i = 0; kw->words == 1 && i < tw->n; i++) {
+		/* one word (most keywords): no copy */
+		nb = tw->w[i].ncp;
+		max = kw->ncp > nb ? kw->ncp : nb;
 		limit = (int)((1.0 - r->threshold) * max + 1e-9);
-		d = sb_distance(a, na, b, nb, limit);
+		if (nb - kw->ncp > limit || kw->ncp - nb > limit ||
+		    __builtin_popcountll(kw->bloom & ~tw->w[i].bloom) > limit)
+			continue;
+		d = sb_distance(kw->cp, kw->ncp, tw->cp + tw->w[i].cp0, nb,
+		    limit);
+		score = 1.0 - (double)d / (double)max;
+		if (d <= limit && (!found || score > hit->score)) {
+			found = 1;
+			hit->score = score;
+			hit->off = tw->w[i].off;
+			hit->len = tw->w[i].end - hit->off;
+		}
+	}
+	for (i = 0; kw->words > 1 && i + (size_t)kw->words <= tw->n; i++) {
+		/* what cannot be within the threshold, before any copy:
+		 * lengths apart (th * na <= nb <= na / th), characters of the
+		 * keyword missing from the window */
+		static const UChar32 space = ' ';
+		uint64_t bloom = kw->words > 1 ? sb_bloom(&space, 1) : 0;
+
+		nb = kw->words - 1;
+		for (w = i; w < i + (size_t)kw->words; w++) {
+			nb += tw->w[w].ncp;
+			bloom |= tw->w[w].bloom;
+		}
+		if (nb < r->threshold * kw->ncp - 1e-9 ||
+		    nb * r->threshold > kw->ncp + 1e-9 ||
+		    __builtin_popcountll(kw->bloom & ~bloom) >
+		    (int)((1.0 - r->threshold) * (kw->ncp > nb ? kw->ncp : nb) +
+		    1e-9))
+			continue;
+		nb = 0;
+		for (w = i; w < i + (size_t)kw->words; w++) {
+			if (nb + tw->w[w].ncp + (w > i) > SB_FUZZY_CHARS)
+				break;
+			if (w > i)
+				b[nb++] = ' ';
+			memcpy(b + nb, tw->cp + tw->w[w].cp0, (size_t)
+			    tw->w[w].ncp * sizeof *b);
+			nb += tw->w[w].ncp;
+		}
+		if (w < i + (size_t)kw->words)
+			continue;	/* longer than any fuzzy keyword */
+		/* similarity 1 - d / max: what d may be at most */
+		max = kw->ncp > nb ? kw->ncp : nb;
+		limit = (int)((1.0 - r->threshold) * max + 1e-9);
+		d = sb_distance(kw->cp, kw->ncp, b, nb, limit);
 		score = 1.0 - (double)d / (double)max;
 		if (d <= limit && score + 1e-9 >= r->threshold &&
 		    (!found || score > hit->score)) {
 			found = 1;
 			hit->score = score;
-			hit->off = off[(n - kw->words) % SB_FUZZY_CHARS];
-			hit->len = end[(n - 1) % SB_FUZZY_CHARS] - hit->off;
+			hit->off = tw->w[i].off;
+			hit->len = tw->w[i + (size_t)kw->words - 1].end -
+			    hit->off;
 		}
 	}
 	return found;
@@ -407,7 +531,7 @@ sb_fuzzy(const struct sb_rule *r, const struct sb_kw *kw, const char *s,
 /* Whether keyword kw matches s[0..slen) as the rule's match says. */
 static int
 sb_match_kw(const struct sb_rule *r, const struct sb_kw *kw, const char *s,
-    size_t slen, struct sb_hit *hit)
+    size_t slen, const struct sb_words *tw, struct sb_hit *hit)
 {
 	long	at;
 	size_t	from = 0;
@@ -432,7 +556,7 @@ sb_match_kw(const struct sb_rule *r, const struct sb_kw *kw, const char *s,
 		    !sb_bounded(s, slen, (size_t)at, kw->len))
 			from = (size_t)at + 1;
 		if (at == -1 && r->match == SB_FUZZY && kw->fuzzy)
-			return sb_fuzzy(r, kw, s, slen, hit);
+			return sb_fuzzy(r, kw, tw, hit);
 		break;
 	default:
 		return 0;
@@ -452,6 +576,7 @@ smartbot_match(const struct sb_rule *r, const struct sb_text *t,
 	const char	*s = r->normalize ? t->folded : t->raw;
 	size_t		 slen = r->normalize ? t->foldedlen : t->rawlen, i;
 	PCRE2_SIZE	*ov;
+	const unsigned long long *g;
 	int		 rc;
 
 	memset(hit, 0, sizeof *hit);
@@ -470,8 +595,16 @@ smartbot_match(const struct sb_rule *r, const struct sb_text *t,
 		hit->score = 1.0;
 		return 1;
 	}
+	g = t->grams[r->normalize != 0];
 	for (i = 0; i < r->nkw; i++) {
-		if (sb_match_kw(r, &r->kw[i], s, slen, hit)) {
+		const unsigned long long *k = r->kw[i].grams;
+
+		/* not a substring: only fuzzy may still match it */
+		if (r->match != SB_FUZZY && ((k[0] & ~g[0]) | (k[1] & ~g[1]) |
+		    (k[2] & ~g[2]) | (k[3] & ~g[3])) != 0)
+			continue;
+		if (sb_match_kw(r, &r->kw[i], s, slen,
+		    t->words[r->normalize != 0], hit)) {
 			hit->keyword = (int)i;
 			return 1;
 		}

@@ -43,12 +43,16 @@ extern const char *const smartbot_matches[];
 
 struct sb_rule;
 
-/* A text prepared once for every rule: as written and folded. */
+/* A text prepared once for every rule: as written and folded, and the
+ * words of each (for fuzzy matching). */
+struct sb_words;
 struct sb_text {
 	const char	*raw;
 	size_t		 rawlen;
 	char		*folded;
 	size_t		 foldedlen;
+	struct sb_words	*words[2];	/* of raw, of folded */
+	unsigned long long grams[2][4];	/* their pairs of bytes (a filter) */
 };
 
 /* What matched: the keyword (its index; -1 for a regex), the span in the
