@@ -305,6 +305,12 @@ def loops():
     api.patch("/api/v1/settings", {"smartbot": {"handover_minutes": 0, "chat_replies_per_minute": 2}})
     r = api.get("/api/v1/settings").json()["smartbot"]
     t.eq(r, {"enabled": True, "handover_minutes": 0, "chat_replies_per_minute": 2}, "the SmartBot settings")
+    for bad in ({"chat_replies_per_minute": 0}, {"handover_minutes": -1}, {"handover_minutes": 100000},
+                {"enabled": "yes"}, {"loops": True}):
+        r = api.patch("/api/v1/settings", {"smartbot": bad})
+        t.eq(r.status, 400, "smartbot settings %r are refused" % (bad,))
+    t.eq(api.get("/api/v1/settings").json()["smartbot"],
+         {"enabled": True, "handover_minutes": 0, "chat_replies_per_minute": 2}, "and change nothing")
     # the settings are cached with the rules: a rule change reloads both
     api.patch("/api/v1/smartbot/rules/" + ids[2], {"replies": [{"text": "Sorry?"}]})
     t.ok(wait_for(lambda: ev.of("smartbot.rule-updated", ruleId=ids[2]), 10), "the fallback changes")
