@@ -409,6 +409,14 @@ class Client:
         return self.call("DELETE", path, **kw)
 
 
+def err(r):
+    """The error code of an API answer, or None."""
+    try:
+        return r.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def signup(stack, email, tenant="Acme", name="Ann Owner", password="correct horse 1"):
     """A new tenant with its owner logged in: (client, body)."""
     c = Client(stack)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BUILD, Client, Stack, Tap, signup  # noqa: E402
+from harness import BUILD, Client, Stack, Tap, err, signup  # noqa: E402
 
 t = Tap()
 s = Stack(t, WAQTOR_RATE_FREE=10000000, WAQTOR_RATE_ANON=10000000)
@@ -56,13 +56,6 @@ def snapshot():
                   "(SELECT count(*) FROM messages), (SELECT count(*) FROM invitations), "
                   "(SELECT count(*) FROM inbound_events), (SELECT count(*) FROM media), "
                   "(SELECT count(*) FROM sessions)")
-
-
-def err(r):
-    try:
-        return r.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 @t.case("a tenant, an API key and an instance")

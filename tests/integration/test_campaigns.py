@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from fakes.graph import FakeGraph  # noqa: E402
-from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
+from harness import Client, Events, Stack, Tap, err, signup, wait_for  # noqa: E402
 
 t = Tap()
 fake = FakeGraph(quiet=True).start()
@@ -28,13 +28,6 @@ ev = None
 TOKEN = "tok-" + "a" * 20
 TEMPLATE = {"template": {"name": "promo", "language": "en_US", "components": [
     {"type": "body", "parameters": [{"type": "text", "text": "{{name}}"}, {"type": "text", "text": "{{discount}}"}]}]}}
-
-
-def err(r):
-    try:
-        return r.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def camp(cid):

@@ -11,17 +11,10 @@ import sys
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Stack, Tap, signup, wait_for  # noqa: E402
+from harness import Client, Stack, Tap, err, signup, wait_for  # noqa: E402
 
 t = Tap()
 s = Stack(t, WAQTOR_API_WORKERS=1, WAQTOR_RATE_FREE=10000000)
-
-
-def err(r):
-    try:
-        return r.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def csv_import(api, list_id, data, mode=None, all_or_nothing=None, multipart=False, timeout=10):

@@ -14,7 +14,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from fakes.graph import FakeGraph, sign  # noqa: E402
-from harness import Client, Events, Stack, Tap, daemon_env, holds, signup, wait_for  # noqa: E402
+from harness import Client, Events, Stack, Tap, daemon_env, err, holds, signup, wait_for  # noqa: E402
 
 t = Tap()
 fake = FakeGraph(quiet=True).start()
@@ -24,13 +24,6 @@ s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
 extra_engines = []
 media_token = None
 ev = None  # the tenant's events, from the first case on
-
-
-def err(r):
-    try:
-        return r.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def message(api, mid):

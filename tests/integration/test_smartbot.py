@@ -14,17 +14,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Events, Stack, Tap, signup, wait_for  # noqa: E402
+from harness import Client, Events, Stack, Tap, err, signup, wait_for  # noqa: E402
 
 t = Tap()
 s = Stack(t, WAQTOR_API_WORKERS=1, WAQTOR_RATE_FREE=10000000)
-
-
-def err(r):
-    try:
-        return r.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def rule(**kw):

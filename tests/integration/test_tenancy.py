@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Stack, Tap, pg_bindir, signup  # noqa: E402
+from harness import Client, Stack, Tap, err, pg_bindir, signup  # noqa: E402
 
 t = Tap()
 # Ten times the default rates (test_ratelimit.py tests the defaults): the
@@ -17,13 +17,6 @@ s = Stack(t, WAQTOR_RATE_ANON=600, WAQTOR_RATE_FREE=3000, WAQTOR_RATE_PRO=30000)
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
        b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-def err(r):
-    try:
-        return r.json()["error"]["code"]
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def count(table):
