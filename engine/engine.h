@@ -253,13 +253,13 @@ int optout_inbound(struct engine *, const char *tenant, const char *instance,
  * tenant's first matching rule, in the caller's transaction: the data of
  * its smartbot.reply event when it queued a reply, else NULL (with err set
  * when the database failed). smartbot_notified takes NOTIFY
- * waqtor_smartbot; smartbot_forget drops a tenant's cached rules (NULL:
- * every tenant's).
+ * waqtor_smartbot (the API publishes smartbot.rule-updated);
+ * smartbot_forget drops a tenant's cached rules (NULL: every tenant's).
  */
 struct json_object *smartbot_inbound(struct engine *, const char *tenant,
     const char *instance, const char *inbound_id, const char *from,
     const char *name, const char *text, char *err, size_t errlen);
-void smartbot_notified(struct engine *, const char *payload);
+void smartbot_notified(struct engine *, const char *tenant_id);
 void smartbot_forget(struct engine *, const char *tenant_id);
 
 /* retention.c: deletes what is past its retention (inbound events, media) */

@@ -80,27 +80,12 @@ smartbot_forget(struct engine *e, const char *tenant_id)
 	}
 }
 
-/* NOTIFY waqtor_smartbot {"tenantId","ruleId","action"}: reload, and tell
- * the tenant's clients (smartbot.rule-updated). */
+/* NOTIFY waqtor_smartbot (the tenant's id): its rules changed. */
 void
-smartbot_notified(struct engine *e, const char *payload)
+smartbot_notified(struct engine *e, const char *tenant_id)
 {
-	struct json_object	*o = json_tokener_parse(payload), *data;
-	const char		*tenant;
-
-	if (o == NULL || (tenant = jsonx_get_str(o, "tenantId")) == NULL ||
-	    !util_is_uuid(tenant)) {
-		json_object_put(o);
-		return;
-	}
-	smartbot_forget(e, tenant);
-	data = json_object_new_object();
-	jsonx_add_str(data, "ruleId", jsonx_get_str(o, "ruleId") != NULL &&
-	    *jsonx_get_str(o, "ruleId") != '\0' ? jsonx_get_str(o, "ruleId") :
-	    NULL);
-	jsonx_add_str(data, "action", jsonx_get_str(o, "action"));
-	engine_publish(e, "smartbot.rule-updated", tenant, NULL, data);
-	json_object_put(o);
+	if (util_is_uuid(tenant_id))
+		smartbot_forget(e, tenant_id);
 }
 
 static void

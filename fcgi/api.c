@@ -374,6 +374,18 @@ api_uuid_param(struct req *r, const char *name, const char *what)
 }
 
 void
+api_event(struct req *r, const char *type, struct json_object *data)
+{
+	struct json_object	*ev = json_object_new_object();
+
+	jsonx_add_str(ev, "type", type);
+	json_object_object_add(ev, "data", data);
+	if (r->events == NULL)
+		r->events = json_object_new_array();
+	json_object_array_add(r->events, ev);
+}
+
+void
 api_revoke_sockets(struct req *r, const char *field, const char *id,
     const char *except)
 {

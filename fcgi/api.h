@@ -41,6 +41,9 @@ void api_audit(struct req *r, const char *action, struct json_object *details);
  */
 void api_revoke_sockets(struct req *r, const char *field, const char *id,
     const char *except);
+/* An event of the tenant (lib/event.c's table) to publish once the request
+ * committed, as the engine's are; takes over data. */
+void api_event(struct req *r, const char *type, struct json_object *data);
 /* Same for a tenant and user that are not (yet) the request's. */
 void api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
     const char *action, struct json_object *details);

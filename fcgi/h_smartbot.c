@@ -317,19 +317,22 @@ rule_params(struct json_object *in, const char *params[RULE_NPARAMS])
 	}
 }
 
-/* NOTIFY the engine (reload, and publish smartbot.rule-updated). */
+/* NOTIFY the engine (it reloads the tenant's rules), and tell the tenant's
+ * clients (smartbot.rule-updated) once committed. */
 static int
 rule_notify(struct req *r, const char *id, const char *action)
 {
-	const char	*params[] = { id, action };
-	PGresult	*res;
+	struct json_object	*data;
+	PGresult		*res;
 
 	if ((res = api_query(r, "SELECT pg_notify('waqtor_smartbot', "
-	    "json_build_object('tenantId', current_setting('waqtor.tenant_id'), "
-	    "'ruleId', $1::text, 'action', $2::text)::text)", 2,
-	    params)) == NULL)
+	    "current_setting('waqtor.tenant_id'))", 0, NULL)) == NULL)
 		return -1;
 	PQclear(res);
+	data = json_object_new_object();
+	jsonx_add_str(data, "ruleId", id);
+	jsonx_add_str(data, "action", action);
+	api_event(r, "smartbot.rule-updated", data);
 	return 0;
 }
 
@@ -436,12 +439,10 @@ h_smartbot_rules_delete(struct req *r)
 {
 	const char	*params[1];
 
-	if ((params[0] = api_uuid_param(r, "id", "rule")) != NULL)
-		(void)api_delete(r, "rule", "WITH d AS (DELETE FROM "
-		    "smartbot_rules WHERE id = $1 RETURNING id) SELECT pg_notify("
-		    "'waqtor_smartbot', json_build_object('tenantId', "
-		    "current_setting('waqtor.tenant_id'), 'ruleId', d.id, "
-		    "'action', 'deleted')::text) FROM d", 1, params);
+	if ((params[0] = api_uuid_param(r, "id", "rule")) != NULL &&
+	    rule_notify(r, params[0], "deleted") == 0)
+		(void)api_delete(r, "rule", "DELETE FROM smartbot_rules WHERE id "
+		    "= $1 RETURNING 1", 1, params);	/* (a 404 commits nothing) */
 }
 
 /* {"ruleIds": [...]}: every rule of the tenant, once, in the new order. */
@@ -489,7 +490,7 @@ h_smartbot_rules_reorder(struct req *r)
 		goto out;
 	}
 	PQclear(res);
-	if (rule_notify(r, "", "reordered") == 0)
+	if (rule_notify(r, NULL, "reordered") == 0)
 		h_smartbot_rules_list(r);
 out:
 	json_object_put(in);

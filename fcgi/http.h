@@ -55,6 +55,8 @@ struct req {
 	/* waqtor:control messages to publish once committed (api.h) */
 	char			 revoke[HTTP_REVOKE_MAX][200];
 	int			 nrevoke;
+	/* events of the tenant to publish once committed (api_event) */
+	struct json_object	*events;	/* [{"type","data"}] */
 
 	/* The answer, kept until the transaction is settled (http_flush). */
 	int			 responded;

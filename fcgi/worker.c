@@ -178,6 +178,25 @@ worker_publish_revocations(struct req *r)
 	}
 }
 
+/* The tenant's events of the committed request (api_event), on the
+ * channels the engine's go to. */
+static void
+worker_publish_events(struct req *r)
+{
+	struct json_object	*ev;
+	size_t			 i;
+
+	for (i = 0; r->events != NULL && i < json_object_array_length(r->events);
+	    i++) {
+		ev = json_object_array_get_idx(r->events, i);
+		if (event_publish(&r->worker->rds, jsonx_get_str(ev, "type"),
+		    r->auth.tenant_id, NULL, json_object_get(
+		    json_object_object_get(ev, "data"))) < 0)
+			log_warn("event %s not published: Redis unavailable",
+			    jsonx_get_str(ev, "type"));
+	}
+}
+
 /* A bulk request's statements may run longer than the daemons' default. */
 static int
 worker_bulk_timeout(struct req *r)
@@ -248,6 +267,8 @@ out:
 	}
 	if (commit && r->status < 400)	/* its revocations take effect */
 		worker_publish_revocations(r);
+	if (commit && r->status < 400)
+		worker_publish_events(r);
 }
 
 static void
@@ -302,6 +323,7 @@ worker_handle(struct worker *w, FCGX_Request *fr)
 	log_info("%s %s %d %lldms", r.method, r.path, r.status,
 	    util_now_ms() - start);
 	free(r.body);
+	json_object_put(r.events);
 	log_set_request(NULL);
 	log_set_tenant(NULL);
 }
