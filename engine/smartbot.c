@@ -13,6 +13,7 @@
  * tenant's smartbot settings). Stop and start keywords are never answered
  * by rules (engine/optout.c handles them first).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,7 +234,7 @@ sb_render(const struct sb_tenant *t, const struct sb_entry *r, int closed,
 	else if (json_object_is_type(r->replies, json_type_array) &&
 	    (n = json_object_array_length(r->replies)) > 0)
 		msg = json_object_array_get_idx(r->replies,
-		    (size_t)random() % n);
+		    arc4random_uniform((uint32_t)n));
 	if (msg == NULL)
 		return NULL;
 	vars = json_object_new_object();

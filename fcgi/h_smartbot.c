@@ -4,13 +4,13 @@
  * (its keywords folded, its regex compiled by PCRE2: a bad one is 422 with
  * PCRE2's message and offset) by lib/smartbot.h, which the engine matches
  * with too; NOTIFY waqtor_smartbot tells the engine to reload the tenant's
- * rules and to publish smartbot.rule-updated. POST /smartbot/test says
- * which rule a text would fire, and why, without sending anything.
+ * rules, and smartbot.rule-updated the tenant's clients. POST
+ * /smartbot/test says which rule a text would fire, and why, without
+ * sending anything.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api.h"
 #include "campaign_msg.h"
@@ -24,10 +24,12 @@
 #include "validate.h"
 #include "xmalloc.h"
 
-#define RULES_MAX		1000	/* per tenant (and RULES_MAX_STR) */
+#define RULES_MAX		1000	/* per tenant */
+#define STR(x)			#x
+#define XSTR(x)			STR(x)
+#define RULES_MAX_STR		XSTR(RULES_MAX)
 #define REPLIES_MAX		10	/* variations of a reply */
 #define RULE_INSTANCES_MAX	100
-#define RULES_MAX_STR		"1000"
 
 /* what a reply may say: {{name}} {{phone}} {{time}} {{date}} */
 static const char *const reply_vars[] = { "name", "phone", "time", "date",
@@ -49,9 +51,9 @@ static const struct vfield rule_fields[] = {
 	{ "allowGroups", V_BOOL, 0, 0, 0, NULL },
 };
 #define NFIELDS		(sizeof rule_fields / sizeof rule_fields[0])
-/* these may be null (none); threshold is checked by hand */
+/* these may be null (none) */
 static const char *const nullable[] = { "pattern", "instanceIds",
-    "schedule", "threshold", NULL };
+    "schedule", NULL };
 
 /* What a new rule has unless it says otherwise. */
 #define RULE_DEFAULTS "{\"keywords\":[],\"pattern\":null,\"normalize\":true," \
@@ -635,10 +637,9 @@ h_smartbot_test(struct req *r)
 		    PQgetlength(res, win, 7), JSONX_MAX_DEPTH, &replies,
 		    missing, sizeof missing) == 0 &&
 		    json_object_array_length(replies) > 0) {
-			util_random_hex(buf, 4);
-			reply = json_object_array_get_idx(replies, (size_t)
-			    strtoul(buf, NULL, 16) % json_object_array_length(
-			    replies));
+			reply = json_object_array_get_idx(replies,
+			    arc4random_uniform((uint32_t)
+			    json_object_array_length(replies)));
 		}
 	}
 	if (reply != NULL) {

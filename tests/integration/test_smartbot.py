@@ -89,6 +89,7 @@ def bad_input():
         (rule(match="fallback"), 400, "validation_failed"),
         (rule(match="fuzzy", threshold=0), 400, "validation_failed"),
         (rule(match="fuzzy", threshold=5e-324), 400, "validation_failed"),
+        (rule(match="fuzzy", threshold=None), 400, "validation_failed"),
         (rule(match="fuzzy", threshold=1.5), 400, "validation_failed"),
         (rule(match="fuzzy", threshold="high"), 400, "validation_failed"),
         (rule(match="soundex"), 400, "validation_failed"),
