@@ -105,6 +105,12 @@ void h_smartbot_rules_get(struct req *);
 void h_smartbot_rules_update(struct req *);
 void h_smartbot_rules_delete(struct req *);
 void h_smartbot_test(struct req *);
+void h_endpoints_list(struct req *);
+void h_endpoints_create(struct req *);
+void h_endpoints_get(struct req *);
+void h_endpoints_update(struct req *);
+void h_endpoints_delete(struct req *);
+void h_endpoints_rotate(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

@@ -34,6 +34,32 @@ event_type_find(const char *type)
 	return NULL;
 }
 
+int
+event_pattern_match(const char *pattern, const char *type)
+{
+	size_t	n = strlen(pattern);
+
+	if (strcmp(pattern, "*") == 0)
+		return 1;
+	if (n >= 2 && strcmp(pattern + n - 2, ".*") == 0)
+		return strncmp(type, pattern, n - 1) == 0;
+	return strcmp(pattern, type) == 0;
+}
+
+int
+event_pattern_valid(const char *pattern)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof event_types / sizeof event_types[0]; i++) {
+		/* (the system namespace is no tenant's) */
+		if (strcmp(event_types[i].ns, "system") != 0 &&
+		    event_pattern_match(pattern, event_types[i].type))
+			return 1;
+	}
+	return 0;
+}
+
 struct json_object *
 event_envelope(const char *type, const char *tenant_id,
     const char *instance_id, struct json_object *data)

@@ -28,6 +28,15 @@ struct event_type {
 const struct event_type *event_type_find(const char *type);
 
 /*
+ * Webhook filters: a pattern is a tenant event's type ("message.sent"),
+ * a prefix and a wildcard ("message.*"), or "*". event_pattern_valid says
+ * whether a pattern names any tenant event; event_pattern_match whether
+ * type is one it names.
+ */
+int event_pattern_valid(const char *pattern);
+int event_pattern_match(const char *pattern, const char *type);
+
+/*
  * Builds an envelope; data (may be NULL for {}) is taken over. tenant_id and
  * instance_id may be NULL. Returns a new json object; -1 style errors are
  * impossible here except an unknown type, which returns NULL.

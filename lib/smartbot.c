@@ -297,7 +297,7 @@ smartbot_compile(enum sb_match match, const char *const *keywords, size_t n,
 		goto fail;
 	}
 	r->kw = xcalloc(n, sizeof *r->kw);
-	for (i = 0; i < n; i++, r->nkw++) {
+	for (i = 0; i < n; i++) {
 		len = strlen(keywords[i]);
 		if (len == 0 || len > SB_KEYWORD_MAX) {
 			snprintf(err, errlen, "keyword %zu: 1 to %d bytes",
@@ -306,6 +306,7 @@ smartbot_compile(enum sb_match match, const char *const *keywords, size_t n,
 		}
 		r->kw[i].s = normalize ? textnorm_fold(keywords[i], len) :
 		    xstrdup(keywords[i]);
+		r->nkw = i + 1;		/* smartbot_free frees it */
 		if (r->kw[i].s == NULL) {
 			snprintf(err, errlen, "keyword %zu is not valid UTF-8",
 			    i + 1);

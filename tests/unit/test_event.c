@@ -57,5 +57,21 @@ main(void)
 	json_object_put(env);
 	ok(event_envelope("bogus", "t", NULL, json_object_new_object()) == NULL,
 	    "unknown type refused (and data freed)");
+
+	/* webhook filters */
+	ok(event_pattern_valid("*") && event_pattern_valid("message.sent") &&
+	    event_pattern_valid("message.*") && event_pattern_valid("smartbot.*"),
+	    "patterns: all, a type, a prefix");
+	ok(!event_pattern_valid("engine.heartbeat") &&
+	    !event_pattern_valid("engine.*") && !event_pattern_valid("bogus") &&
+	    !event_pattern_valid("message") && !event_pattern_valid("mess*") &&
+	    !event_pattern_valid("") && !event_pattern_valid("message.sent.*"),
+	    "not patterns: the system's, unknown, partial");
+	ok(event_pattern_match("message.*", "message.received") &&
+	    event_pattern_match("*", "campaign.progress") &&
+	    event_pattern_match("smartbot.reply", "smartbot.reply") &&
+	    !event_pattern_match("message.*", "messages.x") &&
+	    !event_pattern_match("smartbot.reply", "smartbot.rule-updated"),
+	    "matching");
 	return tap_done();
 }
