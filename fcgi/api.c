@@ -84,6 +84,17 @@ api_path_row(struct req *r, const char *what, const char *sql,
 	return found ? 0 : -1;
 }
 
+void
+api_get_row(struct req *r, const char *what, const char *sql)
+{
+	const char	*params[1];
+	PGresult	*res;
+
+	if ((params[0] = api_uuid_param(r, "id", what)) != NULL &&
+	    (res = api_query(r, sql, 1, params)) != NULL)
+		api_respond_row(r, 200, res, what);
+}
+
 int
 api_delete(struct req *r, const char *what, const char *sql, int n,
     const char *const *params)

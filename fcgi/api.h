@@ -66,6 +66,9 @@ void api_respond_row(struct req *r, int status, PGresult *res,
  */
 int api_path_row(struct req *r, const char *what, const char *sql,
     const char **id) __attribute__((warn_unused_result));
+/* GET of one thing: sql ("SELECT x_json(x) FROM x WHERE id = $1") with the
+ * path's {id}, answered 200, or 404 "no such <what>". */
+void api_get_row(struct req *r, const char *what, const char *sql);
 /* Runs sql (a DELETE ... RETURNING one column) and answers 204, 1; or
  * 404 "no such <what>" when it deleted nothing, 0; -1 answered otherwise. */
 int api_delete(struct req *r, const char *what, const char *sql, int n,

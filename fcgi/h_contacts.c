@@ -255,14 +255,8 @@ out:
 void
 h_contacts_get(struct req *r)
 {
-	const char	*params[1];
-	PGresult	*res;
-
-	if ((params[0] = api_uuid_param(r, "id", "contact")) == NULL ||
-	    (res = api_query(r, "SELECT contact_json(c) FROM contacts c WHERE "
-	    "id = $1", 1, params)) == NULL)
-		return;
-	api_respond_row(r, 200, res, "contact");
+	api_get_row(r, "contact", "SELECT contact_json(c) FROM contacts c "
+	    "WHERE id = $1");
 }
 
 /* PATCH: each field given replaces the stored one, except attributes,
@@ -376,14 +370,8 @@ h_lists_create(struct req *r)
 void
 h_lists_get(struct req *r)
 {
-	const char	*params[1];
-	PGresult	*res;
-
-	if ((params[0] = api_uuid_param(r, "id", "list")) == NULL ||
-	    (res = api_query(r, "SELECT contact_list_json(l) FROM "
-	    "contact_lists l WHERE id = $1", 1, params)) == NULL)
-		return;
-	api_respond_row(r, 200, res, "list");
+	api_get_row(r, "list", "SELECT contact_list_json(l) FROM "
+	    "contact_lists l WHERE id = $1");
 }
 
 void

@@ -55,7 +55,7 @@ endpoint_url_problem(const char *url)
 
 	if (u == NULL)
 		return "cannot be parsed";
-	if (strspn(url, "\t\r\n ") != 0 || strpbrk(url, " \t\r\n") != NULL ||
+	if (strpbrk(url, " \t\r\n") != NULL ||
 	    curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
 	    CURLUE_OK || curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) !=
 	    CURLUE_OK || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
@@ -192,14 +192,8 @@ h_endpoints_list(struct req *r)
 void
 h_endpoints_get(struct req *r)
 {
-	const char	*params[1];
-	PGresult	*res;
-
-	if ((params[0] = api_uuid_param(r, "id", "webhook")) == NULL ||
-	    (res = api_query(r, "SELECT webhook_endpoint_json(w) FROM "
-	    "webhook_endpoints w WHERE id = $1", 1, params)) == NULL)
-		return;
-	api_respond_row(r, 200, res, "webhook");
+	api_get_row(r, "webhook", "SELECT webhook_endpoint_json(w) FROM "
+	    "webhook_endpoints w WHERE id = $1");
 }
 
 /* The endpoint's JSON with its secret, which is shown this once. */

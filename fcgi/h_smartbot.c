@@ -352,14 +352,8 @@ h_smartbot_rules_list(struct req *r)
 void
 h_smartbot_rules_get(struct req *r)
 {
-	const char	*params[1];
-	PGresult	*res;
-
-	if ((params[0] = api_uuid_param(r, "id", "rule")) == NULL ||
-	    (res = api_query(r, "SELECT smartbot_rule_json(s) FROM "
-	    "smartbot_rules s WHERE id = $1", 1, params)) == NULL)
-		return;
-	api_respond_row(r, 200, res, "rule");
+	api_get_row(r, "rule", "SELECT smartbot_rule_json(s) FROM "
+	    "smartbot_rules s WHERE id = $1");
 }
 
 void

@@ -183,8 +183,8 @@ sb_distance(const UChar32 *a, int na, const UChar32 *b, int nb, int limit)
 {
 	int	row[SB_FUZZY_CHARS + 1], i, j, diag, best, t;
 
-	if (na - nb > limit || nb - na > limit)
-		return limit + 1;
+	if (nb > SB_FUZZY_CHARS || na - nb > limit || nb - na > limit)
+		return limit + 1;	/* (longer than any fuzzy keyword) */
 	for (j = 0; j <= nb; j++)
 		row[j] = j;
 	for (i = 1; i <= na; i++) {

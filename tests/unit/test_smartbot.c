@@ -221,6 +221,19 @@ specifics(void)
 	    &off) == NULL && smartbot_compile(SB_FUZZY, kw, 1, NULL, 1, 1.5,
 	    err, sizeof err, &off) == NULL, "a fuzzy threshold outside (0, 1]");
 
+	/* a word longer than any fuzzy keyword (fuzz_smartbot found its
+	 * overflow): compared by length alone */
+	kw[0] = "hello";
+	r = smartbot_compile(SB_FUZZY, kw, 1, NULL, 1, 0.01, err, sizeof err,
+	    &off);
+	memset(big, 'h', 200);
+	big[200] = '\0';
+	smartbot_text(&t, big, strlen(big));
+	ok(r != NULL && smartbot_match(r, &t, &hit) == 0,
+	    "a 200-letter word is no fuzzy match of a 5-letter keyword");
+	smartbot_text_free(&t);
+	smartbot_free(r);
+
 	/* texts */
 	ok(smartbot_text(&t, "a\xc3", 2) == -1, "a text that is not UTF-8");
 	ok(smartbot_text(&t, "a\0b", 3) == -1, "a text with NUL");
