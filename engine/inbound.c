@@ -101,7 +101,7 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 {
 	struct json_object	*data;
 	char			 chat[48], ts[24];
-	const char		*params[8];
+	const char		*params[8], *text;
 	PGresult		*res;
 	int			 rc = -1, k = 0;
 
@@ -138,14 +138,15 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 		jsonx_add_str(data, "providerId", it->provider_id);
 		batch_add(b, "message.received", tenant, instance, data);
 		/* a new text may be a stop or start keyword, else SmartBot's */
-		if (strcmp(it->type, "text") == 0 && (k = optout_inbound(e,
-		    tenant, instance, it->from, jsonx_get_str(it->content,
-		    "text"), err, errlen)) == -1)
+		text = strcmp(it->type, "text") == 0 ?
+		    jsonx_get_str(it->content, "text") : NULL;
+		if (text != NULL && (k = optout_inbound(e, tenant, instance,
+		    it->from, text, err, errlen)) == -1)
 			goto out;
-		if (strcmp(it->type, "text") == 0 && k == 0) {
+		if (text != NULL && k == 0) {
 			data = smartbot_inbound(e, tenant, instance,
-			    PQgetvalue(res, 0, 0), it->from, it->name,
-			    jsonx_get_str(it->content, "text"), err, errlen);
+			    PQgetvalue(res, 0, 0), it->from, it->name, text, err,
+			    errlen);
 			if (data != NULL)
 				batch_add(b, "smartbot.reply", tenant, instance,
 				    data);
