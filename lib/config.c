@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netguard.h"
 #include "xmalloc.h"
 
 const struct config_option config_table[CFG__COUNT] = {
@@ -30,6 +31,12 @@ config_parse(const struct config_option *o, const char *s,
 
 	switch (o->type) {
 	case CONFIG_STR:
+		if ((o->flags & CONFIG_CIDRS) && !netguard_cidrs_valid(s)) {
+			snprintf(err, errlen, "%s: expected CIDRs separated by "
+			    "commas (10.0.0.0/8,::1/128), got \"%s\"", o->name,
+			    s);
+			return -1;
+		}
 		break;
 	case CONFIG_BOOL:
 		if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0 ||

@@ -16,6 +16,7 @@ enum config_type { CONFIG_STR, CONFIG_INT, CONFIG_BOOL };
 
 #define CONFIG_SECRET	0x1	/* never printed or logged in full */
 #define CONFIG_URL	0x2	/* a URL whose credentials are redacted */
+#define CONFIG_CIDRS	0x4	/* a comma-separated CIDR list (netguard.h) */
 
 /*    id                name                     type  default                          min max       flags          meaning */
 #define WAQTOR_CONFIG_TABLE(X)							\
@@ -50,7 +51,7 @@ X(CAMPAIGN_FAILURE_PERCENT, "WAQTOR_CAMPAIGN_FAILURE_PERCENT", INT, "50",       
 X(DB_STATEMENT_TIMEOUT_MS, "WAQTOR_DB_STATEMENT_TIMEOUT_MS", INT, "10000",        100, 3600000, 0,          "daemons: longest a PostgreSQL statement may run before it is cancelled") \
 X(BULK_STATEMENT_TIMEOUT_MS, "WAQTOR_BULK_STATEMENT_TIMEOUT_MS", INT, "600000", 1000, 3600000, 0,        "API: longest a statement of a bulk request (a CSV import, a campaign's creation) may run") \
 X(DB_LOCK_TIMEOUT_MS, "WAQTOR_DB_LOCK_TIMEOUT_MS", INT, "3000",                    10, 3600000,  0,          "daemons: longest a PostgreSQL statement waits for a lock") \
-X(WEBHOOK_ALLOW_CIDRS, "WAQTOR_WEBHOOK_ALLOW_CIDRS", STR, "",                       0, 0,         0,          "comma-separated CIDRs outbound webhooks may reach although they are not public (loopback, private, link-local...); empty: only public addresses") \
+X(WEBHOOK_ALLOW_CIDRS, "WAQTOR_WEBHOOK_ALLOW_CIDRS", STR, "",                       0, 0,         CONFIG_CIDRS, "comma-separated CIDRs outbound webhooks may reach although they are not public (loopback, private, link-local...); empty: only public addresses") \
 X(WEBHOOK_ALLOW_HTTP, "WAQTOR_WEBHOOK_ALLOW_HTTP", BOOL, "false",                    0, 0,         0,          "outbound webhook endpoints may be http://, not only https://") \
 X(WEBHOOK_RATE,    "WAQTOR_WEBHOOK_RATE",    INT,  "60000",                      1, 100000000, 0,          "provider webhook deliveries per minute per instance (bursts of a sixth of it): far above Meta's rate") \
 X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",            1, 87600,     0,          "how long processed and dead inbound events (raw webhook bodies) are kept") \

@@ -52,5 +52,15 @@ main(void)
 	is_str(buf, "unix:///var/run/redis.sock", "URL without secret unchanged");
 	url_redact("redis://cache/2", buf, sizeof buf);
 	is_str(buf, "redis://cache/2", "URL without credentials unchanged");
+
+	unsetenv("WAQTOR_PORT");
+	setenv("WAQTOR_WEBHOOK_ALLOW_CIDRS", "127.0.0.0/8,::1/128", 1);
+	ok(config_load(err, sizeof err) == 0 && strcmp(config_str(
+	    CFG_WEBHOOK_ALLOW_CIDRS), "127.0.0.0/8,::1/128") == 0,
+	    "a CIDR list is taken");
+	setenv("WAQTOR_WEBHOOK_ALLOW_CIDRS", "127.0.0.0/33", 1);
+	ok(config_load(err, sizeof err) == -1 && strstr(err,
+	    "WAQTOR_WEBHOOK_ALLOW_CIDRS") != NULL, "a bad one is refused, named");
+	unsetenv("WAQTOR_WEBHOOK_ALLOW_CIDRS");
 	return tap_done();
 }
