@@ -277,13 +277,16 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 		return -1;
 	}
 	params[0] = jsonx_get_str(in, "instanceId");
-	if ((res = api_query(r, "SELECT provider, $2::timestamptz <= now() "
-	    "FROM instances WHERE id = $1", 2, (const char *[]){ params[0],
-	    when[0] ? when : NULL })) == NULL)
+	if ((res = api_query(r, "SELECT provider, $2::timestamptz <= now(), "
+	    "$3::uuid IS NULL OR EXISTS (SELECT 1 FROM contact_lists WHERE id = "
+	    "$3) FROM instances WHERE id = $1", 3, (const char *[]){ params[0],
+	    when[0] ? when : NULL, jsonx_get_str(in, "contactListId") })) ==
+	    NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
+	if (PQntuples(res) == 0 || strcmp(PQgetvalue(res, 0, 2), "t") != 0) {
+		http_respond_error(r, 404, "not_found", PQntuples(res) == 0 ?
+		    "no such instance" : "no such list", NULL);
 		PQclear(res);
-		http_respond_error(r, 404, "not_found", "no such instance", NULL);
 		return -1;
 	}
 	if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {

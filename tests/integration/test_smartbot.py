@@ -14,10 +14,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Events, Stack, Tap, err, signup, wait_for  # noqa: E402
+from harness import Client, Events, Stack, Tap, err, holds, signup, wait_for  # noqa: E402
 
 t = Tap()
-s = Stack(t, WAQTOR_API_WORKERS=1, WAQTOR_RATE_FREE=10000000)
+# two engines, as ./waqtor up runs: each reloads on a change, one event is sent
+s = Stack(t, WAQTOR_API_WORKERS=1, WAQTOR_RATE_FREE=10000000, WAQTOR_ENGINES=2)
 
 
 def rule(**kw):
@@ -255,6 +256,8 @@ def answers():
                                                     "replies": [{"text": "Hi {{name}}, prices at {{phone}}"}]})
     t.ok(wait_for(lambda: ev.of("smartbot.rule-updated", ruleId=ids[0], action="updated"), 10),
          "a change is published as smartbot.rule-updated")
+    t.ok(holds(lambda: len(ev.of("smartbot.rule-updated", ruleId=ids[0], action="updated")) == 1, 1),
+         "once, however many engines there are")
     hits = int(s.psql("SELECT hits FROM smartbot_rules WHERE id = '%s'" % ids[0]))
     w = inbound("+966500000001", "What's the price?")
     t.ok(wait_for(lambda: replies_to("+966500000001") != "", 10), "an inbound text is answered")
