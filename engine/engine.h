@@ -241,11 +241,12 @@ void inbound_apply_status(struct engine *, const char *instance_id,
     const char *message_id, const char *provider_id, const char *status,
     struct json_object *error);
 
-/* optout.c: acts on a stop or start keyword in an inbound text (from is
- * the sender's digits); 1 when it was one, 0 when not, -1 with a reason in
- * err. */
+/* optout.c: acts on a stop or start keyword in an inbound text (message
+ * inbound_id; from is the sender's digits), its reply an automatic one as
+ * SmartBot's are; 1 when it was one, 0 when not, -1 with a reason in err. */
 int optout_inbound(struct engine *, const char *tenant, const char *instance,
-    const char *from, const char *text, char *err, size_t errlen)
+    const char *inbound_id, const char *from, const char *text, char *err,
+    size_t errlen)
     __attribute__((warn_unused_result));
 
 /*

@@ -141,7 +141,7 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 		text = strcmp(it->type, "text") == 0 ?
 		    jsonx_get_str(it->content, "text") : NULL;
 		if (text != NULL && (k = optout_inbound(e, tenant, instance,
-		    it->from, text, err, errlen)) == -1)
+		    PQgetvalue(res, 0, 0), it->from, text, err, errlen)) == -1)
 			goto out;
 		if (text != NULL && k == 0) {
 			data = smartbot_inbound(e, tenant, instance,

@@ -73,7 +73,8 @@ optout_settings(struct engine *e, const char *tenant, char *err, size_t errlen)
 
 int
 optout_inbound(struct engine *e, const char *tenant, const char *instance,
-    const char *from, const char *text, char *err, size_t errlen)
+    const char *inbound_id, const char *from, const char *text, char *err,
+    size_t errlen)
 {
 	struct json_object	*settings = NULL, *content;
 	const char		*params[5], *reply;
@@ -124,9 +125,15 @@ optout_inbound(struct engine *e, const char *tenant, const char *instance,
 	params[1] = instance;
 	params[2] = chat;
 	params[3] = jsonx_string(content);
-	res = db_query(&e->db, "INSERT INTO messages (tenant_id, instance_id, "
-	    "direction, chat_id, type, content) VALUES ($1, $2, 'out', $3, "
-	    "'text', $4)", 4, params, 0);
+	params[4] = inbound_id;
+	/* an automatic reply, as SmartBot's are (smartbot_replies, no rule):
+	 * no person's message for the bot's handover, one of the chat's
+	 * replies for its cap */
+	res = db_query(&e->db, "WITH m AS (INSERT INTO messages (tenant_id, "
+	    "instance_id, direction, chat_id, type, content) VALUES ($1, $2, "
+	    "'out', $3, 'text', $4) RETURNING id) INSERT INTO smartbot_replies "
+	    "(inbound_id, tenant_id, instance_id, chat_id, reply_id) SELECT $5, "
+	    "$1, $2, $3, m.id FROM m", 5, params, 0);
 	json_object_put(content);
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		snprintf(err, errlen, "database: queueing the opt-%s reply",

@@ -290,6 +290,11 @@ def answers():
     t.ok(processed(w) and wait_for(lambda: replies_to("+966500000009") != "", 10), "a stop keyword")
     t.ok("receive more messages" in replies_to("+966500000009") and "|" not in replies_to("+966500000009"),
          "gets the opt-out reply, never a rule's (not even the fallback)", replies_to("+966500000009"))
+    processed(inbound("+966500000009", "START"))
+    processed(inbound("+966500000009", "hello"))
+    t.ok(wait_for(lambda: replies_to("+966500000009").endswith("|Hello سارة!") or
+                  replies_to("+966500000009").endswith("|Hello !"), 10),
+         "the opt-out replies are automatic, no person's: the bot is not handed over", replies_to("+966500000009"))
 
 
 @t.case("engine: no loops")
