@@ -34,7 +34,6 @@ struct sb_entry {
 	struct sb_candidate	 c;
 	struct sb_schedule	 sched;
 	struct json_object	*replies;
-	struct json_object	*closed_reply;	/* borrowed from schedule */
 	struct json_object	*schedule;
 	struct json_object	*instances;	/* array of ids, or NULL */
 	int			 cooldown_s, typing_ms;
@@ -96,12 +95,13 @@ sb_entry_fill(struct sb_entry *r, PGresult *res, int i)
 
 	snprintf(r->id, sizeof r->id, "%s", PQgetvalue(res, i, 0));
 	snprintf(r->name, sizeof r->name, "%s", PQgetvalue(res, i, 1));
-	r->c.rule = smartbot_compile_stored(PQgetvalue(res, i, 2),
-	    PQgetvalue(res, i, 3), PQgetisnull(res, i, 4) ? NULL :
-	    PQgetvalue(res, i, 4), strcmp(PQgetvalue(res, i, 5), "t") == 0,
-	    atof(PQgetvalue(res, i, 6)));
-	r->c.enabled = strcmp(PQgetvalue(res, i, 8), "t") == 0 &&
-	    (r->c.rule != NULL || strcmp(PQgetvalue(res, i, 2), "fallback") == 0);
+	/* (a rule that does not compile does not run: the API saves none) */
+	r->c.enabled = smartbot_candidate_load(&r->c, &r->sched, &r->schedule,
+	    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetisnull(res, i,
+	    4) ? NULL : PQgetvalue(res, i, 4), strcmp(PQgetvalue(res, i, 5),
+	    "t") == 0, atof(PQgetvalue(res, i, 6)), PQgetisnull(res, i, 10) ?
+	    NULL : PQgetvalue(res, i, 10)) == 0 && strcmp(PQgetvalue(res, i,
+	    8), "t") == 0;
 	if (jsonx_parse(PQgetvalue(res, i, 7), (size_t)PQgetlength(res, i, 7),
 	    JSONX_MAX_DEPTH, &r->replies, err, sizeof err) == -1)
 		r->replies = NULL;	/* (stored by the API: valid) */
@@ -109,15 +109,6 @@ sb_entry_fill(struct sb_entry *r, PGresult *res, int i)
 	    (size_t)PQgetlength(res, i, 9), JSONX_MAX_DEPTH, &r->instances,
 	    err, sizeof err) == -1)
 		r->instances = NULL;
-	if (!PQgetisnull(res, i, 10) && jsonx_parse(PQgetvalue(res, i, 10),
-	    (size_t)PQgetlength(res, i, 10), JSONX_MAX_DEPTH, &r->schedule,
-	    err, sizeof err) == 0 && smartbot_schedule_json(r->schedule,
-	    &r->sched) == 0) {
-		r->c.schedule = &r->sched;
-		r->closed_reply = json_object_object_get(r->schedule,
-		    "outOfHoursReply");
-		r->c.closed_reply = r->closed_reply != NULL;
-	}
 	r->c.allow_groups = strcmp(PQgetvalue(res, i, 11), "t") == 0;
 	r->cooldown_s = atoi(PQgetvalue(res, i, 12));
 	r->typing_ms = atoi(PQgetvalue(res, i, 13));
@@ -214,45 +205,6 @@ sb_for_instance(const struct sb_entry *r, const char *instance)
 		    r->instances, i)), instance) == 0)
 			return 1;
 	return 0;
-}
-
-/* The reply of entry r (one of its variations, or its out-of-hours one),
- * rendered for the sender; NULL when it cannot be. */
-static struct json_object *
-sb_render(const struct sb_tenant *t, const struct sb_entry *r, int closed,
-    const char *from, const char *name, const struct sb_local *now,
-    const char **type)
-{
-	struct json_object	*msg = NULL, *vars, *content = NULL;
-	struct campaign_vars	 cv;
-	char			 buf[16], missing[80];
-	size_t			 n;
-
-	(void)t;
-	if (closed)
-		msg = r->closed_reply;
-	else if (json_object_is_type(r->replies, json_type_array) &&
-	    (n = json_object_array_length(r->replies)) > 0)
-		msg = json_object_array_get_idx(r->replies,
-		    arc4random_uniform((uint32_t)n));
-	if (msg == NULL)
-		return NULL;
-	vars = json_object_new_object();
-	snprintf(buf, sizeof buf, "%02d:%02d", now->minute / 60,
-	    now->minute % 60);
-	jsonx_add_str(vars, "time", buf);
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", now->year, now->month,
-	    now->day);
-	jsonx_add_str(vars, "date", buf);
-	cv.recipient = NULL;
-	cv.campaign = vars;
-	cv.name = name != NULL ? name : "";
-	cv.phone = from;
-	if (campaign_msg_render(msg, &cv, type, &content, missing,
-	    sizeof missing) == -1)
-		content = NULL;
-	json_object_put(vars);
-	return content;
 }
 
 /* Marks a rule whose regex ran out of its match limit (it is skipped). */
@@ -362,7 +314,9 @@ smartbot_inbound(struct engine *e, const char *tenant, const char *instance,
 	    name : "") : PQgetvalue(res, 0, 4));
 	PQclear(res);
 	res = NULL;
-	if ((content = sb_render(t, r, closed, from, known, &now, &type)) == NULL)
+	if ((content = smartbot_render(r->replies, json_object_object_get(
+	    r->schedule, "outOfHoursReply"), closed, &now, known, from,
+	    &type)) == NULL)
 		goto out;
 	snprintf(delay, sizeof delay, "%d", r->typing_ms);
 	params[0] = tenant;

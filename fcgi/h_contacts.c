@@ -431,30 +431,16 @@ void
 h_list_members_add(struct req *r)
 {
 	static const struct vfield fields[] = {
-		{ "contactIds", V_ARRAY, 1, 0, MEMBERS_ADD_MAX, NULL },
+		{ "contactIds", V_UUIDS, 1, 0, MEMBERS_ADD_MAX, NULL },
 	};
-	struct json_object	*in, *ids, *details;
+	struct json_object	*in, *details;
 	const char		*params[2];
 	PGresult		*res;
-	size_t			 i, n;
 
 	if (contacts_list_exists(r, &params[0]) == -1 ||
 	    validate_body(r, fields, 1, &in) == -1)
 		return;
-	ids = json_object_object_get(in, "contactIds");
-	n = json_object_array_length(ids);
-	for (i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(ids, i);
-
-		if (!json_object_is_type(e, json_type_string) ||
-		    !util_is_uuid(json_object_get_string(e))) {
-			details = json_object_new_object();
-			jsonx_add_str(details, "contactIds", "must hold contact ids");
-			validate_fail(r, details);
-			goto out;
-		}
-	}
-	params[1] = jsonx_string(ids);
+	params[1] = jsonx_string(json_object_object_get(in, "contactIds"));
 	if ((res = api_query(r, "WITH want AS (SELECT DISTINCT x::uuid AS id "
 	    "FROM jsonb_array_elements_text($2::jsonb) x), found AS (SELECT c.id "
 	    "FROM contacts c JOIN want USING (id)), ins AS (INSERT INTO "

@@ -43,7 +43,7 @@ static const struct vfield rule_fields[] = {
 	{ "normalize", V_BOOL, 0, 0, 0, NULL },
 	{ "threshold", V_ANY, 0, 0, 0, NULL },		/* a number: rule_check */
 	{ "replies", V_ARRAY, 1, 1, REPLIES_MAX, NULL },
-	{ "instanceIds", V_ARRAY, 0, 0, RULE_INSTANCES_MAX, NULL },
+	{ "instanceIds", V_UUIDS, 0, 0, RULE_INSTANCES_MAX, NULL },
 	{ "enabled", V_BOOL, 0, 0, 0, NULL },
 	{ "schedule", V_OBJECT, 0, 0, 0, NULL },
 	{ "cooldownSeconds", V_INT, 0, 0, 604800, NULL },
@@ -60,17 +60,6 @@ static const char *const nullable[] = { "pattern", "instanceIds",
 	"\"threshold\":0.8,\"instanceIds\":null,\"enabled\":true,"	\
 	"\"schedule\":null,\"cooldownSeconds\":0,\"typingDelayMs\":0,"	\
 	"\"allowGroups\":false}"
-
-static int
-name_in(const char *s, const char *const *names)
-{
-	int	i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
 
 static void	reply_vars_check(struct json_object *, const char *,
 		    struct json_object *);
@@ -110,8 +99,8 @@ reply_vars_check(struct json_object *msg, const char *field,
 
 	campaign_msg_names(msg, names);
 	for (i = 0; i < json_object_array_length(names); i++) {
-		if (name_in(json_object_get_string(json_object_array_get_idx(
-		    names, i)), reply_vars) == -1) {
+		if (!validate_one_of(json_object_get_string(
+		    json_object_array_get_idx(names, i)), reply_vars)) {
 			jsonx_add_str(details, field, "a reply may use "
 			    "{{name}}, {{phone}}, {{time}} and {{date}} only");
 			break;
@@ -136,7 +125,7 @@ rule_check(struct req *r, struct json_object *in)
 	double			 th = 0.8;
 	long			 off;
 	size_t			 i, n = 0;
-	int			 m = name_in(match, smartbot_matches);
+	int			 m = smartbot_match_find(match);
 
 	v = json_object_object_get(in, "threshold");
 	if (v != NULL && !json_object_is_type(v, json_type_double) &&
@@ -175,17 +164,6 @@ rule_check(struct req *r, struct json_object *in)
 			jsonx_add_str(details, "keywords", strcmp(match,
 			    "fallback") == 0 ? "a fallback rule answers when "
 			    "no rule matches: it has none" : "give 1 to 50");
-	}
-	if ((a = json_object_object_get(in, "instanceIds")) != NULL) {
-		for (i = 0; i < json_object_array_length(a); i++) {
-			v = json_object_array_get_idx(a, i);
-			if (!json_object_is_type(v, json_type_string) ||
-			    !util_is_uuid(json_object_get_string(v))) {
-				jsonx_add_str(details, "instanceIds", "must be "
-				    "instance ids");
-				break;
-			}
-		}
 	}
 	if (json_object_object_length(details) > 0) {
 		validate_fail(r, details);
@@ -241,7 +219,7 @@ rule_check(struct req *r, struct json_object *in)
 static struct json_object *
 rule_body(struct req *r, const char *base, int partial)
 {
-	struct json_object	*in, *out = NULL, *nulls, *details;
+	struct json_object	*in, *out = NULL, *details, *v;
 	struct vfield		 fields[NFIELDS];
 	char			 err[64];
 	size_t			 i;
@@ -259,29 +237,22 @@ rule_body(struct req *r, const char *base, int partial)
 		json_object_put(out);
 		return NULL;
 	}
-	nulls = json_object_new_array();
-	json_object_object_foreach(in, k, v) {
-		if (v == NULL && name_in(k, nullable) != -1)
-			json_object_array_add(nulls, json_object_new_string(k));
+	for (i = 0; nullable[i] != NULL; i++) {
+		if (json_object_object_get_ex(in, nullable[i], &v) && v == NULL) {
+			json_object_object_del(in, nullable[i]);
+			json_object_object_add(out, nullable[i], NULL);
+		}
 	}
-	for (i = 0; i < json_object_array_length(nulls); i++)
-		json_object_object_del(in, json_object_get_string(
-		    json_object_array_get_idx(nulls, i)));
 	details = json_object_new_object();
 	if (validate_object(in, fields, NFIELDS, "", details) == -1) {
 		validate_fail(r, details);
-		json_object_put(nulls);
 		json_object_put(in);
 		json_object_put(out);
 		return NULL;
 	}
 	json_object_put(details);
-	json_object_object_foreach(in, k2, v2)
-		json_object_object_add(out, k2, json_object_get(v2));
-	for (i = 0; i < json_object_array_length(nulls); i++)
-		json_object_object_add(out, json_object_get_string(
-		    json_object_array_get_idx(nulls, i)), NULL);
-	json_object_put(nulls);
+	json_object_object_foreach(in, k, val)
+		json_object_object_add(out, k, json_object_get(val));
 	json_object_put(in);
 	if (rule_check(r, out) == -1) {
 		json_object_put(out);
@@ -290,15 +261,16 @@ rule_body(struct req *r, const char *base, int partial)
 	return out;
 }
 
-/* The rule's column values, $2.. of the statements below. */
-#define RULE_SET "name = $2, match = $3, keywords = ARRAY(SELECT "	\
-	"jsonb_array_elements_text($4::jsonb)), pattern = $5, normalize = "\
-	"$6::boolean, threshold = $7::real, replies = $8::jsonb, "	\
-	"instance_ids = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE "	\
-	"ARRAY(SELECT jsonb_array_elements_text($9::jsonb)::uuid) END, "	\
-	"enabled = $10::boolean, schedule = $11::jsonb, cooldown_seconds = "\
-	"$12::int, typing_delay_ms = $13::int, allow_groups = $14::boolean, "\
-	"error = NULL, updated_at = now()"
+/* A rule's columns and their values from $2.. (rule_params), for both
+ * the INSERT and the UPDATE. */
+#define RULE_COLUMNS "name, match, keywords, pattern, normalize, threshold, " \
+	"replies, instance_ids, enabled, schedule, cooldown_seconds, "	\
+	"typing_delay_ms, allow_groups"
+#define RULE_VALUES "$2, $3, ARRAY(SELECT jsonb_array_elements_text("	\
+	"$4::jsonb)), $5, $6::boolean, $7::real, $8::jsonb, CASE WHEN "	\
+	"$9::jsonb IS NULL THEN NULL ELSE ARRAY(SELECT "		\
+	"jsonb_array_elements_text($9::jsonb)::uuid) END, $10::boolean, "	\
+	"$11::jsonb, $12::int, $13::int, $14::boolean"
 #define RULE_NPARAMS	14
 
 static void
@@ -370,15 +342,9 @@ h_smartbot_rules_create(struct req *r)
 	params[0] = RULES_MAX_STR;
 	/* (one statement: the count, the next priority and the row) */
 	if ((res = api_query(r, "INSERT INTO smartbot_rules AS s (tenant_id, "
-	    "priority, name, match, keywords, pattern, normalize, threshold, "
-	    "replies, instance_ids, enabled, schedule, cooldown_seconds, "
-	    "typing_delay_ms, allow_groups) SELECT current_setting("
-	    "'waqtor.tenant_id')::uuid, COALESCE(max(priority), 0) + 1, $2, $3, "
-	    "ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, "
-	    "$6::boolean, $7::real, $8::jsonb, CASE WHEN $9::jsonb IS NULL "
-	    "THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)"
-	    "::uuid) END, $10::boolean, $11::jsonb, $12::int, $13::int, "
-	    "$14::boolean FROM smartbot_rules HAVING count(*) < $1::int "
+	    "priority, " RULE_COLUMNS ") SELECT current_setting("
+	    "'waqtor.tenant_id')::uuid, COALESCE(max(priority), 0) + 1, "
+	    RULE_VALUES " FROM smartbot_rules HAVING count(*) < $1::int "
 	    "RETURNING smartbot_rule_json(s), id", RULE_NPARAMS,
 	    params)) == NULL)
 		goto out;
@@ -417,8 +383,9 @@ h_smartbot_rules_update(struct req *r)
 		goto out;
 	PQclear(res);
 	rule_params(in, params);
-	if ((res = api_query(r, "UPDATE smartbot_rules s SET " RULE_SET
-	    " WHERE id = $1 RETURNING smartbot_rule_json(s)", RULE_NPARAMS,
+	if ((res = api_query(r, "UPDATE smartbot_rules s SET (" RULE_COLUMNS
+	    ") = (" RULE_VALUES "), error = NULL, updated_at = now() WHERE id "
+	    "= $1 RETURNING smartbot_rule_json(s)", RULE_NPARAMS,
 	    params)) == NULL)
 		goto out;
 	if (rule_notify(r, params[0], "updated") == 0) {
@@ -446,29 +413,15 @@ void
 h_smartbot_rules_reorder(struct req *r)
 {
 	static const struct vfield fields[] = {
-		{ "ruleIds", V_ARRAY, 1, 0, RULES_MAX, NULL },
+		{ "ruleIds", V_UUIDS, 1, 0, RULES_MAX, NULL },
 	};
-	struct json_object	*in, *ids;
+	struct json_object	*in;
 	const char		*params[1];
 	PGresult		*res;
-	size_t			 i;
 
 	if (validate_body(r, fields, 1, &in) == -1)
 		return;
-	ids = json_object_object_get(in, "ruleIds");
-	for (i = 0; i < json_object_array_length(ids); i++) {
-		struct json_object *v = json_object_array_get_idx(ids, i);
-
-		if (!json_object_is_type(v, json_type_string) ||
-		    !util_is_uuid(json_object_get_string(v))) {
-			struct json_object *d = json_object_new_object();
-
-			jsonx_add_str(d, "ruleIds", "must be rule ids");
-			validate_fail(r, d);
-			goto out;
-		}
-	}
-	params[0] = jsonx_string(ids);
+	params[0] = jsonx_string(json_object_object_get(in, "ruleIds"));
 	if ((res = api_query(r, "WITH x AS (SELECT v::uuid AS id, n FROM "
 	    "jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS a(v, n)), "
 	    "ok AS (SELECT (SELECT count(*) FROM x) = (SELECT count(*) FROM "
@@ -501,31 +454,20 @@ out:
 	"smartbot_replies b WHERE b.rule_id = s.id AND b.chat_id = $2 AND "	\
 	"b.created_at > now() - make_interval(secs => s.cooldown_seconds))"
 
-/* One rule of the test's rows, compiled (or, a fallback, not). */
+/* One rule of the test's rows, as the engine loads it. */
 static void
 test_candidate(PGresult *res, int i, struct sb_candidate *c,
     struct sb_schedule *sched, struct json_object **schedule)
 {
-	char	err[64];
-
 	memset(c, 0, sizeof *c);
-	c->enabled = strcmp(PQgetvalue(res, i, 8), "t") == 0;
+	c->enabled = smartbot_candidate_load(c, sched, schedule,
+	    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), api_value(res, i, 4),
+	    strcmp(PQgetvalue(res, i, 5), "t") == 0, atof(PQgetvalue(res, i, 6)),
+	    api_value(res, i, 10)) == 0 && strcmp(PQgetvalue(res, i, 8),
+	    "t") == 0;
 	c->this_instance = strcmp(PQgetvalue(res, i, 9), "t") == 0;
 	c->allow_groups = strcmp(PQgetvalue(res, i, 11), "t") == 0;
 	c->cooling = strcmp(PQgetvalue(res, i, 12), "t") == 0;
-	*schedule = NULL;
-	if (!PQgetisnull(res, i, 10) && jsonx_parse(PQgetvalue(res, i, 10),
-	    (size_t)PQgetlength(res, i, 10), JSONX_MAX_DEPTH, schedule, err,
-	    sizeof err) == 0 && smartbot_schedule_json(*schedule, sched) == 0) {
-		c->schedule = sched;
-		c->closed_reply = json_object_object_get_ex(*schedule,
-		    "outOfHoursReply", NULL);
-	}
-	c->rule = smartbot_compile_stored(PQgetvalue(res, i, 2),
-	    PQgetvalue(res, i, 3), api_value(res, i, 4),
-	    strcmp(PQgetvalue(res, i, 5), "t") == 0, atof(PQgetvalue(res, i, 6)));
-	if (c->rule == NULL && strcmp(PQgetvalue(res, i, 2), "fallback") != 0)
-		c->enabled = 0;		/* (saved rules compile) */
 }
 
 /*
@@ -543,15 +485,14 @@ h_smartbot_test(struct req *r)
 		{ "group", V_BOOL, 0, 0, 0, NULL },
 	};
 	struct json_object	*in, *out = NULL, *evals, *e, *replies = NULL;
-	struct json_object	*sch[RULES_MAX], *vars, *content, *reply;
+	struct json_object	*sch[RULES_MAX], *content;
 	struct sb_candidate	*c = NULL;
 	struct sb_schedule	*sched = NULL;
-	struct campaign_vars	 cv;
 	struct sb_text		 t;
 	struct sb_local		 now;
 	const char		*params[3], *type, *from;
 	char			 cc[PHONE_CC_MAX + 1], phone[PHONE_LEN] = "";
-	char			 chat[PHONE_LEN + 8] = "", missing[80], buf[16];
+	char			 chat[PHONE_LEN + 8] = "", missing[80];
 	PGresult		*res = NULL, *tz = NULL;
 	int			 i, n = 0, win, group;
 
@@ -621,41 +562,14 @@ h_smartbot_test(struct req *r)
 	    json_object_new_string(PQgetvalue(res, win, 0)));
 	json_object_object_add(out, "outOfHours", json_object_new_boolean(
 	    win != -1 && c[win].outcome == SB_ANSWERS_CLOSED));
-	reply = NULL;
-	if (win != -1) {
-		/* one of its variations, at random, as the engine picks */
-		if (c[win].outcome == SB_ANSWERS_CLOSED)
-			reply = json_object_object_get(sch[win],
-			    "outOfHoursReply");
-		else if (jsonx_parse(PQgetvalue(res, win, 7), (size_t)
-		    PQgetlength(res, win, 7), JSONX_MAX_DEPTH, &replies,
-		    missing, sizeof missing) == 0 &&
-		    json_object_array_length(replies) > 0) {
-			reply = json_object_array_get_idx(replies,
-			    arc4random_uniform((uint32_t)
-			    json_object_array_length(replies)));
-		}
-	}
-	if (reply != NULL) {
-		vars = json_object_new_object();
-		snprintf(buf, sizeof buf, "%02d:%02d", now.minute / 60,
-		    now.minute % 60);
-		jsonx_add_str(vars, "time", buf);
-		snprintf(buf, sizeof buf, "%04d-%02d-%02d", now.year, now.month,
-		    now.day);
-		jsonx_add_str(vars, "date", buf);
-		cv.recipient = NULL;
-		cv.campaign = vars;
-		cv.name = api_value(tz, 0, 1) != NULL ? api_value(tz, 0, 1) : "";
-		cv.phone = phone;
-		if (campaign_msg_render(reply, &cv, &type, &content, missing,
-		    sizeof missing) == 0)
-			json_object_object_add(out, "reply", content);
-		else
-			json_object_object_add(out, "reply", NULL);
-		json_object_put(vars);
-	} else
-		json_object_object_add(out, "reply", NULL);
+	content = NULL;
+	if (win != -1 && jsonx_parse(PQgetvalue(res, win, 7), (size_t)
+	    PQgetlength(res, win, 7), JSONX_MAX_DEPTH, &replies, missing,
+	    sizeof missing) == 0)
+		content = smartbot_render(replies, json_object_object_get(
+		    sch[win], "outOfHoursReply"), c[win].outcome ==
+		    SB_ANSWERS_CLOSED, &now, api_value(tz, 0, 1), phone, &type);
+	json_object_object_add(out, "reply", content);
 	http_respond_json(r, 200, out);
 out:
 	for (i = 0; i < n; i++) {

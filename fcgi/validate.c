@@ -170,12 +170,21 @@ validate_one(const struct vfield *f, struct json_object *v, char *why,
 		    "must be an object";
 	case V_ARRAY:
 	case V_STRINGS:
+	case V_UUIDS:
 		if (!json_object_is_type(v, json_type_array))
 			return "must be an array";
 		if ((long)json_object_array_length(v) > f->max) {
 			snprintf(why, whylen, "must have at most %ld elements",
 			    f->max);
 			return why;
+		}
+		for (i = 0; f->type == V_UUIDS &&
+		    i < json_object_array_length(v); i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+
+			if (!json_object_is_type(e, json_type_string) ||
+			    !util_is_uuid(json_object_get_string(e)))
+				return "must hold ids";
 		}
 		for (i = 0; f->type == V_STRINGS &&
 		    i < json_object_array_length(v); i++) {

@@ -26,6 +26,7 @@ enum vtype {
 	V_UUID,
 	V_ARRAY,	/* up to max elements of anything */
 	V_STRINGS,	/* up to max strings of 1 to 200 characters */
+	V_UUIDS,	/* up to max ids (UUID strings) */
 	V_DIGITS,	/* a string of min..max decimal digits */
 	V_LINK,		/* up to max characters: "", an http(s) URL, or a
 			   path on this site ("/..."); never javascript: */

@@ -13,6 +13,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include "campaign_msg.h"
+#include "jsonx.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -208,22 +210,27 @@ sb_distance(const UChar32 *a, int na, const UChar32 *b, int nb, int limit)
 	return row[nb];
 }
 
-static void
-sb_free_kw(struct sb_kw *kw, size_t n)
+int
+smartbot_match_find(const char *name)
 {
-	size_t	i;
+	int	m;
 
-	for (i = 0; i < n; i++)
-		free(kw[i].s);
-	free(kw);
+	for (m = 0; smartbot_matches[m] != NULL; m++)
+		if (strcmp(name, smartbot_matches[m]) == 0)
+			return m;
+	return -1;
 }
 
 void
 smartbot_free(struct sb_rule *r)
 {
+	size_t	i;
+
 	if (r == NULL)
 		return;
-	sb_free_kw(r->kw, r->nkw);
+	for (i = 0; i < r->nkw; i++)
+		free(r->kw[i].s);
+	free(r->kw);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
 	pcre2_code_free(r->re);
@@ -333,31 +340,78 @@ fail:
 	return NULL;
 }
 
-struct sb_rule *
-smartbot_compile_stored(const char *match, const char *keywords_json,
-    const char *pattern, int normalize, double threshold)
+int
+smartbot_candidate_load(struct sb_candidate *c, struct sb_schedule *sched,
+    struct json_object **schedule, const char *match, const char *keywords_json,
+    const char *pattern, int normalize, double threshold,
+    const char *schedule_json)
 {
-	struct json_object	*kw;
-	struct sb_rule		*r = NULL;
+	struct json_object	*kw = NULL;
 	const char		*k[SB_KEYWORDS_MAX];
 	char			 err[256];
 	long			 off;
 	size_t			 i, n = 0;
-	int			 m;
+	int			 m = smartbot_match_find(match);
 
-	for (m = 0; smartbot_matches[m] != NULL; m++)
-		if (strcmp(match, smartbot_matches[m]) == 0)
-			break;
-	if (m == SB_FALLBACK || smartbot_matches[m] == NULL ||
-	    (kw = json_tokener_parse(keywords_json)) == NULL)
-		return NULL;
+	c->rule = NULL;
+	c->schedule = NULL;
+	c->closed_reply = 0;
+	*schedule = NULL;
+	if (schedule_json != NULL && jsonx_parse(schedule_json,
+	    strlen(schedule_json), JSONX_MAX_DEPTH, schedule, err,
+	    sizeof err) == 0 && smartbot_schedule_json(*schedule, sched) == 0) {
+		c->schedule = sched;
+		c->closed_reply = json_object_object_get_ex(*schedule,
+		    "outOfHoursReply", NULL);
+	}
+	if (m == SB_FALLBACK)
+		return 0;
+	if (m == -1 || jsonx_parse(keywords_json, strlen(keywords_json),
+	    JSONX_MAX_DEPTH, &kw, err, sizeof err) == -1)
+		return -1;
 	for (i = 0; json_object_is_type(kw, json_type_array) &&
 	    i < json_object_array_length(kw) && n < SB_KEYWORDS_MAX; i++)
 		k[n++] = json_object_get_string(json_object_array_get_idx(kw, i));
-	r = smartbot_compile((enum sb_match)m, k, n, pattern, normalize,
+	c->rule = smartbot_compile((enum sb_match)m, k, n, pattern, normalize,
 	    threshold, err, sizeof err, &off);
 	json_object_put(kw);
-	return r;
+	return c->rule == NULL ? -1 : 0;
+}
+
+struct json_object *
+smartbot_render(struct json_object *replies, struct json_object *closed_reply,
+    int closed, const struct sb_local *now, const char *name,
+    const char *phone, const char **type)
+{
+	struct json_object	*msg = NULL, *vars, *content = NULL;
+	struct campaign_vars	 cv;
+	char			 buf[16], missing[80];
+	size_t			 n;
+
+	if (closed)
+		msg = closed_reply;
+	else if (json_object_is_type(replies, json_type_array) &&
+	    (n = json_object_array_length(replies)) > 0)
+		msg = json_object_array_get_idx(replies,
+		    arc4random_uniform((uint32_t)n));
+	if (msg == NULL)
+		return NULL;
+	vars = json_object_new_object();
+	snprintf(buf, sizeof buf, "%02d:%02d", now->minute / 60,
+	    now->minute % 60);
+	jsonx_add_str(vars, "time", buf);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", now->year, now->month,
+	    now->day);
+	jsonx_add_str(vars, "date", buf);
+	cv.recipient = NULL;
+	cv.campaign = vars;
+	cv.name = name != NULL ? name : "";
+	cv.phone = phone;
+	if (campaign_msg_render(msg, &cv, type, &content, missing,
+	    sizeof missing) == -1)
+		content = NULL;
+	json_object_put(vars);
+	return content;
 }
 
 /* The words of s[0..len), once for every fuzzy rule. */
@@ -459,71 +513,49 @@ static int
 sb_fuzzy(const struct sb_rule *r, const struct sb_kw *kw,
     const struct sb_words *tw, struct sb_hit *hit)
 {
-	UChar32	 b[SB_FUZZY_CHARS];
-	size_t	 i, w;
-	int	 nb, limit, d, found = 0, max;
-	double	 score;
+	static const UChar32	 space = ' ';
+	UChar32			 b[SB_FUZZY_CHARS];
+	const UChar32		*win;
+	uint64_t		 bloom;
+	size_t			 i, w, last;
+	int			 nb, limit, d, found = 0, max;
+	double			 score;
 
-	for (i = 0; kw->words == 1 && i < tw->n; i++) {
-		/* one word (most keywords): no copy */
-		nb = tw->w[i].ncp;
+	for (i = 0; i + (size_t)kw->words <= tw->n; i++) {
+		last = i + (size_t)kw->words - 1;
+		/* what cannot be within the threshold, before any copy: a
+		 * length too far off, characters of the keyword missing */
+		nb = kw->words - 1;
+		bloom = kw->words > 1 ? sb_bloom(&space, 1) : 0;
+		for (w = i; w <= last; w++) {
+			nb += tw->w[w].ncp;
+			bloom |= tw->w[w].bloom;
+		}
 		max = kw->ncp > nb ? kw->ncp : nb;
 		limit = (int)((1.0 - r->threshold) * max + 1e-9);
-		if (nb - kw->ncp > limit || kw->ncp - nb > limit ||
-		    __builtin_popcountll(kw->bloom & ~tw->w[i].bloom) > limit)
+		if (nb > SB_FUZZY_CHARS || nb - kw->ncp > limit ||
+		    kw->ncp - nb > limit ||
+		    __builtin_popcountll(kw->bloom & ~bloom) > limit)
 			continue;
-		d = sb_distance(kw->cp, kw->ncp, tw->cp + tw->w[i].cp0, nb,
-		    limit);
+		if (kw->words == 1)	/* most keywords: no copy */
+			win = tw->cp + tw->w[i].cp0;
+		else {
+			for (nb = 0, w = i; w <= last; w++) {
+				if (w > i)
+					b[nb++] = ' ';
+				memcpy(b + nb, tw->cp + tw->w[w].cp0, (size_t)
+				    tw->w[w].ncp * sizeof *b);
+				nb += tw->w[w].ncp;
+			}
+			win = b;
+		}
+		d = sb_distance(kw->cp, kw->ncp, win, nb, limit);
 		score = 1.0 - (double)d / (double)max;
 		if (d <= limit && (!found || score > hit->score)) {
 			found = 1;
 			hit->score = score;
 			hit->off = tw->w[i].off;
-			hit->len = tw->w[i].end - hit->off;
-		}
-	}
-	for (i = 0; kw->words > 1 && i + (size_t)kw->words <= tw->n; i++) {
-		/* what cannot be within the threshold, before any copy:
-		 * lengths apart (th * na <= nb <= na / th), characters of the
-		 * keyword missing from the window */
-		static const UChar32 space = ' ';
-		uint64_t bloom = kw->words > 1 ? sb_bloom(&space, 1) : 0;
-
-		nb = kw->words - 1;
-		for (w = i; w < i + (size_t)kw->words; w++) {
-			nb += tw->w[w].ncp;
-			bloom |= tw->w[w].bloom;
-		}
-		if (nb < r->threshold * kw->ncp - 1e-9 ||
-		    nb * r->threshold > kw->ncp + 1e-9 ||
-		    __builtin_popcountll(kw->bloom & ~bloom) >
-		    (int)((1.0 - r->threshold) * (kw->ncp > nb ? kw->ncp : nb) +
-		    1e-9))
-			continue;
-		nb = 0;
-		for (w = i; w < i + (size_t)kw->words; w++) {
-			if (nb + tw->w[w].ncp + (w > i) > SB_FUZZY_CHARS)
-				break;
-			if (w > i)
-				b[nb++] = ' ';
-			memcpy(b + nb, tw->cp + tw->w[w].cp0, (size_t)
-			    tw->w[w].ncp * sizeof *b);
-			nb += tw->w[w].ncp;
-		}
-		if (w < i + (size_t)kw->words)
-			continue;	/* longer than any fuzzy keyword */
-		/* similarity 1 - d / max: what d may be at most */
-		max = kw->ncp > nb ? kw->ncp : nb;
-		limit = (int)((1.0 - r->threshold) * max + 1e-9);
-		d = sb_distance(kw->cp, kw->ncp, b, nb, limit);
-		score = 1.0 - (double)d / (double)max;
-		if (d <= limit && score + 1e-9 >= r->threshold &&
-		    (!found || score > hit->score)) {
-			found = 1;
-			hit->score = score;
-			hit->off = tw->w[i].off;
-			hit->len = tw->w[i + (size_t)kw->words - 1].end -
-			    hit->off;
+			hit->len = tw->w[last].end - hit->off;
 		}
 	}
 	return found;
@@ -664,15 +696,14 @@ smartbot_open(const struct sb_schedule *s, const struct sb_local *t)
 static int
 sb_hhmm(const char *s)
 {
+	int	h, m;
+
 	if (s == NULL || strlen(s) != 5 || s[2] != ':' ||
-	    s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
-	    s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+	    strspn(s, "0123456789") != 2 || strspn(s + 3, "0123456789") != 2)
 		return -1;
-	if ((s[0] - '0') * 10 + (s[1] - '0') > 24 ||
-	    ((s[0] - '0') * 10 + (s[1] - '0') == 24 && strcmp(s + 3, "00")))
-		return -1;
-	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 +
-	    (s[4] - '0');
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	return m > 59 || h > 24 || (h == 24 && m > 0) ? -1 : h * 60 + m;
 }
 
 int
@@ -755,8 +786,8 @@ smartbot_decide(struct sb_candidate *c, size_t n, const struct sb_text *t,
 	}
 	if (fallback == -1)
 		return -1;
-	c[fallback].outcome = smartbot_open(c[fallback].schedule != NULL ?
-	    c[fallback].schedule : &(struct sb_schedule){ 0x7f, 0, 0 }, now) ?
-	    SB_ANSWERS : SB_ANSWERS_CLOSED;
+	c[fallback].outcome = c[fallback].schedule == NULL ||
+	    smartbot_open(c[fallback].schedule, now) ? SB_ANSWERS :
+	    SB_ANSWERS_CLOSED;
 	return (int)fallback;
 }

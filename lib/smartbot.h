@@ -33,6 +33,8 @@ enum sb_match {
 
 /* "exact", "contains", ..., "fallback" in enum order, NULL-terminated. */
 extern const char *const smartbot_matches[];
+/* The match named name, or -1. */
+int		 smartbot_match_find(const char *name);
 
 #define SB_KEYWORDS_MAX		50
 #define SB_KEYWORD_MAX		200	/* bytes */
@@ -75,11 +77,6 @@ struct sb_rule	*smartbot_compile(enum sb_match, const char *const *keywords,
 		    size_t n, const char *pattern, int normalize,
 		    double threshold, char *err, size_t errlen, long *offset);
 void		 smartbot_free(struct sb_rule *);
-/* A rule as stored (match by name, keywords a JSON array): compiled, or
- * NULL (a fallback, or one that does not compile). */
-struct sb_rule	*smartbot_compile_stored(const char *match,
-		    const char *keywords_json, const char *pattern,
-		    int normalize, double threshold);
 
 /* 0, or -1 when s is not valid UTF-8 (or holds NUL). Free with
  * smartbot_text_free. Only the first SB_TEXT_MAX bytes are kept. */
@@ -162,5 +159,28 @@ struct sb_candidate {
 /* The index of the rule that answers, or -1; every outcome set. */
 int		 smartbot_decide(struct sb_candidate *, size_t n,
 		    const struct sb_text *, const struct sb_local *, int group);
+
+/*
+ * A rule as stored (match by name, keywords and schedule as JSON text, the
+ * schedule NULL for none) into c's rule, schedule and closed_reply, with
+ * *sched and *schedule (the parsed schedule, to free, which holds its
+ * outOfHoursReply) as their storage; -1 when a rule that is no fallback
+ * does not compile (it must then not run). The caller sets the rest.
+ */
+int		 smartbot_candidate_load(struct sb_candidate *c,
+		    struct sb_schedule *sched, struct json_object **schedule,
+		    const char *match, const char *keywords_json,
+		    const char *pattern, int normalize, double threshold,
+		    const char *schedule_json);
+/*
+ * A rule's reply for one sender, rendered (lib/campaign_msg.h, with
+ * {{name}}, {{phone}} and {{time}}/{{date}} of now): one of replies (an
+ * array) at random, or closed_reply when closed; a new object and *type,
+ * or NULL when there is none or it cannot be rendered.
+ */
+struct json_object *smartbot_render(struct json_object *replies,
+		    struct json_object *closed_reply, int closed,
+		    const struct sb_local *now, const char *name,
+		    const char *phone, const char **type);
 
 #endif
