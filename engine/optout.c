@@ -45,9 +45,8 @@ static struct json_object *
 optout_settings(struct engine *e, const char *tenant, char *err, size_t errlen)
 {
 	const char		*params[1] = { tenant };
-	struct json_object	*o = NULL, *s = NULL;
+	struct json_object	*o;
 	PGresult		*res;
-	char			 perr[64];
 
 	res = db_query(&e->db, "SELECT messaging::text FROM tenant_settings "
 	    "WHERE tenant_id = $1", 1, params, 0);
@@ -56,17 +55,8 @@ optout_settings(struct engine *e, const char *tenant, char *err, size_t errlen)
 		PQclear(res);
 		return NULL;
 	}
-	if (jsonx_parse(SETTINGS_MESSAGING_DEFAULTS,
-	    strlen(SETTINGS_MESSAGING_DEFAULTS), JSONX_MAX_DEPTH, &o, perr,
-	    sizeof perr) == -1)
-		o = json_object_new_object();
-	if (PQntuples(res) == 1 && jsonx_parse(PQgetvalue(res, 0, 0),
-	    (size_t)PQgetlength(res, 0, 0), JSONX_MAX_DEPTH, &s, perr,
-	    sizeof perr) == 0 && json_object_is_type(s, json_type_object)) {
-		json_object_object_foreach(s, k, v)
-			json_object_object_add(o, k, json_object_get(v));
-	}
-	json_object_put(s);
+	o = settings_merge(SETTINGS_MESSAGING_DEFAULTS, PQntuples(res) == 1 ?
+	    PQgetvalue(res, 0, 0) : NULL);
 	PQclear(res);
 	return o;
 }

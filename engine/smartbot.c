@@ -120,11 +120,10 @@ static struct sb_tenant *
 sb_tenant_get(struct engine *e, const char *tenant_id, char *err,
     size_t errlen)
 {
-	struct json_object	*set = NULL, *v;
+	struct json_object	*set, *v;
 	struct sb_tenant	*t;
 	PGresult		*res;
 	const char		*params[1] = { tenant_id };
-	char			 perr[64];
 	int			 i;
 
 	for (t = e->smartbot; t != NULL; t = t->next) {
@@ -146,21 +145,8 @@ sb_tenant_get(struct engine *e, const char *tenant_id, char *err,
 	t = xcalloc(1, sizeof *t);
 	snprintf(t->id, sizeof t->id, "%s", tenant_id);
 	snprintf(t->tz, sizeof t->tz, "%s", PQgetvalue(res, 0, 0));
-	if (jsonx_parse(SETTINGS_SMARTBOT_DEFAULTS,
-	    strlen(SETTINGS_SMARTBOT_DEFAULTS), JSONX_MAX_DEPTH, &set, perr,
-	    sizeof perr) == -1)
-		set = json_object_new_object();
-	if (!PQgetisnull(res, 0, 1)) {
-		struct json_object *stored = json_tokener_parse(
-		    PQgetvalue(res, 0, 1));
-
-		if (json_object_is_type(stored, json_type_object)) {
-			json_object_object_foreach(stored, k, val)
-				json_object_object_add(set, k,
-				    json_object_get(val));
-		}
-		json_object_put(stored);
-	}
+	set = settings_merge(SETTINGS_SMARTBOT_DEFAULTS, PQgetisnull(res, 0,
+	    1) ? NULL : PQgetvalue(res, 0, 1));
 	t->enabled = (v = json_object_object_get(set, "enabled")) == NULL ||
 	    json_object_get_boolean(v);
 	t->handover_min = json_object_get_int(json_object_object_get(set,

@@ -68,25 +68,6 @@ static const struct settings_group {
 	    "\"compact_mode\":false,\"sidebar_collapsed\":false}" },
 };
 
-static struct json_object *
-settings_merge(const struct settings_group *g, const char *stored)
-{
-	struct json_object	*o = NULL, *s = NULL;
-	char			 err[64];
-
-	if (jsonx_parse(g->defaults, strlen(g->defaults), JSONX_MAX_DEPTH, &o,
-	    err, sizeof err) == -1)
-		o = json_object_new_object();
-	if (stored != NULL && jsonx_parse(stored, strlen(stored),
-	    JSONX_MAX_DEPTH, &s, err, sizeof err) == 0 &&
-	    json_object_is_type(s, json_type_object)) {
-		json_object_object_foreach(s, k, v)
-			json_object_object_add(o, k, json_object_get(v));
-	}
-	json_object_put(s);
-	return o;
-}
-
 void
 h_settings_get(struct req *r)
 {
@@ -104,9 +85,9 @@ h_settings_get(struct req *r)
 	body = json_object_new_object();
 	for (i = 0; i < TENANT_GROUPS; i++)
 		json_object_object_add(body, groups[i].name, settings_merge(
-		    &groups[i], api_value(res, 0, i)));
+		    groups[i].defaults, api_value(res, 0, i)));
 	json_object_object_add(body, "preferences", r->auth.user_id[0] ?
-	    settings_merge(&groups[TENANT_GROUPS], api_value(res, 0,
+	    settings_merge(groups[TENANT_GROUPS].defaults, api_value(res, 0,
 	    TENANT_GROUPS)) : NULL);
 	PQclear(res);
 	http_respond_json(r, 200, body);

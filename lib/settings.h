@@ -1,9 +1,16 @@
 /*
  * Defaults of the tenant settings that both the API (fcgi/h_settings.c,
- * which shows them) and the engine (which acts on them) need.
+ * which shows them) and the engine (which acts on them) need, and how
+ * what is stored goes over them.
  */
 #ifndef WAQTOR_SETTINGS_H
 #define WAQTOR_SETTINGS_H
+
+#include <json-c/json.h>
+
+/* A group's settings: the stored ones (JSON text, or NULL) over its
+ * defaults (JSON text), so every key is there; a new object. */
+struct json_object *settings_merge(const char *defaults, const char *stored);
 
 /* messaging: what an inbound message equal to a stop keyword (after
  * lib/textnorm.h folding) does, and the default country code of imports. */
