@@ -71,9 +71,10 @@ def split(s, ids):
     (engines share instances by count, and a new one moves some over)."""
     q = ("SELECT string_agg(n::text, ' ' ORDER BY n) FROM (SELECT count(*) AS n FROM instances WHERE id IN ('%s') "
          "AND lease_until > now() GROUP BY owner_engine) x" % "','".join(ids))
-    wait_for(lambda: sum(map(int, s.psql(q).split())) == len(ids) and
-             (len(ids) < 2 or len(s.psql(q).split()) == len(engines(s)) and
-              int(s.psql(q).split()[-1]) - int(s.psql(q).split()[0]) <= 1), 30, 0.5)
+    def settled():
+        n = [int(x) for x in s.psql(q).split()]
+        return sum(n) == len(ids) and (len(ids) < 2 or len(n) == len(engines(s)) and n[-1] - n[0] <= 1)
+    wait_for(settled, 30, 0.5)
     time.sleep(1)
     return s.psql(q)
 

@@ -196,25 +196,6 @@ h_endpoints_get(struct req *r)
 	    "webhook_endpoints w WHERE id = $1");
 }
 
-/* The endpoint's JSON with its secret, which is shown this once. */
-static void
-endpoint_respond_secret(struct req *r, int status, PGresult *res,
-    const char *secret)
-{
-	struct json_object	*o = NULL;
-	char			 err[64];
-
-	if (jsonx_parse(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
-	    JSONX_MAX_DEPTH, &o, err, sizeof err) == -1) {
-		PQclear(res);
-		http_respond_error(r, 500, "internal", "internal error", NULL);
-		return;
-	}
-	PQclear(res);
-	jsonx_add_str(o, "secret", secret);
-	http_respond_json(r, status, o);
-}
-
 void
 h_endpoints_create(struct req *r)
 {
@@ -241,7 +222,8 @@ h_endpoints_create(struct req *r)
 	    "current_setting('waqtor.tenant_id')::uuid, $1, COALESCE($2, ''), "
 	    "ARRAY(SELECT DISTINCT jsonb_array_elements_text($3::jsonb)), "
 	    "$4::boolean, $5::jsonb, $6 FROM webhook_endpoints HAVING count(*) "
-	    "< " ENDPOINTS_MAX_STR " RETURNING webhook_endpoint_json(w)", 6,
+	    "< " ENDPOINTS_MAX_STR " RETURNING webhook_endpoint_json(w)::jsonb || "
+	    "jsonb_build_object('secret', w.secret)", 6,
 	    params)) == NULL)
 		goto out;
 	if (PQntuples(res) == 0) {
@@ -251,7 +233,7 @@ h_endpoints_create(struct req *r)
 		goto out;
 	}
 	api_audit(r, "webhook.created", NULL);
-	endpoint_respond_secret(r, 201, res, secret);
+	api_respond_row(r, 201, res, "webhook");	/* the secret, this once */
 out:
 	json_object_put(in);
 }
@@ -316,13 +298,10 @@ h_endpoints_rotate(struct req *r)
 	if ((res = api_query(r, "UPDATE webhook_endpoints w SET "
 	    "previous_secret = secret, previous_until = now() + interval "
 	    "'24 hours', secret = $2, updated_at = now() WHERE id = $1 "
-	    "RETURNING webhook_endpoint_json(w)", 2, params)) == NULL)
+	    "RETURNING webhook_endpoint_json(w)::jsonb || jsonb_build_object("
+	    "'secret', w.secret)", 2, params)) == NULL)
 		return;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		http_respond_error(r, 404, "not_found", "no such webhook", NULL);
-		return;
-	}
-	api_audit(r, "webhook.secret_rotated", endpoint_ref(params[0]));
-	endpoint_respond_secret(r, 200, res, secret);
+	if (PQntuples(res) == 1)
+		api_audit(r, "webhook.secret_rotated", endpoint_ref(params[0]));
+	api_respond_row(r, 200, res, "webhook");	/* the new secret, this once */
 }
