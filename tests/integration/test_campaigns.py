@@ -20,8 +20,11 @@ from harness import Client, Events, Stack, Tap, err, signup, wait_for  # noqa: E
 
 t = Tap()
 fake = FakeGraph(quiet=True).start()
+# (an HTTP timeout as long as the 5 s claim allows: no case here holds a
+# request, and 3 s made a busy machine's slow fake answers into timeouts,
+# sent again)
 s = Stack(t, WAQTOR_CLOUD_API_BASE=fake.url, WAQTOR_CLOUD_API_VERSION="v21.0",
-          WAQTOR_ENGINE_LEASE_MS=1500, WAQTOR_OUTBOX_CLAIM_SECS=5, WAQTOR_HTTP_TIMEOUT_MS=3000,
+          WAQTOR_ENGINE_LEASE_MS=1500, WAQTOR_OUTBOX_CLAIM_SECS=5, WAQTOR_HTTP_TIMEOUT_MS=4500,
           WAQTOR_RATE_FREE=10000000, WAQTOR_RATE_PRO=10000000, WAQTOR_CAMPAIGN_PAIR_SECS=3,
           WAQTOR_CAMPAIGN_FAILURE_WINDOW=10)
 ev = None
