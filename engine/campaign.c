@@ -158,7 +158,7 @@ campaign_progress(struct engine *e, const char *ids_json)
 		jsonx_add_int(data, "skipped", COUNT("skipped"));
 #undef COUNT
 		json_object_put(counts);
-		engine_publish(e, "campaign.progress", PQgetvalue(res, i, 1),
+		engine_emit(e, "campaign.progress", PQgetvalue(res, i, 1),
 		    PQgetvalue(res, i, 2), data);
 	}
 out:
@@ -191,7 +191,7 @@ campaign_notify(struct engine *e, const char *tenant_id,
 		jsonx_add_str(data, "campaignId", campaign_id);
 	jsonx_add_str(data, "instanceId", instance_id);
 	jsonx_add_str(data, "reason", reason);
-	engine_publish(e, "notification.new", tenant_id, instance_id, data);
+	engine_emit(e, "notification.new", tenant_id, instance_id, data);
 }
 
 /* Pauses a running campaign here, with its reason and a notification. */
@@ -204,6 +204,7 @@ campaign_autopause(struct campaign *c, const char *reason, const char *why)
 	char			 text[256];
 
 	c->stopped = 1;
+	(void)engine_begin(e);	/* (when this fails, so does the commit) */
 	res = db_query(&e->db, "UPDATE campaigns SET status = 'paused', "
 	    "pause_reason = $2, updated_at = now() WHERE id = $1 AND status = "
 	    "'running' RETURNING name", 2, params, 0);
@@ -217,6 +218,8 @@ campaign_autopause(struct campaign *c, const char *reason, const char *why)
 		campaign_progress_one(c);
 	}
 	PQclear(res);
+	if (engine_commit(e) == -1)
+		log_error("campaign %s: its pause not recorded", c->id);
 }
 
 /* Marks a campaign with nothing left completed (or failed, when nothing
@@ -229,6 +232,7 @@ campaign_complete(struct campaign *c)
 	struct json_object	*data;
 	PGresult		*res;
 
+	(void)engine_begin(e);	/* (when this fails, so does the commit) */
 	res = db_query(&e->db, "WITH k AS (SELECT COALESCE(sum(n) FILTER "
 	    "(WHERE status IN ('sent', 'delivered', 'read')), 0) AS sent, "
 	    "COALESCE(sum(n) FILTER (WHERE status = 'failed'), 0) AS failed, "
@@ -249,11 +253,13 @@ campaign_complete(struct campaign *c)
 		jsonx_add_int(data, "totalSent", atoll(PQgetvalue(res, 0, 0)));
 		jsonx_add_int(data, "totalFailed", atoll(PQgetvalue(res, 0, 1)));
 		jsonx_add_int(data, "duration", atoll(PQgetvalue(res, 0, 2)));
-		engine_publish(e, "campaign.completed", c->tenant_id,
+		engine_emit(e, "campaign.completed", c->tenant_id,
 		    c->instance_id, data);
 		log_info("campaign %s completed", c->id);
 	}
 	PQclear(res);
+	if (engine_commit(e) == -1)
+		log_error("campaign %s: its completion not recorded", c->id);
 }
 
 /* The sends of the last minute, so pacing survives a restart. */

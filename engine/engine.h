@@ -168,6 +168,9 @@ struct engine {
 	int			 in_flight;	/* all instances */
 	struct json_object	*sent;		/* accepted sends not yet written:
 						   [{"id","pid"}], outbox_flush */
+	struct json_object	*emit;		/* events.c: queued events */
+	struct json_object	*written;	/* events.c: written, to publish
+						   once committed */
 	void			*notify;	/* notify.c */
 	struct sb_tenant	*smartbot;	/* smartbot.c: cached rules */
 	void			*http;		/* http.c */
@@ -283,8 +286,24 @@ void http_post_json(struct engine *, const char *url, const char *auth_header,
 void engine_wake_dispatch(struct engine *);
 void engine_wake_inbound(struct engine *);
 
-/* events: PUBLISH one envelope (data taken over) */
-void engine_publish(struct engine *, const char *type, const char *tenant_id,
+/*
+ * events.c: a tenant event (data taken over), written to the event log and
+ * the webhook queue in the open transaction and published once it
+ * commits; outside a transaction at once. With no tenant, only published.
+ */
+void engine_emit(struct engine *, const char *type, const char *tenant_id,
     const char *instance_id, struct json_object *data);
+/* A transaction whose events commit with it; engine_commit() publishes
+ * them, or rolls back (-1) when they or the commit fail. */
+int engine_begin(struct engine *);
+int engine_commit(struct engine *);
+void engine_rollback(struct engine *);
+/* For savepoints: the queue's length, and back to it; events_write()
+ * writes the queue now (0, or -1 with the queue dropped). */
+int events_mark(struct engine *);
+void events_truncate(struct engine *, int mark);
+int events_write(struct engine *) __attribute__((warn_unused_result));
+void events_publish(struct engine *);
+void events_drop(struct engine *);
 
 #endif

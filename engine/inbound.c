@@ -9,7 +9,8 @@
  * a message's status forward (status_rank). An event that fails is rolled
  * back to its savepoint alone: a malformed one is parked as dead at once,
  * one whose items could not be stored is retried with backoff and parked
- * after WAQTOR_INBOUND_MAX_ATTEMPTS. Events are published after the commit.
+ * after WAQTOR_INBOUND_MAX_ATTEMPTS. An event's own events (message.received,
+ * message.sent, smartbot.reply) are written in its savepoint.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,66 +22,6 @@
 #include "log.h"
 
 #define INBOUND_BATCH	200
-#define INBOUND_BATCH	200
-
-/* Events to publish once the batch is committed. */
-struct pending_event {
-	char			 type[32];
-	char			 tenant_id[UTIL_UUID_LEN + 1];
-	char			 instance_id[UTIL_UUID_LEN + 1];
-	struct json_object	*data;
-};
-
-struct batch {
-	struct pending_event	 ev[INBOUND_BATCH * 4];
-	int			 n;
-};
-
-static void
-batch_add(struct batch *b, const char *type, const char *tenant,
-    const char *instance, struct json_object *data)
-{
-	struct pending_event	*p;
-
-	if (b->n == (int)(sizeof b->ev / sizeof b->ev[0])) {
-		json_object_put(data);
-		return;
-	}
-	p = &b->ev[b->n++];
-	snprintf(p->type, sizeof p->type, "%s", type);
-	snprintf(p->tenant_id, sizeof p->tenant_id, "%s", tenant);
-	snprintf(p->instance_id, sizeof p->instance_id, "%s", instance);
-	p->data = data;
-}
-
-static void
-batch_publish(struct engine *e, struct batch *b)
-{
-	int	i;
-
-	for (i = 0; i < b->n; i++)
-		engine_publish(e, b->ev[i].type, b->ev[i].tenant_id,
-		    b->ev[i].instance_id, b->ev[i].data);
-	b->n = 0;
-}
-
-static void
-batch_drop(struct batch *b)
-{
-	int	i;
-
-	for (i = 0; i < b->n; i++)
-		json_object_put(b->ev[i].data);
-	b->n = 0;
-}
-
-/* Drops the events queued since mark (an event rolled back). */
-static void
-batch_truncate(struct batch *b, int mark)
-{
-	while (b->n > mark)
-		json_object_put(b->ev[--b->n].data);
-}
 
 /* The primary message of a failed result, for an event's last_error. */
 static void
@@ -95,7 +36,7 @@ pg_error(PGresult *res, char *err, size_t errlen)
 
 /* Stores one inbound message once; queues message.received if new. */
 static int
-inbound_message(struct engine *e, struct batch *b, const char *tenant,
+inbound_message(struct engine *e, const char *tenant,
     const char *instance, const struct inbound_item *it, char *err,
     size_t errlen)
 {
@@ -136,7 +77,7 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 		json_object_object_add(data, "content",
 		    json_object_get(it->content));
 		jsonx_add_str(data, "providerId", it->provider_id);
-		batch_add(b, "message.received", tenant, instance, data);
+		engine_emit(e, "message.received", tenant, instance, data);
 		/* a new text may be a stop or start keyword, else SmartBot's */
 		text = strcmp(it->type, "text") == 0 ?
 		    jsonx_get_str(it->content, "text") : NULL;
@@ -148,7 +89,7 @@ inbound_message(struct engine *e, struct batch *b, const char *tenant,
 			    PQgetvalue(res, 0, 0), it->from, it->name, text, err,
 			    errlen);
 			if (data != NULL)
-				batch_add(b, "smartbot.reply", tenant, instance,
+				engine_emit(e, "smartbot.reply", tenant, instance,
 				    data);
 			else if (*err != '\0')
 				goto out;
@@ -162,7 +103,7 @@ out:
 
 /* Applies a receipt; 0 (also when it moves nothing), or -1 with err. */
 static int
-status_apply(struct engine *e, struct batch *b, const char *tenant,
+status_apply(struct engine *e, const char *tenant,
     const char *instance, const char *message_id, const char *provider_id,
     const char *status, struct json_object *error, char *err, size_t errlen)
 {
@@ -194,7 +135,7 @@ status_apply(struct engine *e, struct batch *b, const char *tenant,
 		goto out;
 	}
 	if (PQntuples(res) == 1)
-		batch_add(b, "message.sent", tenant, instance,
+		engine_emit(e, "message.sent", tenant, instance,
 		    session_message_status(PQgetvalue(res, 0, 0), instance,
 		    PQgetvalue(res, 0, 1), status, provider_id, error));
 	rc = 0;
@@ -209,21 +150,21 @@ inbound_apply_status(struct engine *e, const char *instance_id,
     struct json_object *error)
 {
 	struct inst	*in = lease_find(e, instance_id);
-	static struct batch b;
-	char		 err[160];
+	char		 err[160] = "";
 
 	if (in == NULL)
 		return;
-	if (status_apply(e, &b, in->tenant_id, instance_id, message_id,
-	    provider_id, status, error, err, sizeof err) == -1)
+	if (engine_begin(e) == -1 || status_apply(e, in->tenant_id,
+	    instance_id, message_id, provider_id, status, error, err,
+	    sizeof err) == -1 || engine_commit(e) == -1) {
+		engine_rollback(e);
 		log_error("receipt for %s not applied: %s", provider_id, err);
-	batch_publish(e, &b);
+	}
 }
 
 /* The event being processed, as the sink sees it. */
 struct event_ctx {
 	struct engine	*e;
-	struct batch	*b;
 	const char	*tenant;
 	const char	*instance;
 };
@@ -234,9 +175,9 @@ event_sink(void *arg, const struct inbound_item *it, char *err, size_t errlen)
 	struct event_ctx	*c = arg;
 
 	if (it->kind == INBOUND_MESSAGE)
-		return inbound_message(c->e, c->b, c->tenant, c->instance, it,
+		return inbound_message(c->e, c->tenant, c->instance, it,
 		    err, errlen);
-	return status_apply(c->e, c->b, c->tenant, c->instance, it->message_id,
+	return status_apply(c->e, c->tenant, c->instance, it->message_id,
 	    it->provider_id, it->status, it->error, err, errlen);
 }
 
@@ -248,11 +189,11 @@ event_sink(void *arg, const struct inbound_item *it, char *err, size_t errlen)
  * EVENT_CONN_LOST (the batch is abandoned; no attempt counts).
  */
 static int
-event_run(struct engine *e, struct batch *b, PGresult *res, int i, char *err,
+event_run(struct engine *e, PGresult *res, int i, char *err,
     size_t errlen)
 {
 	const struct provider	*prov = provider_find(PQgetvalue(res, i, 3));
-	struct event_ctx	 c = { e, b, PQgetvalue(res, i, 1),
+	struct event_ctx	 c = { e, PQgetvalue(res, i, 1),
 				    PQgetvalue(res, i, 2) };
 	struct json_object	*root = NULL;
 	char			 perr[96];
@@ -303,12 +244,12 @@ event_failed(struct engine *e, const char *id, int attempts, int malformed,
 
 /* One batch: 1 when there may be more, 0 when done, -1 when abandoned. */
 static int
-inbound_batch(struct engine *e, struct batch *b)
+inbound_batch(struct engine *e)
 {
 	PGresult	*res;
 	int		 i, mark, rc, more;
 
-	if (db_tx_begin(&e->db, NULL) == -1)
+	if (engine_begin(e) == -1)
 		return -1;
 	res = db_query(&e->db, "SELECT id, tenant_id, instance_id, source, "
 	    "body, attempts FROM inbound_events WHERE processed_at IS NULL AND "
@@ -321,12 +262,17 @@ inbound_batch(struct engine *e, struct batch *b)
 		const char	*params[1] = { PQgetvalue(res, i, 0) };
 		char		 err[512];
 
-		mark = b->n;
+		mark = events_mark(e);
 		if (db_exec(&e->db, "SAVEPOINT inbound_event", 0, NULL) == -1)
 			goto abandon;
-		if ((rc = event_run(e, b, res, i, err, sizeof err)) ==
+		if ((rc = event_run(e, res, i, err, sizeof err)) ==
 		    EVENT_CONN_LOST)
 			goto abandon;
+		/* the event's own events, written in its savepoint */
+		if (rc == INBOUND_OK && events_write(e) == -1) {
+			snprintf(err, sizeof err, "its events were not written");
+			rc = INBOUND_SINK_FAILED;
+		}
 		if (rc == INBOUND_OK) {
 			if (db_exec(&e->db, "UPDATE inbound_events SET "
 			    "processed_at = now(), last_error = NULL WHERE id = "
@@ -336,7 +282,7 @@ inbound_batch(struct engine *e, struct batch *b)
 				goto abandon;
 			continue;
 		}
-		batch_truncate(b, mark);
+		events_truncate(e, mark);
 		if (db_exec(&e->db, "ROLLBACK TO SAVEPOINT inbound_event", 0,
 		    NULL) == -1 || event_failed(e, params[0],
 		    atoi(PQgetvalue(res, i, 5)), rc == INBOUND_MALFORMED,
@@ -344,27 +290,18 @@ inbound_batch(struct engine *e, struct batch *b)
 			goto abandon;
 	}
 	PQclear(res);
-	if (db_tx_end(&e->db, 1) == -1) {
-		batch_drop(b);
-		return -1;
-	}
-	batch_publish(e, b);
-	return more;
+	return engine_commit(e) == -1 ? -1 : more;
 abandon:
 	PQclear(res);
-	batch_drop(b);
-	if (db_tx_end(&e->db, 0) == -1)
-		log_warn("inbound: rollback failed");
+	engine_rollback(e);
 	return -1;
 }
 
 void
 inbound_process(struct engine *e)
 {
-	static struct batch	 b;
-
 	while (!e->stopping && db_ensure(&e->db) == 0 &&
-	    inbound_batch(e, &b) == 1)
+	    inbound_batch(e) == 1)
 		;
 	if (!e->stopping && db_ensure(&e->db) == 0)
 		retention_sweep(e);

@@ -45,7 +45,7 @@ engine_heartbeat(uv_timer_t *t)
 	jsonx_add_int(data, "loopLagMaxMs", e->lag_max_ms);
 	jsonx_add_int(data, "loopLagWorstMs", e->lag_worst_ms);
 	e->lag_max_ms = 0;
-	engine_publish(e, "engine.heartbeat", NULL, NULL, data);
+	engine_emit(e, "engine.heartbeat", NULL, NULL, data);
 }
 
 /*

@@ -250,6 +250,7 @@ outbox_flush(struct engine *e)
 		return;
 	e->sent = NULL;
 	params[0] = jsonx_string(rows);
+	(void)engine_begin(e);	/* (when this fails, so does the UPDATE) */
 	/* a receipt may have moved a message further already: only forward */
 	res = db_query(&e->db, "UPDATE messages m SET status = CASE WHEN "
 	    "m.status = 'pending' THEN 'sent' ELSE m.status END, provider_id = "
@@ -258,20 +259,18 @@ outbox_flush(struct engine *e)
 	    "FROM json_to_recordset($1::json) AS x(id uuid, pid text) "
 	    "WHERE m.id = x.id RETURNING m.id, m.status, m.chat_id, "
 	    "m.tenant_id, m.instance_id, x.pid", 1, params, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_error("%zu sent message(s) not recorded: they will be sent "
-		    "again when their claims lapse", json_object_array_length(rows));
-		goto out;
-	}
-	for (i = 0; i < PQntuples(res); i++) {
+	for (i = 0; res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    i < PQntuples(res); i++) {
 		if (strcmp(PQgetvalue(res, i, 1), "sent") == 0)
-			engine_publish(e, "message.sent", PQgetvalue(res, i, 3),
+			engine_emit(e, "message.sent", PQgetvalue(res, i, 3),
 			    PQgetvalue(res, i, 4), session_message_status(
 			    PQgetvalue(res, i, 0), PQgetvalue(res, i, 4),
 			    PQgetvalue(res, i, 2), "sent", PQgetvalue(res, i, 5),
 			    NULL));
 	}
-out:
+	if (engine_commit(e) == -1)	/* (also when the UPDATE failed) */
+		log_error("%zu sent message(s) not recorded: they will be sent "
+		    "again when their claims lapse", json_object_array_length(rows));
 	PQclear(res);
 	json_object_put(rows);
 }
@@ -288,16 +287,19 @@ outbox_failed(struct outmsg *m, const struct outcome *o)
 	jsonx_add_str(error, "message", o->message);
 	params[0] = m->id;
 	params[1] = jsonx_string(error);
+	(void)engine_begin(e);	/* (when this fails, so does the commit) */
 	res = db_query(&e->db, "UPDATE messages SET status = 'failed', error = "
 	    "$2::jsonb, claimed_by = NULL, claim_until = NULL, updated_at = "
 	    "now() WHERE id = $1 AND status_rank(status) < status_rank('failed') "
 	    "RETURNING chat_id", 2, params, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
 	    PQntuples(res) == 1)
-		engine_publish(e, "message.sent", m->inst->tenant_id,
+		engine_emit(e, "message.sent", m->inst->tenant_id,
 		    m->inst->id, session_message_status(m->id, m->inst->id,
 		    PQgetvalue(res, 0, 0), "failed", NULL, error));
 	PQclear(res);
+	if (engine_commit(e) == -1)
+		log_error("message %s: its failure not recorded", m->id);
 	log_info("message %s failed: %ld %s", m->id, o->code, o->message);
 	json_object_put(error);
 }

@@ -1,7 +1,9 @@
 /*
  * What is kept only for a while is deleted by the engine in bulk, at most
  * once every WAQTOR_RETENTION_SWEEP_MS, in rounds of RETENTION_ROUND rows
- * picked through an index on the time that starts the clock.
+ * picked through an index on the time that starts the clock; the event and
+ * webhook delivery logs, partitioned by day, a day at a time (and the
+ * partitions of the days ahead are made).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #define RETENTION_ROUND	5000
 #define ROUND_SQL	"5000"	/* the same, in SQL */
+#define PARTITIONS_AHEAD "7"	/* days */
 
 static const struct {
 	const char	*what;
@@ -33,8 +36,8 @@ void
 retention_sweep(struct engine *e)
 {
 	static long long	 last_ms;
-	char			 hours[24];
-	const char		*params[1] = { hours };
+	char			 arg[24];
+	const char		*params[1] = { arg };
 	PGresult		*res;
 	long long		 now = util_now_ms(), n, got;
 	size_t			 i;
@@ -43,7 +46,7 @@ retention_sweep(struct engine *e)
 		return;
 	last_ms = now;
 	for (i = 0; i < sizeof retention / sizeof retention[0]; i++) {
-		snprintf(hours, sizeof hours, "%ld", config_int(
+		snprintf(arg, sizeof arg, "%ld", config_int(
 		    retention[i].setting) * retention[i].hours_per_unit);
 		n = 0;
 		do {
@@ -58,4 +61,12 @@ retention_sweep(struct engine *e)
 		if (n > 0)
 			log_info("retention: %lld %s deleted", n, retention[i].what);
 	}
+	snprintf(arg, sizeof arg, "%ld", config_int(CFG_EVENT_RETENTION_DAYS));
+	res = db_query(&e->db, "SELECT waqtor_partitions($1::int, "
+	    PARTITIONS_AHEAD ")", 1, params, 0);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    atoi(PQgetvalue(res, 0, 0)) > 0)
+		log_info("retention: %s day(s) of events and webhook deliveries "
+		    "dropped", PQgetvalue(res, 0, 0));
+	PQclear(res);
 }

@@ -6,17 +6,8 @@
 #include <string.h>
 
 #include "engine.h"
-#include "event.h"
 #include "jsonx.h"
 #include "log.h"
-
-void
-engine_publish(struct engine *e, const char *type, const char *tenant_id,
-    const char *instance_id, struct json_object *data)
-{
-	if (event_publish(&e->rds, type, tenant_id, instance_id, data) < 0)
-		log_warn("event %s not published: Redis unavailable", type);
-}
 
 void
 session_set(struct inst *in, const char *status, const char *qr,
@@ -25,19 +16,17 @@ session_set(struct inst *in, const char *status, const char *qr,
 	struct engine		*e = in->e;
 	struct json_object	*data;
 	const char		*params[5];
-	PGresult		*res;
 
 	params[0] = in->id;
 	params[1] = status;
 	params[2] = qr;
 	params[3] = client_info != NULL ? jsonx_string(client_info) : NULL;
 	params[4] = e->id;
-	res = db_query(&e->db, "UPDATE instances SET status = $2, qr = $3, "
+	/* (when this fails, so does the commit below) */
+	(void)engine_begin(e);
+	PQclear(db_query(&e->db, "UPDATE instances SET status = $2, qr = $3, "
 	    "client_info = COALESCE($4::jsonb, client_info), updated_at = now() "
-	    "WHERE id = $1 AND owner_engine = $5", 5, params, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
-		log_error("instance %s: status %s not saved", in->id, status);
-	PQclear(res);
+	    "WHERE id = $1 AND owner_engine = $5", 5, params, 0));
 	snprintf(in->status, sizeof in->status, "%s", status);
 	log_info("instance %s: %s", in->id, status);
 
@@ -45,7 +34,7 @@ session_set(struct inst *in, const char *status, const char *qr,
 		data = json_object_new_object();
 		jsonx_add_str(data, "instanceId", in->id);
 		jsonx_add_str(data, "qr", qr);
-		engine_publish(e, "session.qr", in->tenant_id, in->id, data);
+		engine_emit(e, "session.qr", in->tenant_id, in->id, data);
 	}
 	data = json_object_new_object();
 	jsonx_add_str(data, "instanceId", in->id);
@@ -53,7 +42,9 @@ session_set(struct inst *in, const char *status, const char *qr,
 	if (client_info != NULL)
 		json_object_object_add(data, "clientInfo",
 		    json_object_get(client_info));
-	engine_publish(e, "session.status", in->tenant_id, in->id, data);
+	engine_emit(e, "session.status", in->tenant_id, in->id, data);
+	if (engine_commit(e) == -1)
+		log_error("instance %s: status %s not saved", in->id, status);
 	if (strcmp(status, "ready") == 0)
 		in->maybe_pending = 1;
 }
@@ -85,7 +76,7 @@ session_notify(struct inst *in, const char *level, const char *title,
 	jsonx_add_str(data, "title", title);
 	jsonx_add_str(data, "message", text);
 	jsonx_add_str(data, "instanceId", in->id);
-	engine_publish(in->e, "notification.new", in->tenant_id, in->id, data);
+	engine_emit(in->e, "notification.new", in->tenant_id, in->id, data);
 }
 
 struct json_object *

@@ -384,16 +384,33 @@ api_uuid_param(struct req *r, const char *name, const char *what)
 	return NULL;
 }
 
-void
-api_event(struct req *r, const char *type, struct json_object *data)
+const char *
+api_event(struct req *r, const char *type, const char *endpoint_id,
+    struct json_object *data)
 {
-	struct json_object	*ev = json_object_new_object();
+	struct json_object	*ev = json_object_new_object(), *evs, *w;
+	const char		*params[1];
+	PGresult		*res;
 
 	jsonx_add_str(ev, "type", type);
+	jsonx_add_str(ev, "tenantId", r->auth.tenant_id);
+	jsonx_add_str(ev, "endpointId", endpoint_id);
 	json_object_object_add(ev, "data", data);
+	evs = json_object_new_array();
+	json_object_array_add(evs, ev);
+	params[0] = jsonx_string(evs);
+	res = api_query(r, "SELECT envelope FROM waqtor_emit($1)", 1, params);
+	json_object_put(evs);
+	if (res == NULL)
+		return NULL;
 	if (r->events == NULL)
 		r->events = json_object_new_array();
-	json_object_array_add(r->events, ev);
+	w = json_object_new_array_ext(2);
+	json_object_array_add(w, json_object_new_string(type));
+	json_object_array_add(w, json_object_new_string(PQgetvalue(res, 0, 0)));
+	json_object_array_add(r->events, w);
+	PQclear(res);
+	return json_object_get_string(json_object_array_get_idx(w, 1));
 }
 
 void

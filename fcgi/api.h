@@ -41,9 +41,16 @@ void api_audit(struct req *r, const char *action, struct json_object *details);
  */
 void api_revoke_sockets(struct req *r, const char *field, const char *id,
     const char *except);
-/* An event of the tenant (lib/event.c's table) to publish once the request
- * committed, as the engine's are; takes over data. */
-void api_event(struct req *r, const char *type, struct json_object *data);
+/*
+ * An event of the tenant (lib/event.c's table; data taken over), written
+ * to the event log and the webhook queue in the request's transaction (as
+ * the engine's are) and published once it commits; only to endpoint_id's
+ * webhook when that is not NULL. Its envelope (valid for the request), or
+ * NULL answered.
+ */
+const char *api_event(struct req *r, const char *type,
+    const char *endpoint_id, struct json_object *data)
+    __attribute__((warn_unused_result));
 /* Same for a tenant and user that are not (yet) the request's. */
 void api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
     const char *action, struct json_object *details);

@@ -306,8 +306,8 @@ rule_notify(struct req *r, const char *id, const char *action)
 	data = json_object_new_object();
 	jsonx_add_str(data, "ruleId", id);
 	jsonx_add_str(data, "action", action);
-	api_event(r, "smartbot.rule-updated", data);
-	return 0;
+	return api_event(r, "smartbot.rule-updated", NULL, data) != NULL ? 0 :
+	    -1;
 }
 
 void

@@ -111,6 +111,7 @@ void h_endpoints_get(struct req *);
 void h_endpoints_update(struct req *);
 void h_endpoints_delete(struct req *);
 void h_endpoints_rotate(struct req *);
+void h_events_list(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

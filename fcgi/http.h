@@ -56,7 +56,7 @@ struct req {
 	char			 revoke[HTTP_REVOKE_MAX][200];
 	int			 nrevoke;
 	/* events of the tenant to publish once committed (api_event) */
-	struct json_object	*events;	/* [{"type","data"}] */
+	struct json_object	*events;	/* [[type, envelope]] */
 
 	/* The answer, kept until the transaction is settled (http_flush). */
 	int			 responded;

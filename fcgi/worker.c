@@ -183,17 +183,19 @@ worker_publish_revocations(struct req *r)
 static void
 worker_publish_events(struct req *r)
 {
-	struct json_object	*ev;
+	struct json_object	*w;
+	const char		*type;
 	size_t			 i;
 
 	for (i = 0; r->events != NULL && i < json_object_array_length(r->events);
 	    i++) {
-		ev = json_object_array_get_idx(r->events, i);
-		if (event_publish(&r->worker->rds, jsonx_get_str(ev, "type"),
-		    r->auth.tenant_id, NULL, json_object_get(
-		    json_object_object_get(ev, "data"))) < 0)
+		w = json_object_array_get_idx(r->events, i);
+		type = json_object_get_string(json_object_array_get_idx(w, 0));
+		if (event_publish_envelope(&r->worker->rds, type,
+		    r->auth.tenant_id, json_object_get_string(
+		    json_object_array_get_idx(w, 1))) < 0)
 			log_warn("event %s not published: Redis unavailable",
-			    jsonx_get_str(ev, "type"));
+			    type);
 	}
 }
 

@@ -55,6 +55,7 @@ X(WEBHOOK_ALLOW_CIDRS, "WAQTOR_WEBHOOK_ALLOW_CIDRS", STR, "",                   
 X(WEBHOOK_ALLOW_HTTP, "WAQTOR_WEBHOOK_ALLOW_HTTP", BOOL, "false",                    0, 0,         0,          "outbound webhook endpoints may be http://, not only https://") \
 X(WEBHOOK_RATE,    "WAQTOR_WEBHOOK_RATE",    INT,  "60000",                      1, 100000000, 0,          "provider webhook deliveries per minute per instance (bursts of a sixth of it): far above Meta's rate") \
 X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",            1, 87600,     0,          "how long processed and dead inbound events (raw webhook bodies) are kept") \
+X(EVENT_RETENTION_DAYS, "WAQTOR_EVENT_RETENTION_DAYS", INT, "7",                   2, 3650,      0,          "days the event log (GET /api/v1/events) and the webhook delivery log are kept; dropped a day at a time") \
 X(RETENTION_SWEEP_MS, "WAQTOR_RETENTION_SWEEP_MS", INT, "60000",                 100, 86400000, 0,         "how often the engine deletes what is past its retention") \
 X(INBOUND_MAX_ATTEMPTS, "WAQTOR_INBOUND_MAX_ATTEMPTS", INT, "5",                  1, 100,       0,          "tries of an inbound event that fails to be stored before it is parked as dead") \
 X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \

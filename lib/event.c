@@ -19,6 +19,7 @@ static const struct event_type event_types[] = {
 	{ "smartbot.reply",		"smartbot",	 "reply" },
 	{ "smartbot.rule-updated",	"smartbot",	 "rule-updated" },
 	{ "notification.new",		"notifications", "notification:new" },
+	{ "webhook.test",		NULL,		 NULL },
 	{ "engine.heartbeat",		"system",	 NULL },
 };
 
@@ -53,11 +54,26 @@ event_pattern_valid(const char *pattern)
 
 	for (i = 0; i < sizeof event_types / sizeof event_types[0]; i++) {
 		/* (the system namespace is no tenant's) */
-		if (strcmp(event_types[i].ns, "system") != 0 &&
+		if ((event_types[i].ns == NULL ||
+		    strcmp(event_types[i].ns, "system") != 0) &&
 		    event_pattern_match(pattern, event_types[i].type))
 			return 1;
 	}
 	return 0;
+}
+
+int
+event_id_valid(const char *s)
+{
+	size_t	i;
+
+	if (strncmp(s, "evt_", 4) != 0 || strlen(s) != EVENT_ID_LEN)
+		return 0;
+	for (i = 4; i < EVENT_ID_LEN; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
 }
 
 struct json_object *
@@ -95,30 +111,41 @@ event_channel(const struct event_type *t, const char *tenant_id, char *out,
 }
 
 long long
-event_publish(struct rds *r, const char *type, const char *tenant_id,
-    const char *instance_id, struct json_object *data)
+event_publish_envelope(struct rds *r, const char *type, const char *tenant_id,
+    const char *envelope)
 {
 	const struct event_type	*t = event_type_find(type);
-	struct json_object	*env;
 	redisReply		*reply;
 	char			 channel[128];
-	const char		*payload;
 	long long		 n = -1;
 
 	if (t == NULL) {
 		log_error("event: unknown type %s", type);
-		json_object_put(data);
 		return -1;
 	}
-	env = event_envelope(type, tenant_id, instance_id, data);
+	if (t->ns == NULL)
+		return 0;
 	if (event_channel(t, tenant_id, channel, sizeof channel) == -1)
-		goto out;
-	payload = jsonx_string(env);
-	reply = rds_command(r, "PUBLISH %s %s", channel, payload);
+		return -1;
+	reply = rds_command(r, "PUBLISH %s %s", channel, envelope);
 	if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
 		n = reply->integer;
 	freeReplyObject(reply);
-out:
+	return n;
+}
+
+long long
+event_publish(struct rds *r, const char *type, const char *tenant_id,
+    const char *instance_id, struct json_object *data)
+{
+	struct json_object	*env;
+	long long		 n;
+
+	if ((env = event_envelope(type, tenant_id, instance_id, data)) == NULL) {
+		log_error("event: unknown type %s", type);
+		return -1;
+	}
+	n = event_publish_envelope(r, type, tenant_id, jsonx_string(env));
 	json_object_put(env);
 	return n;
 }

@@ -20,9 +20,17 @@
 
 struct event_type {
 	const char	*type;		/* engine's name, e.g. "session.qr" */
-	const char	*ns;		/* status, campaigns, smartbot, ... */
+	const char	*ns;		/* status, campaigns, smartbot, ...;
+					   NULL: webhooks and the log only */
 	const char	*sio_name;	/* Socket.IO event name, e.g. "qr" */
 };
+
+/*
+ * A logged event's id (sql/013_events.sql): "evt_" and 32 lowercase hex
+ * digits, in the order the log is read. event_id_valid: 1 when s has it.
+ */
+#define EVENT_ID_LEN	36
+int event_id_valid(const char *s);
 
 /* The type's row, or NULL for a type that is not in the table. */
 const struct event_type *event_type_find(const char *type);
@@ -46,6 +54,13 @@ struct json_object *event_envelope(const char *type, const char *tenant_id,
 /* Writes the channel of an envelope into out; -1 if it does not fit. */
 int event_channel(const struct event_type *t, const char *tenant_id,
     char *out, size_t outlen) __attribute__((warn_unused_result));
+/*
+ * PUBLISHes an envelope built elsewhere (the event log's) on the channel of
+ * its type: the number of subscribers, 0 for a type with no channel, -1
+ * when Redis is down or the type is unknown.
+ */
+long long event_publish_envelope(struct rds *r, const char *type,
+    const char *tenant_id, const char *envelope);
 /*
  * Builds the envelope and PUBLISHes it. Takes over data. Returns the number
  * of subscribers that received it, or -1 when Redis is down or the type is

@@ -1,0 +1,178 @@
+-- The event log and the webhook delivery queue (ARCHITECTURE.md, Events).
+--
+-- Every tenant event is written by waqtor_emit() in the transaction of the
+-- change it reports, together with one delivery per matching webhook
+-- endpoint: a crash can lose neither. Socket.IO gets the same envelopes,
+-- published after the commit.
+--
+-- An event's id is "evt_" + 16 hex digits of its transaction's id + 16 of a
+-- sequence, so ids sort in the order of (transaction, statement). Readers of
+-- the log stop short of the oldest transaction still running (the
+-- snapshot's xmin): below it no event can appear any more, so a client
+-- polling with ?after=<last id> never skips one that committed late.
+--
+-- Both tables are partitioned by day (UTC) of the event, so retention drops
+-- a day at a time instead of deleting rows; waqtor_partitions() keeps the
+-- partitions, run by the migration and by the engine's retention sweep.
+
+CREATE SEQUENCE event_seq;
+
+CREATE TABLE events (
+	id		text COLLATE "C" NOT NULL,
+	tenant_id	uuid NOT NULL,
+	type		text NOT NULL,
+	instance_id	uuid,
+	ts		timestamptz NOT NULL DEFAULT now(),
+	data		json NOT NULL
+) PARTITION BY RANGE (ts);
+CREATE INDEX events_tenant_idx ON events (tenant_id, id);
+CREATE TABLE events_default PARTITION OF events DEFAULT;
+SELECT waqtor_tenant_table('events'::regclass);
+
+-- One event's delivery to one endpoint. status: pending (due at next_at),
+-- sending (claimed by an engine until next_at, when another may take it
+-- over), delivered, failed (gave up, or the endpoint refused it for good).
+-- log: the attempts, newest last: {at, code, latencyMs, body, error}.
+CREATE TABLE webhook_deliveries (
+	endpoint_id	uuid NOT NULL,
+	event_id	text COLLATE "C" NOT NULL,
+	event_ts	timestamptz NOT NULL,
+	tenant_id	uuid NOT NULL,
+	event_type	text NOT NULL,
+	status		text NOT NULL DEFAULT 'pending' CHECK (status IN
+			    ('pending', 'sending', 'delivered', 'failed')),
+	attempts	int NOT NULL DEFAULT 0,
+	next_at		timestamptz NOT NULL DEFAULT now(),
+	claimed_by	uuid,
+	log		jsonb NOT NULL DEFAULT '[]',
+	updated_at	timestamptz NOT NULL DEFAULT now()
+) PARTITION BY RANGE (event_ts);
+CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (endpoint_id,
+	next_at) WHERE status IN ('pending', 'sending');
+CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries
+	(endpoint_id, event_id);
+CREATE TABLE webhook_deliveries_default PARTITION OF webhook_deliveries
+	DEFAULT;
+SELECT waqtor_tenant_table('webhook_deliveries'::regclass);
+
+-- The endpoint's health: when its current run of failures began.
+ALTER TABLE webhook_endpoints ADD COLUMN failing_since timestamptz;
+
+-- The 16 hex digits of a transaction id in an event id.
+CREATE FUNCTION event_xid_hex(x xid8) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT lpad(to_hex(x::text::bigint), 16, '0')
+$$;
+
+-- Events up to here are final: no running transaction can add one below.
+CREATE FUNCTION event_horizon() RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT 'evt_' || event_xid_hex(pg_snapshot_xmin(pg_current_snapshot()))
+$$;
+
+-- A filter (a webhook endpoint's, the log's ?types=): empty for every
+-- event, else exact types, "*", or a prefix and a wildcard ("message.*"),
+-- as lib/event.c validates them.
+CREATE FUNCTION event_matches(patterns text[], type text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT cardinality(patterns) = 0 OR EXISTS (SELECT 1 FROM
+	    unnest(patterns) p WHERE p = type OR p = '*' OR (right(p, 2) = '.*'
+	    AND starts_with(type, left(p, -1))))
+$$;
+
+-- The envelope of ARCHITECTURE.md.
+CREATE FUNCTION event_json(e events) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('id', e.id, 'type', e.type, 'tenantId',
+	    e.tenant_id, 'instanceId', e.instance_id, 'ts', api_time(e.ts),
+	    'data', e.data)
+$$;
+
+-- Writes events, [{type, tenantId, instanceId, data, endpointId}], with
+-- their deliveries, and wakes the engines' webhook senders. endpointId,
+-- when given, is the one endpoint to get the event whatever its filter
+-- (webhook.test). Returns the envelopes to publish, in order.
+CREATE FUNCTION waqtor_emit(evs json)
+RETURNS TABLE (type text, tenant_id uuid, envelope text)
+LANGUAGE sql AS $$
+	WITH x AS (
+		SELECT 'evt_' || event_xid_hex(pg_current_xact_id()) ||
+		    lpad(to_hex(nextval('event_seq')), 16, '0') AS id,
+		    v->>'type' AS type, (v->>'tenantId')::uuid AS tenant_id,
+		    (v->>'instanceId')::uuid AS instance_id,
+		    COALESCE(v->'data', '{}') AS data,
+		    (v->>'endpointId')::uuid AS endpoint_id
+		FROM json_array_elements(evs) WITH ORDINALITY AS j(v, n)
+		ORDER BY n
+	), e AS (
+		INSERT INTO events (id, tenant_id, type, instance_id, data)
+		SELECT id, tenant_id, type, instance_id, data FROM x
+		RETURNING *
+	), d AS (
+		INSERT INTO webhook_deliveries (endpoint_id, event_id, event_ts,
+		    tenant_id, event_type)
+		SELECT w.id, e.id, e.ts, e.tenant_id, e.type FROM e JOIN x
+		    ON x.id = e.id JOIN webhook_endpoints w ON w.tenant_id =
+		    e.tenant_id AND w.enabled AND CASE WHEN x.endpoint_id IS NULL
+		    THEN event_matches(w.events, e.type) ELSE w.id = x.endpoint_id
+		    END
+		RETURNING 1
+	), wake AS (
+		SELECT pg_notify('waqtor_webhooks', '') FROM (SELECT 1 FROM d
+		    LIMIT 1) one
+	)
+	SELECT e.type, e.tenant_id, event_json(e)::text FROM e
+	WHERE (SELECT count(*) FROM wake) >= 0
+	ORDER BY e.id
+$$;
+GRANT USAGE ON SEQUENCE event_seq TO waqtor_app;
+
+-- Keeps the daily partitions of both tables: today's and ahead_days more;
+-- those older than keep_days are dropped. Rows that went to a default partition
+-- (the engines were down for longer than ahead_days) move to their day's.
+CREATE FUNCTION waqtor_partitions(keep_days int, ahead_days int)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	t	record;
+	p	record;
+	day	date;
+	name	text;
+	dropped	int := 0;
+BEGIN
+	PERFORM pg_advisory_xact_lock(hashtext('waqtor_partitions'));
+	FOR t IN SELECT * FROM (VALUES ('events', 'ts'),
+	    ('webhook_deliveries', 'event_ts')) AS v(tab, col) LOOP
+		FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date,
+		    (now() AT TIME ZONE 'UTC')::date + ahead_days, '1 day')::date
+		    LOOP
+			name := t.tab || '_' || to_char(day, 'YYYYMMDD');
+			CONTINUE WHEN to_regclass(name) IS NOT NULL;
+			EXECUTE format('CREATE TEMP TABLE moved ON COMMIT DROP AS '
+			    'WITH m AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 '
+			    'RETURNING *) SELECT * FROM m', t.tab || '_default',
+			    t.col, t.col) USING day::timestamp AT TIME ZONE 'UTC',
+			    (day + 1)::timestamp AT TIME ZONE 'UTC';
+			EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES '
+			    'FROM (%L) TO (%L)', name, t.tab,
+			    day::timestamp AT TIME ZONE 'UTC',
+			    (day + 1)::timestamp AT TIME ZONE 'UTC');
+			EXECUTE format('INSERT INTO %I SELECT * FROM moved', t.tab);
+			DROP TABLE moved;
+		END LOOP;
+		FOR p IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON
+		    c.oid = i.inhrelid WHERE i.inhparent = t.tab::regclass AND
+		    c.relname ~ ('^' || t.tab || '_[0-9]{8}$') AND
+		    to_date(right(c.relname, 8), 'YYYYMMDD') <
+		    (now() AT TIME ZONE 'UTC')::date - keep_days LOOP
+			EXECUTE format('DROP TABLE %I', p.relname);
+			dropped := dropped + 1;
+		END LOOP;
+		-- what reached the default partition and is past its time
+		EXECUTE format('DELETE FROM %I WHERE %I < $1', t.tab || '_default',
+		    t.col) USING ((now() AT TIME ZONE 'UTC')::date - keep_days)::timestamp
+		    AT TIME ZONE 'UTC';
+	END LOOP;
+	RETURN dropped;
+END
+$$;
+SELECT waqtor_partitions(7, 7);
