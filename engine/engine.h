@@ -12,6 +12,7 @@
 #ifndef WAQTOR_ENGINE_H
 #define WAQTOR_ENGINE_H
 
+#include <curl/curl.h>
 #include <json-c/json.h>
 #include <uv.h>
 
@@ -174,6 +175,7 @@ struct engine {
 	void			*notify;	/* notify.c */
 	struct sb_tenant	*smartbot;	/* smartbot.c: cached rules */
 	void			*http;		/* http.c */
+	void			*webhooks;	/* webhooks.c */
 	long long		 started_ms;
 	/* event-loop lag, measured on the dispatch timer: how late it fired */
 	uint64_t		 lag_last_ns;	/* its previous run */
@@ -274,13 +276,37 @@ int notify_start(struct engine *) __attribute__((warn_unused_result));
 void notify_stop(struct engine *);
 
 /* http.c: asynchronous HTTP on the loop (libcurl multi) */
-typedef void http_done_cb(void *arg, long status, const char *body,
-    size_t len, const char *error);
+struct http_reply {
+	long		 status;	/* 0: no answer, see error */
+	const char	*body;
+	size_t		 len;
+	const char	*error;		/* NULL when answered */
+	long		 retry_after_s;	/* the answer's Retry-After, or 0 */
+	long		 latency_ms;
+};
+typedef void http_reply_cb(void *arg, const struct http_reply *);
+struct http_request {
+	const char		*url;
+	const char		*body;
+	struct curl_slist	*headers;	/* taken over */
+	long			 timeout_ms;
+	int			 public_only;	/* connect to public addresses
+						   only (netguard.h), no proxy */
+};
 int http_start(struct engine *) __attribute__((warn_unused_result));
 void http_stop(struct engine *);
-/* POSTs body (JSON) to url with an extra header; cb runs exactly once. */
+/* POSTs q's body; cb runs exactly once. Redirects are not followed. */
+void http_request(struct engine *, const struct http_request *q,
+    http_reply_cb *cb, void *arg);
+/* POSTs body (JSON) to url with an extra header. */
 void http_post_json(struct engine *, const char *url, const char *auth_header,
-    const char *body, long timeout_ms, http_done_cb *cb, void *arg);
+    const char *body, long timeout_ms, http_reply_cb *cb, void *arg);
+
+/* webhooks.c: outbound webhook deliveries from the durable queue */
+void webhooks_start(struct engine *);
+void webhooks_wake(struct engine *);
+int webhooks_in_flight(struct engine *);
+void webhooks_stop(struct engine *);
 
 /* main.c: run the outbox or the inbound events now */
 void engine_wake_dispatch(struct engine *);

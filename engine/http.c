@@ -8,14 +8,21 @@
  * request was most of the engine's allocator time.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
 
+#include "config.h"
 #include "engine.h"
 #include "log.h"
+#include "netguard.h"
 #include "xmalloc.h"
 
 #define HTTP_BODY_MAX	(1024 * 1024)
@@ -30,9 +37,10 @@ struct http_req {
 	char			*body;
 	size_t			 len, cap;
 	int			 too_big;
-	http_done_cb		*cb;
+	http_reply_cb		*cb;
 	void			*arg;
 	char			 error[CURL_ERROR_SIZE];
+	char			 refused[96];	/* http_open_public() */
 };
 
 struct http {
@@ -169,9 +177,18 @@ http_free(struct http_req *r)
 static void
 http_finish(struct http *h, struct http_req *r, long status, const char *error)
 {
+	struct http_reply	reply = { status, r->len > 0 ? r->body : "",
+				    r->len, error, 0, 0 };
+	curl_off_t		v;
+
+	if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &v) == CURLE_OK &&
+	    v > 0)
+		reply.retry_after_s = v;
+	if (curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &v) == CURLE_OK)
+		reply.latency_ms = v / 1000;
 	LIST_REMOVE(r, entry);
 	curl_multi_remove_handle(h->multi, r->easy);
-	r->cb(r->arg, status, r->len > 0 ? r->body : "", r->len, error);
+	r->cb(r->arg, &reply);
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
 	if (h->nfree >= HTTP_FREE_MAX) {
@@ -199,7 +216,7 @@ http_req_get(struct http *h)
 	}
 	r->len = 0;
 	r->too_big = 0;
-	r->error[0] = '\0';
+	r->error[0] = r->refused[0] = '\0';
 	return r;
 }
 
@@ -221,18 +238,42 @@ http_check(struct http *h)
 			http_finish(h, r, status, NULL);
 		} else
 			http_finish(h, r, 0, r->too_big ? "answer too large" :
+			    r->refused[0] != '\0' ? r->refused :
 			    r->error[0] != '\0' ? r->error :
 			    curl_easy_strerror(msg->data.result));
 	}
 }
 
+/* CURLOPT_OPENSOCKETFUNCTION of public-only requests: the address libcurl
+ * is about to connect to, whatever DNS said before, must be public. */
+static curl_socket_t
+http_open_public(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_req		*r = arg;
+	char			 addr[INET6_ADDRSTRLEN];
+	const void		*in = NULL;
+
+	(void)purpose;
+	if (a->family == AF_INET)
+		in = &((struct sockaddr_in *)(void *)&a->addr)->sin_addr;
+	else if (a->family == AF_INET6)
+		in = &((struct sockaddr_in6 *)(void *)&a->addr)->sin6_addr;
+	if (in == NULL || inet_ntop(a->family, in, addr, sizeof addr) == NULL ||
+	    netguard_allowed(addr, config_str(CFG_WEBHOOK_ALLOW_CIDRS)) != 1) {
+		snprintf(r->refused, sizeof r->refused, "refused to connect "
+		    "to %s: not a public address", in != NULL ? addr : "it");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
 void
-http_post_json(struct engine *e, const char *url, const char *auth_header,
-    const char *body, long timeout_ms, http_done_cb *cb, void *arg)
+http_request(struct engine *e, const struct http_request *q, http_reply_cb *cb,
+    void *arg)
 {
 	struct http	*h = e->http;
 	struct http_req	*r = http_req_get(h);
-	size_t		 len = strlen(body);
+	size_t		 len = strlen(q->body);
 
 	r->cb = cb;
 	r->arg = arg;
@@ -241,11 +282,9 @@ http_post_json(struct engine *e, const char *url, const char *auth_header,
 		r->payload = xmalloc(len + 1);
 		r->payload_cap = len + 1;
 	}
-	memcpy(r->payload, body, len + 1);
-	r->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	if (auth_header != NULL)
-		r->headers = curl_slist_append(r->headers, auth_header);
-	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	memcpy(r->payload, q->body, len + 1);
+	r->headers = q->headers;
+	curl_easy_setopt(r->easy, CURLOPT_URL, q->url);
 	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->payload);
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)len);
@@ -253,15 +292,35 @@ http_post_json(struct engine *e, const char *url, const char *auth_header,
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->error);
-	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, q->timeout_ms);
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "waqtor-engine/" PACKAGE_VERSION);
+	if (q->public_only) {
+		/* no proxy from the environment: the address checked is the
+		 * one connected to */
+		curl_easy_setopt(r->easy, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETFUNCTION,
+		    http_open_public);
+		curl_easy_setopt(r->easy, CURLOPT_OPENSOCKETDATA, r);
+	}
 	LIST_INSERT_HEAD(&h->reqs, r, entry);
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
 		http_finish(h, r, 0, "cannot start the request");
+}
+
+void
+http_post_json(struct engine *e, const char *url, const char *auth_header,
+    const char *body, long timeout_ms, http_reply_cb *cb, void *arg)
+{
+	struct http_request	q = { url, body, NULL, timeout_ms, 0 };
+
+	q.headers = curl_slist_append(NULL, "Content-Type: application/json");
+	if (auth_header != NULL)
+		q.headers = curl_slist_append(q.headers, auth_header);
+	http_request(e, &q, cb, arg);
 }
 
 int

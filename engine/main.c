@@ -131,13 +131,15 @@ engine_drain(uv_timer_t *t)
 {
 	struct engine	*e = t->data;
 
-	if (e->in_flight > 0 && util_now_ms() < e->stop_deadline_ms)
+	if (e->in_flight + webhooks_in_flight(e) > 0 &&
+	    util_now_ms() < e->stop_deadline_ms)
 		return;
 	if (e->in_flight > 0)
 		log_warn("stopping with %d send(s) in flight: their claims "
 		    "lapse and they are retried", e->in_flight);
 	uv_timer_stop(t);
 	http_stop(e);
+	webhooks_stop(e);
 	outbox_flush(e);
 	notify_stop(e);
 	lease_release_all(e);
@@ -214,6 +216,7 @@ main(void)
 		log_error("cannot start HTTP or LISTEN");
 		return 1;
 	}
+	webhooks_start(&e);
 	if (lease_register(&e) == -1)
 		log_warn("not registered yet: PostgreSQL unavailable");
 

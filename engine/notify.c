@@ -2,8 +2,9 @@
  * A second PostgreSQL connection that LISTENs for the API's wake-ups:
  * waqtor_outbox (a message was queued for an instance), waqtor_instances
  * (an instance's intent changed), waqtor_campaigns (a campaign changed
- * state), waqtor_smartbot (a tenant's rules changed) and waqtor_inbound (a
- * provider event was stored). Its socket is watched by the loop; when the connection drops it
+ * state), waqtor_smartbot (a tenant's rules changed), waqtor_inbound (a
+ * provider event was stored) and waqtor_webhooks (deliveries were
+ * queued). Its socket is watched by the loop; when the connection drops it
  * is re-established every second, and the engine's periodic ticks cover
  * whatever was announced meanwhile.
  */
@@ -46,6 +47,8 @@ notify_handle(struct notify *n, PGnotify *pn)
 		campaign_wake(e);
 	else if (strcmp(pn->relname, "waqtor_smartbot") == 0)
 		smartbot_notified(e, pn->extra);
+	else if (strcmp(pn->relname, "waqtor_webhooks") == 0)
+		webhooks_wake(e);
 }
 
 /* Frees n once stopped and its last handle has closed (libuv runs close
@@ -124,7 +127,7 @@ notify_connect(struct notify *n)
 		goto fail;
 	res = PQexec(n->conn, "LISTEN waqtor_outbox; LISTEN waqtor_instances; "
 	    "LISTEN waqtor_inbound; LISTEN waqtor_campaigns; "
-	    "LISTEN waqtor_smartbot");
+	    "LISTEN waqtor_smartbot; LISTEN waqtor_webhooks");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		PQclear(res);
 		goto fail;

@@ -31,15 +31,6 @@
 #define PREVIEW_MAX		20
 #define MISSING_SHOWN		5	/* recipients named per missing variable */
 
-static void
-fail_field(struct req *r, const char *field, const char *why)
-{
-	struct json_object	*details = json_object_new_object();
-
-	jsonx_add_str(details, field, why);
-	validate_fail(r, details);
-}
-
 /*
  * Checks the message for an instance of provider; 0, or -1 answered. A
  * Cloud API instance may only send templates: Meta refuses free text
@@ -102,7 +93,7 @@ campaign_pacing(struct req *r, struct json_object *pacing, char out[3][16])
 	lo = out[1][0] ? atol(out[1]) : 0;
 	hi = out[2][0] ? atol(out[2]) : lo;
 	if (lo > hi) {
-		fail_field(r, "pacing.maxDelayMs", "must not be below minDelayMs");
+		validate_fail_field(r, "pacing.maxDelayMs", "must not be below minDelayMs");
 		return -1;
 	}
 	if (!out[2][0] && out[1][0])
@@ -256,13 +247,13 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 	message = json_object_object_get(in, "message");
 	if ((json_object_object_get(in, "recipients") == NULL) ==
 	    (jsonx_get_str(in, "contactListId") == NULL)) {
-		fail_field(r, "recipients", "give either recipients or "
+		validate_fail_field(r, "recipients", "give either recipients or "
 		    "contactListId");
 		return -1;
 	}
 	if ((v = json_object_object_get(in, "variables")) != NULL &&
 	    contacts_attrs_invalid(v, 0) != NULL) {
-		fail_field(r, "variables", contacts_attrs_invalid(v, 0));
+		validate_fail_field(r, "variables", contacts_attrs_invalid(v, 0));
 		return -1;
 	}
 	if (campaign_pacing(r, json_object_object_get(in, "pacing"),
@@ -272,7 +263,7 @@ campaign_create(struct req *r, struct json_object *in, char id[40])
 	if (jsonx_get_str(in, "scheduleAt") != NULL &&
 	    util_rfc3339_utc(jsonx_get_str(in, "scheduleAt"), when,
 	    sizeof when) == -1) {
-		fail_field(r, "scheduleAt", "must be an RFC 3339 time, e.g. "
+		validate_fail_field(r, "scheduleAt", "must be an RFC 3339 time, e.g. "
 		    "2026-12-24T09:00:00+03:00");
 		return -1;
 	}

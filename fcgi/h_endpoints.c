@@ -262,7 +262,8 @@ h_endpoints_update(struct req *r)
 	    "events = COALESCE(ARRAY(SELECT DISTINCT jsonb_array_elements_text("
 	    "$4::jsonb)), events), enabled = COALESCE($5::boolean, enabled), "
 	    "disabled_reason = CASE WHEN $5::boolean THEN NULL ELSE "
-	    "disabled_reason END, headers = COALESCE($6::jsonb, headers), "
+	    "disabled_reason END, failing_since = CASE WHEN $5::boolean THEN "
+	    "NULL ELSE failing_since END, headers = COALESCE($6::jsonb, headers), "
 	    "updated_at = now() WHERE id = $1 RETURNING "
 	    "webhook_endpoint_json(w)", 6, params)) != NULL) {
 		if (PQntuples(res) == 1)

@@ -34,12 +34,9 @@ query_types(struct req *r, struct json_object **out)
 		if ((next = strchr(p, ',')) != NULL)
 			*next++ = '\0';
 		if (!event_pattern_valid(p) || ++n > EVENTS_TYPES_MAX) {
-			struct json_object *details = json_object_new_object();
-
-			jsonx_add_str(details, "types", "are up to 20 event "
+			validate_fail_field(r, "types", "are up to 20 event "
 			    "types (message.sent), prefixes (message.*) or *, "
 			    "separated by commas");
-			validate_fail(r, details);
 			json_object_put(*out);
 			*out = NULL;
 			return 1;

@@ -112,6 +112,10 @@ void h_endpoints_update(struct req *);
 void h_endpoints_delete(struct req *);
 void h_endpoints_rotate(struct req *);
 void h_events_list(struct req *);
+void h_deliveries_list(struct req *);
+void h_deliveries_redeliver(struct req *);
+void h_endpoints_replay(struct req *);
+void h_endpoints_test(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

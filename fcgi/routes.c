@@ -113,6 +113,10 @@ const struct route route_table[] = {
 { "PATCH",  "/api/v1/webhooks/{id}",          h_endpoints_update,    AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "DELETE", "/api/v1/webhooks/{id}",          h_endpoints_delete,    AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "POST",   "/api/v1/webhooks/{id}/rotate-secret", h_endpoints_rotate,    AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
+{ "POST",   "/api/v1/webhooks/{id}/test",     h_endpoints_test,      AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
+{ "POST",   "/api/v1/webhooks/{id}/replay",   h_endpoints_replay,    AUTH_EITHER,  ROLE_ADMIN,  DB | ROUTE_BULK,   0 },
+{ "GET",    "/api/v1/webhooks/{id}/deliveries", h_deliveries_list,   AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
+{ "POST",   "/api/v1/webhooks/{id}/deliveries/{eventId}/redeliver", h_deliveries_redeliver, AUTH_EITHER, ROLE_ADMIN, DB, 0 },
 { "GET",    "/api/v1/events",                 h_events_list,         AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
 };

@@ -253,6 +253,15 @@ validate_fail(struct req *r, struct json_object *details)
 	    "some fields are invalid: see details", details);
 }
 
+void
+validate_fail_field(struct req *r, const char *field, const char *why)
+{
+	struct json_object	*details = json_object_new_object();
+
+	jsonx_add_str(details, field, why);
+	validate_fail(r, details);
+}
+
 static int
 validate_is_json(const char *ct)
 {

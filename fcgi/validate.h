@@ -54,6 +54,8 @@ int validate_body(struct req *r, const struct vfield *fields, size_t n,
     struct json_object **out) __attribute__((warn_unused_result));
 /* Responds 400 validation_failed with details (taken over). */
 void validate_fail(struct req *r, struct json_object *details);
+/* The same for one field and why. */
+void validate_fail_field(struct req *r, const char *field, const char *why);
 int validate_email(const char *s);
 /* 1 when s is one of the strings of list (NULL-terminated). */
 int validate_one_of(const char *s, const char *const *list);

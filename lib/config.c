@@ -22,6 +22,40 @@ struct config_value {
 static struct config_value	config_values[CFG__COUNT];
 static int			config_loaded;
 
+#define CONFIG_SECONDS_MAX	16
+
+/* Parses "5,300,1800" into out; the count, or -1 when malformed. */
+static int
+seconds_parse(const char *s, long *out, int max)
+{
+	char	*end;
+	long	 v;
+	int	 n = 0;
+
+	for (;;) {
+		if (*s < '0' || *s > '9' || n == max)
+			return -1;
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno != 0 || v > 86400)
+			return -1;
+		out[n++] = v;
+		if (*end == '\0')
+			return n;
+		if (*end != ',')
+			return -1;
+		s = end + 1;
+	}
+}
+
+static int
+seconds_valid(const char *s)
+{
+	long	v[CONFIG_SECONDS_MAX];
+
+	return seconds_parse(s, v, CONFIG_SECONDS_MAX) > 0;
+}
+
 static int
 config_parse(const struct config_option *o, const char *s,
     struct config_value *v, char *err, size_t errlen)
@@ -31,6 +65,13 @@ config_parse(const struct config_option *o, const char *s,
 
 	switch (o->type) {
 	case CONFIG_STR:
+		if ((o->flags & CONFIG_SECONDS) && !seconds_valid(s)) {
+			snprintf(err, errlen, "%s: expected up to %d whole "
+			    "seconds (at most 86400 each) separated by commas "
+			    "(5,300,1800), got \"%s\"", o->name,
+			    CONFIG_SECONDS_MAX, s);
+			return -1;
+		}
 		if ((o->flags & CONFIG_CIDRS) && !netguard_cidrs_valid(s)) {
 			snprintf(err, errlen, "%s: expected CIDRs separated by "
 			    "commas (10.0.0.0/8,::1/128), got \"%s\"", o->name,
@@ -185,4 +226,12 @@ config_print(FILE *fp)
 		fprintf(fp, "%-22s %-5s %-28s %s (%s)\n", o->name,
 		    types[o->type], buf, o->help, o->def);
 	}
+}
+
+int
+config_seconds(enum config_id id, long *out, int max)
+{
+	int	n = seconds_parse(config_str(id), out, max);
+
+	return n > 0 ? n : 0;
 }

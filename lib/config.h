@@ -17,6 +17,8 @@ enum config_type { CONFIG_STR, CONFIG_INT, CONFIG_BOOL };
 #define CONFIG_SECRET	0x1	/* never printed or logged in full */
 #define CONFIG_URL	0x2	/* a URL whose credentials are redacted */
 #define CONFIG_CIDRS	0x4	/* a comma-separated CIDR list (netguard.h) */
+#define CONFIG_SECONDS	0x8	/* a comma-separated list of seconds,
+				   config_seconds() */
 
 /*    id                name                     type  default                          min max       flags          meaning */
 #define WAQTOR_CONFIG_TABLE(X)							\
@@ -54,6 +56,11 @@ X(DB_LOCK_TIMEOUT_MS, "WAQTOR_DB_LOCK_TIMEOUT_MS", INT, "3000",                 
 X(WEBHOOK_ALLOW_CIDRS, "WAQTOR_WEBHOOK_ALLOW_CIDRS", STR, "",                       0, 0,         CONFIG_CIDRS, "comma-separated CIDRs outbound webhooks may reach although they are not public (loopback, private, link-local...); empty: only public addresses") \
 X(WEBHOOK_ALLOW_HTTP, "WAQTOR_WEBHOOK_ALLOW_HTTP", BOOL, "false",                    0, 0,         0,          "outbound webhook endpoints may be http://, not only https://") \
 X(WEBHOOK_RATE,    "WAQTOR_WEBHOOK_RATE",    INT,  "60000",                      1, 100000000, 0,          "provider webhook deliveries per minute per instance (bursts of a sixth of it): far above Meta's rate") \
+X(WEBHOOK_TIMEOUT_MS, "WAQTOR_WEBHOOK_TIMEOUT_MS", INT, "15000",                    100, 60000,   0,          "how long a webhook delivery may take before it counts as failed and is retried") \
+X(WEBHOOK_CONCURRENCY, "WAQTOR_WEBHOOK_CONCURRENCY", INT, "10",                      1, 100,       0,          "deliveries in flight to one webhook endpoint (all engines together): a slow one holds no more") \
+X(WEBHOOK_IN_FLIGHT, "WAQTOR_WEBHOOK_IN_FLIGHT", INT, "256",                        1, 4096,      0,          "webhook deliveries in flight per engine, all endpoints together") \
+X(WEBHOOK_RETRY_SCHEDULE, "WAQTOR_WEBHOOK_RETRY_SCHEDULE", STR, "5,300,1800,7200,18000,36000,36000", 0, 0, CONFIG_SECONDS, "seconds from a failed delivery attempt to the next (each with up to 10% jitter, or the receiver's Retry-After when later); after the last one it fails for good") \
+X(WEBHOOK_DISABLE_AFTER_DAYS, "WAQTOR_WEBHOOK_DISABLE_AFTER_DAYS", INT, "5",          1, 365,       0,          "days of nothing but failures after which a webhook endpoint is disabled (its admins are notified)") \
 X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",            1, 87600,     0,          "how long processed and dead inbound events (raw webhook bodies) are kept") \
 X(EVENT_RETENTION_DAYS, "WAQTOR_EVENT_RETENTION_DAYS", INT, "7",                   2, 3650,      0,          "days the event log (GET /api/v1/events) and the webhook delivery log are kept; dropped a day at a time") \
 X(RETENTION_SWEEP_MS, "WAQTOR_RETENTION_SWEEP_MS", INT, "60000",                 100, 86400000, 0,         "how often the engine deletes what is past its retention") \
@@ -103,6 +110,8 @@ extern const struct config_option config_table[CFG__COUNT];
 int config_load(char *err, size_t errlen) __attribute__((warn_unused_result));
 const char *config_str(enum config_id id);
 long config_int(enum config_id id);
+/* A CONFIG_SECONDS setting into out (at most max): how many there are. */
+int config_seconds(enum config_id id, long *out, int max);
 /* Prints the table with current values, credentials redacted. */
 void config_print(FILE *fp);
 /* Copies url to out with any password replaced by "***". */

@@ -176,3 +176,78 @@ BEGIN
 END
 $$;
 SELECT waqtor_partitions(7, 7);
+
+-- When its admins were last told of deliveries that failed for good.
+ALTER TABLE webhook_endpoints ADD COLUMN notified_at timestamptz;
+
+-- The engine's delivery outcomes, [{endpoint_id, event_id, event_ts,
+-- outcome, wait, entry}] with outcome delivered, retry (again in wait
+-- seconds), failed, gone (410) or release (cut short by a stop: no
+-- attempt counted), written by the engine that claimed them. An endpoint
+-- is healthy again on any success; it is disabled on a 410 or after
+-- fail_days of nothing but failures. Returns what its admins should hear:
+-- webhook.endpoint.disabled, and webhook.delivery.failed (at most hourly).
+CREATE FUNCTION webhook_outcome_rows(results json)
+RETURNS TABLE (endpoint_id uuid, event_id text, event_ts timestamptz,
+    outcome text, wait int, entry jsonb)
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT * FROM json_to_recordset(results) AS r(endpoint_id uuid,
+	    event_id text, event_ts timestamptz, outcome text, wait int,
+	    entry jsonb)
+$$;
+
+CREATE FUNCTION webhook_outcomes(results json, engine uuid, fail_days int)
+RETURNS TABLE (kind text, endpoint_id uuid, tenant_id uuid, url text,
+    reason text)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+	UPDATE webhook_deliveries d SET status = CASE r.outcome
+	    WHEN 'delivered' THEN 'delivered' WHEN 'retry' THEN 'pending'
+	    WHEN 'release' THEN 'pending' ELSE 'failed' END,
+	    next_at = now() + make_interval(secs => r.wait),
+	    attempts = d.attempts - (r.outcome = 'release')::int,
+	    claimed_by = NULL,
+	    log = CASE WHEN r.outcome = 'release' THEN d.log ELSE
+	        (CASE WHEN jsonb_array_length(d.log) >= 20 THEN d.log - 0 ELSE
+	        d.log END) || jsonb_build_array(jsonb_build_object('at',
+	        api_time(now()), 'attempt', d.attempts) || r.entry) END,
+	    updated_at = now()
+	FROM webhook_outcome_rows(results) r WHERE d.endpoint_id = r.endpoint_id AND
+	    d.event_id = r.event_id AND d.event_ts = r.event_ts AND
+	    d.status = 'sending' AND d.claimed_by = engine;
+	UPDATE webhook_endpoints w SET failing_since = CASE WHEN r.ok THEN NULL
+	    ELSE COALESCE(w.failing_since, now()) END
+	FROM (SELECT endpoint_id, bool_or(outcome = 'delivered') AS ok FROM
+	    webhook_outcome_rows(results) WHERE outcome <> 'release' GROUP BY endpoint_id) r
+	WHERE w.id = r.endpoint_id;
+	RETURN QUERY UPDATE webhook_endpoints w SET enabled = false,
+	    disabled_reason = CASE WHEN EXISTS (SELECT 1 FROM webhook_outcome_rows(results) r
+	        WHERE r.endpoint_id = w.id AND r.outcome = 'gone')
+	        THEN 'the endpoint answered 410 Gone'
+	        ELSE 'every delivery failed for ' || fail_days || ' days' END,
+	    updated_at = now()
+	WHERE w.enabled AND w.id IN (SELECT endpoint_id FROM webhook_outcome_rows(results)) AND
+	    (EXISTS (SELECT 1 FROM webhook_outcome_rows(results) r WHERE r.endpoint_id = w.id
+	    AND r.outcome = 'gone') OR w.failing_since < now() -
+	    make_interval(days => fail_days))
+	RETURNING 'webhook.endpoint.disabled'::text, w.id, w.tenant_id, w.url,
+	    w.disabled_reason;
+	RETURN QUERY UPDATE webhook_endpoints w SET notified_at = now()
+	WHERE w.id IN (SELECT endpoint_id FROM webhook_outcome_rows(results) WHERE outcome IN
+	    ('failed', 'gone')) AND (w.notified_at IS NULL OR w.notified_at <
+	    now() - interval '1 hour')
+	RETURNING 'webhook.delivery.failed'::text, w.id, w.tenant_id, w.url,
+	    'deliveries failed for good: see its delivery log'::text;
+END
+$$;
+
+-- A delivery as the API shows it (its endpoint's log).
+CREATE FUNCTION webhook_delivery_json(d webhook_deliveries) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('eventId', d.event_id, 'eventType',
+	    d.event_type, 'eventAt', api_time(d.event_ts), 'status', d.status,
+	    'attempts', d.attempts, 'nextAttemptAt', CASE WHEN d.status =
+	    'pending' THEN api_time(d.next_at) END, 'updatedAt',
+	    api_time(d.updated_at), 'log', d.log)
+$$;

@@ -173,16 +173,15 @@ out:
 }
 
 static void
-cloud_answer(void *arg, long status, const char *body, size_t len,
-    const char *error)
+cloud_answer(void *arg, const struct http_reply *r)
 {
 	struct outmsg	*m = arg;
 	struct outcome	 o;
 
-	cloud_outcome(status, body, len, error, &o);
+	cloud_outcome(r->status, r->body, r->len, r->error, &o);
 	if (o.kind != OUT_SENT)
 		log_info("message %s: cloud answered %ld (code %ld): %s", m->id,
-		    status, o.code, o.message);
+		    r->status, o.code, o.message);
 	outbox_done(m, &o);
 }
 

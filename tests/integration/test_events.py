@@ -162,4 +162,8 @@ def retention():
     t.ok(walk(1000)[0], "today's events stay")
 
 
-t.run(s)
+try:
+    t.run(diag=s.logs)
+finally:
+    s.destroy()
+t.done()

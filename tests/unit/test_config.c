@@ -62,5 +62,30 @@ main(void)
 	ok(config_load(err, sizeof err) == -1 && strstr(err,
 	    "WAQTOR_WEBHOOK_ALLOW_CIDRS") != NULL, "a bad one is refused, named");
 	unsetenv("WAQTOR_WEBHOOK_ALLOW_CIDRS");
+
+	/* CONFIG_SECONDS: the webhook retry schedule */
+	{
+		long		 v[16];
+		const char	*bad[] = { "", "5,", ",5", "5,,6", "-1", "5 ,6",
+		    "86401", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
+		    "99999999999999999999", "5s" };
+		size_t		 k;
+
+		ok(config_load(err, sizeof err) == 0 && config_seconds(
+		    CFG_WEBHOOK_RETRY_SCHEDULE, v, 16) == 7 && v[0] == 5 &&
+		    v[6] == 36000, "the default retry schedule: 7 steps");
+		setenv("WAQTOR_WEBHOOK_RETRY_SCHEDULE", "0,1,86400", 1);
+		ok(config_load(err, sizeof err) == 0 && config_seconds(
+		    CFG_WEBHOOK_RETRY_SCHEDULE, v, 16) == 3 && v[0] == 0 &&
+		    v[2] == 86400, "a schedule of three");
+		/* (bad[0], empty, means the default) */
+		for (k = 1; k < sizeof bad / sizeof bad[0]; k++) {
+			setenv("WAQTOR_WEBHOOK_RETRY_SCHEDULE", bad[k], 1);
+			ok(config_load(err, sizeof err) == -1 && strstr(err,
+			    "WAQTOR_WEBHOOK_RETRY_SCHEDULE") != NULL,
+			    "a malformed schedule is refused, named");
+		}
+		unsetenv("WAQTOR_WEBHOOK_RETRY_SCHEDULE");
+	}
 	return tap_done();
 }
