@@ -17,6 +17,19 @@
 
 CREATE SEQUENCE event_seq;
 
+-- A partition's row-level security, as its table's (sql/002): the API
+-- reaches partitions only through their table, but a partition is a table
+-- with a tenant_id too.
+CREATE FUNCTION waqtor_partition_rls(t regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+	EXECUTE format('CREATE POLICY tenant_isolation ON %s TO waqtor_app '
+	    'USING (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid) '
+	    'WITH CHECK (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid)', t);
+END
+$$;
+
 CREATE TABLE events (
 	id		text COLLATE "C" NOT NULL,
 	tenant_id	uuid NOT NULL,
@@ -28,6 +41,7 @@ CREATE TABLE events (
 CREATE INDEX events_tenant_idx ON events (tenant_id, id);
 CREATE TABLE events_default PARTITION OF events DEFAULT;
 SELECT waqtor_tenant_table('events'::regclass);
+SELECT waqtor_partition_rls('events_default'::regclass);
 
 -- One event's delivery to one endpoint. status: pending (due at next_at),
 -- sending (claimed by an engine until next_at, when another may take it
@@ -54,6 +68,7 @@ CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries
 CREATE TABLE webhook_deliveries_default PARTITION OF webhook_deliveries
 	DEFAULT;
 SELECT waqtor_tenant_table('webhook_deliveries'::regclass);
+SELECT waqtor_partition_rls('webhook_deliveries_default'::regclass);
 
 -- The endpoint's health: when its current run of failures began.
 ALTER TABLE webhook_endpoints ADD COLUMN failing_since timestamptz;
@@ -156,6 +171,7 @@ BEGIN
 			    'FROM (%L) TO (%L)', name, t.tab,
 			    day::timestamp AT TIME ZONE 'UTC',
 			    (day + 1)::timestamp AT TIME ZONE 'UTC');
+			PERFORM waqtor_partition_rls(name::regclass);
 			EXECUTE format('INSERT INTO %I SELECT * FROM moved', t.tab);
 			DROP TABLE moved;
 		END LOOP;

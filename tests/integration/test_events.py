@@ -140,6 +140,11 @@ def tenants():
         t.ok(r.status == 400 and field in (r.json()["error"].get("details") or {}),
              "%s: 400 naming %s" % (q, field), r.body)
     t.eq(Client(s).get("/api/v1/events").status, 401, "no credential: 401")
+    spec = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "openapi.yaml")).read()
+    enum = spec[spec.index("operationId: listEvents"):].split("enum: [", 1)[1].split("]", 1)[0]
+    types = [x.strip().strip('"') for x in enum.split(",")]
+    t.ok(len(types) > 10 and all(api.get("/api/v1/events?types=" + x).status == 200 for x in types),
+         "every filter docs/openapi.yaml lists is taken", types)
 
 
 @t.case("log: retention drops whole days; the days ahead are made")
