@@ -1,9 +1,9 @@
 /*
  * What is kept only for a while is deleted by the engine in bulk, at most
  * once every WAQTOR_RETENTION_SWEEP_MS, in rounds of RETENTION_ROUND rows
- * picked through an index on the time that starts the clock; the event and
- * webhook delivery logs, partitioned by day, a day at a time (and the
- * partitions of the days ahead are made).
+ * picked through an index on the time that starts the clock; the event
+ * log, partitioned by day, a day at a time (and the partitions of the days
+ * ahead are made).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 
 #define RETENTION_ROUND	5000
 #define ROUND_SQL	"5000"	/* the same, in SQL */
-#define PARTITIONS_AHEAD "7"	/* days */
+#define PARTITIONS_AHEAD "2"	/* days */
 
 static const struct {
 	const char	*what;
@@ -27,6 +27,10 @@ static const struct {
 	    "make_interval(hours => $1::int) UNION ALL SELECT id FROM "
 	    "inbound_events WHERE dead_at < now() - make_interval(hours => "
 	    "$1::int) LIMIT " ROUND_SQL ")", CFG_INBOUND_RETENTION_HOURS, 1 },
+	{ "webhook deliveries", "DELETE FROM webhook_deliveries WHERE "
+	    "(endpoint_id, event_id) IN (SELECT endpoint_id, event_id FROM "
+	    "webhook_deliveries WHERE event_ts < now() - make_interval(hours "
+	    "=> $1::int) LIMIT " ROUND_SQL ")", CFG_EVENT_RETENTION_DAYS, 24 },
 	{ "media files", "DELETE FROM media WHERE id IN (SELECT id FROM media "
 	    "WHERE created_at < now() - make_interval(hours => $1::int) LIMIT "
 	    ROUND_SQL ")", CFG_MEDIA_RETENTION_DAYS, 24 },
@@ -66,7 +70,7 @@ retention_sweep(struct engine *e)
 	    PARTITIONS_AHEAD ")", 1, params, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
 	    atoi(PQgetvalue(res, 0, 0)) > 0)
-		log_info("retention: %s day(s) of events and webhook deliveries "
-		    "dropped", PQgetvalue(res, 0, 0));
+		log_info("retention: %s day(s) of events dropped",
+		    PQgetvalue(res, 0, 0));
 	PQclear(res);
 }

@@ -50,7 +50,6 @@ struct delivery {
 	struct wh	*wh;
 	char		 endpoint_id[UTIL_UUID_LEN + 1];
 	char		 event_id[EVENT_ID_LEN + 1];
-	char		 event_ts[40];
 	char		 tenant_id[UTIL_UUID_LEN + 1];
 	char		 url[2049];
 	int		 attempts;	/* with this one */
@@ -141,7 +140,6 @@ wh_done(void *arg, const struct http_reply *r)
 	}
 	jsonx_add_str(res, "endpoint_id", d->endpoint_id);
 	jsonx_add_str(res, "event_id", d->event_id);
-	jsonx_add_str(res, "event_ts", d->event_ts);
 	jsonx_add_str(res, "outcome", outcome);
 	jsonx_add_int(res, "wait", wait);
 	json_object_object_add(res, "entry", entry);
@@ -236,10 +234,10 @@ wh_headers(const struct delivery *d, PGresult *res, int i, const char *body)
 	struct json_object	*custom = NULL;
 	char			 sig[2][WHSIG_SIG_LEN + 1], line[1200], err[64];
 	long long		 ts = (long long)time(NULL);
-	const char		*prev = PQgetisnull(res, i, 7) ? NULL :
-				    PQgetvalue(res, i, 7);
+	const char		*prev = PQgetisnull(res, i, 6) ? NULL :
+				    PQgetvalue(res, i, 6);
 
-	if (whsig_sign(PQgetvalue(res, i, 6), d->event_id, ts, body,
+	if (whsig_sign(PQgetvalue(res, i, 5), d->event_id, ts, body,
 	    strlen(body), sig[0]) == -1 || (prev != NULL && whsig_sign(prev,
 	    d->event_id, ts, body, strlen(body), sig[1]) == -1))
 		return NULL;
@@ -251,11 +249,11 @@ wh_headers(const struct delivery *d, PGresult *res, int i, const char *body)
 	snprintf(line, sizeof line, "webhook-signature: %s%s%s", sig[0],
 	    prev != NULL ? " " : "", prev != NULL ? sig[1] : "");
 	h = curl_slist_append(h, line);
-	snprintf(line, sizeof line, "X-WaQtor-Event: %s", PQgetvalue(res, i, 3));
+	snprintf(line, sizeof line, "X-WaQtor-Event: %s", PQgetvalue(res, i, 2));
 	h = curl_slist_append(h, line);
 	/* (no Expect: 100-continue round trip) */
 	h = curl_slist_append(h, "Expect:");
-	if (jsonx_parse(PQgetvalue(res, i, 8), (size_t)PQgetlength(res, i, 8),
+	if (jsonx_parse(PQgetvalue(res, i, 7), (size_t)PQgetlength(res, i, 7),
 	    2, &custom, err, sizeof err) == 0 &&
 	    json_object_is_type(custom, json_type_object)) {
 		json_object_object_foreach(custom, name, value) {
@@ -285,9 +283,9 @@ wh_claim(struct wh *wh)
 	snprintf(room, sizeof room, "%d", n);
 	snprintf(lease, sizeof lease, "%ld",
 	    config_int(CFG_WEBHOOK_TIMEOUT_MS) / 1000 + WH_LEASE_EXTRA_S);
-	res = db_query(&e->db, "WITH c AS (SELECT d.endpoint_id, d.event_id, "
-	    "d.event_ts FROM webhook_endpoints w CROSS JOIN LATERAL (SELECT "
-	    "d.endpoint_id, d.event_id, d.event_ts FROM webhook_deliveries d "
+	res = db_query(&e->db, "WITH c AS (SELECT d.endpoint_id, d.event_id "
+	    "FROM webhook_endpoints w CROSS JOIN LATERAL (SELECT "
+	    "d.endpoint_id, d.event_id FROM webhook_deliveries d "
 	    "WHERE d.endpoint_id = w.id AND d.status IN ('pending', 'sending') "
 	    "AND d.next_at <= now() ORDER BY d.next_at LIMIT GREATEST(0, "
 	    "$2::int - (SELECT count(*) FROM webhook_deliveries x WHERE "
@@ -297,9 +295,9 @@ wh_claim(struct wh *wh)
 	    "$1, next_at = now() + make_interval(secs => $4::int), attempts = "
 	    "d.attempts + 1, updated_at = now() FROM c, events e, "
 	    "webhook_endpoints w WHERE d.endpoint_id = c.endpoint_id AND "
-	    "d.event_id = c.event_id AND d.event_ts = c.event_ts AND e.ts = "
-	    "d.event_ts AND e.id = d.event_id AND w.id = d.endpoint_id "
-	    "RETURNING d.endpoint_id, d.event_id, d.event_ts, d.event_type, "
+	    "d.event_id = c.event_id AND e.tenant_id = d.tenant_id AND e.id = "
+	    "d.event_id AND e.ts = d.event_ts AND w.id = d.endpoint_id "
+	    "RETURNING d.endpoint_id, d.event_id, d.event_type, "
 	    "d.attempts, event_json(e)::text, w.secret, CASE WHEN "
 	    "w.previous_until > now() THEN w.previous_secret END, "
 	    "w.headers::text, w.url, d.tenant_id", 4, params, 0);
@@ -316,14 +314,12 @@ wh_claim(struct wh *wh)
 		    PQgetvalue(res, i, 0));
 		snprintf(d->event_id, sizeof d->event_id, "%s",
 		    PQgetvalue(res, i, 1));
-		snprintf(d->event_ts, sizeof d->event_ts, "%s",
-		    PQgetvalue(res, i, 2));
-		d->attempts = atoi(PQgetvalue(res, i, 4));
-		snprintf(d->url, sizeof d->url, "%s", PQgetvalue(res, i, 9));
+		d->attempts = atoi(PQgetvalue(res, i, 3));
+		snprintf(d->url, sizeof d->url, "%s", PQgetvalue(res, i, 8));
 		snprintf(d->tenant_id, sizeof d->tenant_id, "%s",
-		    PQgetvalue(res, i, 10));
+		    PQgetvalue(res, i, 9));
 		q.url = d->url;
-		q.body = PQgetvalue(res, i, 5);
+		q.body = PQgetvalue(res, i, 4);
 		q.headers = wh_headers(d, res, i, q.body);
 		q.timeout_ms = config_int(CFG_WEBHOOK_TIMEOUT_MS);
 		q.public_only = 1;

@@ -11,22 +11,31 @@
 -- snapshot's xmin): below it no event can appear any more, so a client
 -- polling with ?after=<last id> never skips one that committed late.
 --
--- Both tables are partitioned by day (UTC) of the event, so retention drops
--- a day at a time instead of deleting rows; waqtor_partitions() keeps the
--- partitions, run by the migration and by the engine's retention sweep.
+-- The log is partitioned by day (UTC), so retention drops a day at a time
+-- instead of deleting rows; waqtor_partitions() keeps the partitions, run
+-- by the migration and by the engine's retention sweep. The delivery queue
+-- is one table, so that claiming and settling a delivery is a lookup by
+-- its key; the sweep deletes what is past the retention in rounds.
 
 CREATE SEQUENCE event_seq;
 
--- A partition's row-level security, as its table's (sql/002): the API
--- reaches partitions only through their table, but a partition is a table
--- with a tenant_id too.
-CREATE FUNCTION waqtor_partition_rls(t regclass) RETURNS void
+-- A tenant table's row-level security (sql/002), now also for partitions:
+-- the API reaches them only through their table, which alone is granted,
+-- but a partition is a table with a tenant_id too.
+CREATE FUNCTION waqtor_tenant_rls(t regclass) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
 	EXECUTE format('CREATE POLICY tenant_isolation ON %s TO waqtor_app '
 	    'USING (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid) '
 	    'WITH CHECK (tenant_id = NULLIF(current_setting(''waqtor.tenant_id'', true), '''')::uuid)', t);
+END
+$$;
+CREATE OR REPLACE FUNCTION waqtor_tenant_table(t regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM waqtor_tenant_rls(t);
+	EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO waqtor_app', t);
 END
 $$;
 
@@ -41,7 +50,7 @@ CREATE TABLE events (
 CREATE INDEX events_tenant_idx ON events (tenant_id, id);
 CREATE TABLE events_default PARTITION OF events DEFAULT;
 SELECT waqtor_tenant_table('events'::regclass);
-SELECT waqtor_partition_rls('events_default'::regclass);
+SELECT waqtor_tenant_rls('events_default'::regclass);
 
 -- One event's delivery to one endpoint. status: pending (due at next_at),
 -- sending (claimed by an engine until next_at, when another may take it
@@ -59,16 +68,13 @@ CREATE TABLE webhook_deliveries (
 	next_at		timestamptz NOT NULL DEFAULT now(),
 	claimed_by	uuid,
 	log		jsonb NOT NULL DEFAULT '[]',
-	updated_at	timestamptz NOT NULL DEFAULT now()
-) PARTITION BY RANGE (event_ts);
+	updated_at	timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (endpoint_id, event_id)
+);
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (endpoint_id,
 	next_at) WHERE status IN ('pending', 'sending');
-CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries
-	(endpoint_id, event_id);
-CREATE TABLE webhook_deliveries_default PARTITION OF webhook_deliveries
-	DEFAULT;
+CREATE INDEX webhook_deliveries_event_ts_idx ON webhook_deliveries (event_ts);
 SELECT waqtor_tenant_table('webhook_deliveries'::regclass);
-SELECT waqtor_partition_rls('webhook_deliveries_default'::regclass);
 
 -- The endpoint's health: when its current run of failures began.
 ALTER TABLE webhook_endpoints ADD COLUMN failing_since timestamptz;
@@ -142,74 +148,64 @@ LANGUAGE sql AS $$
 $$;
 GRANT USAGE ON SEQUENCE event_seq TO waqtor_app;
 
--- Keeps the daily partitions of both tables: today's and ahead_days more;
--- those older than keep_days are dropped. Rows that went to a default partition
+-- Keeps the log's daily partitions: today's and ahead_days more; those
+-- older than keep_days are dropped. Rows that went to a default partition
 -- (the engines were down for longer than ahead_days) move to their day's.
 CREATE FUNCTION waqtor_partitions(keep_days int, ahead_days int)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
-	t	record;
 	p	record;
 	day	date;
 	name	text;
 	dropped	int := 0;
 BEGIN
 	PERFORM pg_advisory_xact_lock(hashtext('waqtor_partitions'));
-	FOR t IN SELECT * FROM (VALUES ('events', 'ts'),
-	    ('webhook_deliveries', 'event_ts')) AS v(tab, col) LOOP
-		FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date,
-		    (now() AT TIME ZONE 'UTC')::date + ahead_days, '1 day')::date
-		    LOOP
-			name := t.tab || '_' || to_char(day, 'YYYYMMDD');
-			CONTINUE WHEN to_regclass(name) IS NOT NULL;
-			EXECUTE format('CREATE TEMP TABLE moved ON COMMIT DROP AS '
-			    'WITH m AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 '
-			    'RETURNING *) SELECT * FROM m', t.tab || '_default',
-			    t.col, t.col) USING day::timestamp AT TIME ZONE 'UTC',
-			    (day + 1)::timestamp AT TIME ZONE 'UTC';
-			EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES '
-			    'FROM (%L) TO (%L)', name, t.tab,
-			    day::timestamp AT TIME ZONE 'UTC',
-			    (day + 1)::timestamp AT TIME ZONE 'UTC');
-			PERFORM waqtor_partition_rls(name::regclass);
-			EXECUTE format('INSERT INTO %I SELECT * FROM moved', t.tab);
-			DROP TABLE moved;
-		END LOOP;
-		FOR p IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON
-		    c.oid = i.inhrelid WHERE i.inhparent = t.tab::regclass AND
-		    c.relname ~ ('^' || t.tab || '_[0-9]{8}$') AND
-		    to_date(right(c.relname, 8), 'YYYYMMDD') <
-		    (now() AT TIME ZONE 'UTC')::date - keep_days LOOP
-			EXECUTE format('DROP TABLE %I', p.relname);
-			dropped := dropped + 1;
-		END LOOP;
-		-- what reached the default partition and is past its time
-		EXECUTE format('DELETE FROM %I WHERE %I < $1', t.tab || '_default',
-		    t.col) USING ((now() AT TIME ZONE 'UTC')::date - keep_days)::timestamp
-		    AT TIME ZONE 'UTC';
+	FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date,
+	    (now() AT TIME ZONE 'UTC')::date + ahead_days, '1 day')::date LOOP
+		name := 'events_' || to_char(day, 'YYYYMMDD');
+		CONTINUE WHEN to_regclass(name) IS NOT NULL;
+		EXECUTE 'CREATE TEMP TABLE moved ON COMMIT DROP AS WITH m AS '
+		    '(DELETE FROM events_default WHERE ts >= $1 AND ts < $2 '
+		    'RETURNING *) SELECT * FROM m' USING day::timestamp AT TIME
+		    ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC';
+		EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES '
+		    'FROM (%L) TO (%L)', name, day::timestamp AT TIME ZONE 'UTC',
+		    (day + 1)::timestamp AT TIME ZONE 'UTC');
+		PERFORM waqtor_tenant_rls(name::regclass);
+		INSERT INTO events SELECT * FROM moved;
+		DROP TABLE moved;
 	END LOOP;
+	FOR p IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid =
+	    i.inhrelid WHERE i.inhparent = 'events'::regclass AND
+	    c.relname ~ '^events_[0-9]{8}$' AND to_date(right(c.relname, 8),
+	    'YYYYMMDD') < (now() AT TIME ZONE 'UTC')::date - keep_days LOOP
+		EXECUTE format('DROP TABLE %I', p.relname);
+		dropped := dropped + 1;
+	END LOOP;
+	-- what reached the default partition and is past its time
+	DELETE FROM events_default WHERE ts < ((now() AT TIME ZONE 'UTC')::date -
+	    keep_days)::timestamp AT TIME ZONE 'UTC';
 	RETURN dropped;
 END
 $$;
-SELECT waqtor_partitions(7, 7);
+SELECT waqtor_partitions(7, 2);
 
 -- When its admins were last told of deliveries that failed for good.
 ALTER TABLE webhook_endpoints ADD COLUMN notified_at timestamptz;
 
--- The engine's delivery outcomes, [{endpoint_id, event_id, event_ts,
--- outcome, wait, entry}] with outcome delivered, retry (again in wait
+-- The engine's delivery outcomes, [{endpoint_id, event_id, outcome, wait,
+-- entry}] with outcome delivered, retry (again in wait
 -- seconds), failed, gone (410) or release (cut short by a stop: no
 -- attempt counted), written by the engine that claimed them. An endpoint
 -- is healthy again on any success; it is disabled on a 410 or after
 -- fail_days of nothing but failures. Returns what its admins should hear:
 -- webhook.endpoint.disabled, and webhook.delivery.failed (at most hourly).
 CREATE FUNCTION webhook_outcome_rows(results json)
-RETURNS TABLE (endpoint_id uuid, event_id text, event_ts timestamptz,
-    outcome text, wait int, entry jsonb)
+RETURNS TABLE (endpoint_id uuid, event_id text, outcome text, wait int,
+    entry jsonb)
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT * FROM json_to_recordset(results) AS r(endpoint_id uuid,
-	    event_id text, event_ts timestamptz, outcome text, wait int,
-	    entry jsonb)
+	    event_id text, outcome text, wait int, entry jsonb)
 $$;
 
 CREATE FUNCTION webhook_outcomes(results json, engine uuid, fail_days int)
@@ -229,9 +225,9 @@ BEGIN
 	        d.log END) || jsonb_build_array(jsonb_build_object('at',
 	        api_time(now()), 'attempt', d.attempts) || r.entry) END,
 	    updated_at = now()
-	FROM webhook_outcome_rows(results) r WHERE d.endpoint_id = r.endpoint_id AND
-	    d.event_id = r.event_id AND d.event_ts = r.event_ts AND
-	    d.status = 'sending' AND d.claimed_by = engine;
+	FROM webhook_outcome_rows(results) r WHERE d.endpoint_id = r.endpoint_id
+	    AND d.event_id = r.event_id AND d.status = 'sending' AND
+	    d.claimed_by = engine;
 	UPDATE webhook_endpoints w SET failing_since = CASE WHEN r.ok THEN NULL
 	    ELSE COALESCE(w.failing_since, now()) END
 	FROM (SELECT endpoint_id, bool_or(outcome = 'delivered') AS ok FROM
