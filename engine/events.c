@@ -159,6 +159,6 @@ void
 engine_rollback(struct engine *e)
 {
 	events_drop(e);
-	if (db_tx_end(&e->db, 0) == -1)
+	if (in_transaction(e) && db_tx_end(&e->db, 0) == -1)
 		log_warn("rollback failed");
 }

@@ -189,8 +189,8 @@ wh_notify(struct engine *e, PGresult *res, int row)
 	    wh_notices[i].kind, PQgetvalue(res, row, 4));
 }
 
-/* Writes the outcomes so far (webhook_outcomes()); on failure they stay
- * for the next turn. */
+/* Writes the outcomes so far (webhook_outcomes()) in the open transaction;
+ * they are forgotten once it commits (wh_settled). */
 static int
 wh_write(struct wh *wh)
 {
@@ -207,23 +207,23 @@ wh_write(struct wh *wh)
 	params[0] = jsonx_string(wh->results);
 	params[1] = e->id;
 	params[2] = days;
-	if (engine_begin(e) == -1)
-		return -1;
 	res = db_query(&e->db, "SELECT * FROM webhook_outcomes($1, $2, $3)", 3,
 	    params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
-		engine_rollback(e);
 		return -1;
 	}
 	for (i = 0; i < PQntuples(res); i++)
 		wh_notify(e, res, i);
 	PQclear(res);
-	if (engine_commit(e) == -1)
-		return -1;
+	return 0;
+}
+
+static void
+wh_settled(struct wh *wh)
+{
 	json_object_put(wh->results);
 	wh->results = NULL;
-	return 0;
 }
 
 /* The headers of one delivery: the spec's, the type, the endpoint's own. */
@@ -266,26 +266,30 @@ wh_headers(const struct delivery *d, PGresult *res, int i, const char *body)
 	return h;
 }
 
-/* Claims what is due, as far as the engine's slots go, and sends it. */
-static void
-wh_claim(struct wh *wh)
+/* Claims what is due, as far as the engine's slots go, in the open
+ * transaction: 0 and *out (NULL when there is no room), or -1. */
+static int
+wh_claim(struct wh *wh, PGresult **out)
 {
 	struct engine	*e = wh->e;
 	char		 per[24], room[16], lease[24];
 	const char	*params[4] = { e->id, per, room, lease };
 	PGresult	*res;
-	int		 i, n;
+	int		 n;
 
+	*out = NULL;
 	n = (int)config_int(CFG_WEBHOOK_IN_FLIGHT) - wh->in_flight;
 	if (n <= 0 || e->stopping)
-		return;
+		return 0;
 	snprintf(per, sizeof per, "%ld", config_int(CFG_WEBHOOK_CONCURRENCY));
 	snprintf(room, sizeof room, "%d", n);
 	snprintf(lease, sizeof lease, "%ld",
 	    config_int(CFG_WEBHOOK_TIMEOUT_MS) / 1000 + WH_LEASE_EXTRA_S);
-	res = db_query(&e->db, "WITH c AS (SELECT d.endpoint_id, d.event_id "
-	    "FROM webhook_endpoints w CROSS JOIN LATERAL (SELECT "
-	    "d.endpoint_id, d.event_id FROM webhook_deliveries d "
+	/* (the claimed rows by ctid: a TID scan, whatever the statistics
+	 * of a queue that grows by thousands a second say) */
+	res = db_query(&e->db, "WITH c AS (SELECT d.ctid AS tid FROM "
+	    "webhook_endpoints w CROSS JOIN LATERAL (SELECT d.ctid FROM "
+	    "webhook_deliveries d "
 	    "WHERE d.endpoint_id = w.id AND d.status IN ('pending', 'sending') "
 	    "AND d.next_at <= now() ORDER BY d.next_at LIMIT GREATEST(0, "
 	    "$2::int - (SELECT count(*) FROM webhook_deliveries x WHERE "
@@ -293,9 +297,9 @@ wh_claim(struct wh *wh)
 	    "now())) FOR UPDATE SKIP LOCKED) d WHERE w.enabled LIMIT $3::int) "
 	    "UPDATE webhook_deliveries d SET status = 'sending', claimed_by = "
 	    "$1, next_at = now() + make_interval(secs => $4::int), attempts = "
-	    "d.attempts + 1, updated_at = now() FROM c, events e, "
-	    "webhook_endpoints w WHERE d.endpoint_id = c.endpoint_id AND "
-	    "d.event_id = c.event_id AND e.tenant_id = d.tenant_id AND e.id = "
+	    "d.attempts + 1, updated_at = now() FROM events e, "
+	    "webhook_endpoints w WHERE d.ctid = ANY(ARRAY(SELECT tid FROM c)) "
+	    "AND e.tenant_id = d.tenant_id AND e.id = "
 	    "d.event_id AND e.ts = d.event_ts AND w.id = d.endpoint_id "
 	    "RETURNING d.endpoint_id, d.event_id, d.event_type, "
 	    "d.attempts, event_json(e)::text, w.secret, CASE WHEN "
@@ -303,8 +307,19 @@ wh_claim(struct wh *wh)
 	    "w.headers::text, w.url, d.tenant_id", 4, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
-		return;
+		return -1;
 	}
+	*out = res;
+	return 0;
+}
+
+/* Sends what a committed claim took. */
+static void
+wh_send(struct wh *wh, PGresult *res)
+{
+	struct engine	*e = wh->e;
+	int		 i;
+
 	for (i = 0; i < PQntuples(res); i++) {
 		struct delivery		*d = xcalloc(1, sizeof *d);
 		struct http_request	 q;
@@ -335,20 +350,34 @@ wh_claim(struct wh *wh)
 	}
 	if (PQntuples(res) > 0)
 		log_debug("webhooks: %d delivery(ies) started", PQntuples(res));
-	PQclear(res);
 }
 
+/* One turn: the outcomes so far written and what is due claimed, in one
+ * transaction (one commit), then sent. */
 static void
 wh_run(uv_timer_t *t)
 {
 	struct wh	*wh = t->data;
+	struct engine	*e = wh->e;
+	PGresult	*res = NULL;
 
-	if (db_ensure(&wh->e->db) == -1)
+	if (db_ensure(&e->db) == -1 || engine_begin(e) == -1)
 		return;
-	if (wh_write(wh) == -1)
-		log_warn("webhooks: %zu outcome(s) not written yet",
-		    json_object_array_length(wh->results));
-	wh_claim(wh);
+	if (wh_write(wh) == -1 || wh_claim(wh, &res) == -1) {
+		engine_rollback(e);
+		log_warn("webhooks: %zu outcome(s) not written yet, nothing "
+		    "claimed", wh->results != NULL ?
+		    json_object_array_length(wh->results) : 0);
+		return;
+	}
+	if (engine_commit(e) == -1) {
+		PQclear(res);
+		return;
+	}
+	wh_settled(wh);
+	if (res != NULL)
+		wh_send(wh, res);
+	PQclear(res);
 }
 
 void
@@ -394,10 +423,13 @@ webhooks_stop(struct engine *e)
 		return;
 	uv_timer_stop(&wh->timer);
 	/* what finished or was cut short: written, so it goes on elsewhere */
-	if (wh_write(wh) == -1)
+	if (engine_begin(e) == -1 || wh_write(wh) == -1 ||
+	    engine_commit(e) == -1) {
+		engine_rollback(e);
 		log_warn("webhooks: outcomes not written: their leases lapse "
 		    "and they are sent again");
-	json_object_put(wh->results);
+	}
+	wh_settled(wh);
 	uv_close((uv_handle_t *)&wh->timer, wh_closed);
 	e->webhooks = NULL;
 }
