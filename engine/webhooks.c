@@ -66,7 +66,7 @@ wh_logged_body(const char *body, size_t len)
 
 	if (len == 0)
 		return json_object_new_string("");
-	/* a cut in the middle of a character: drop its first bytes */
+	/* a character cut in two at the end: drop the part of it we have */
 	for (cut = 0; cut < 4 && n > 0; cut++, n--) {
 		if (memchr(body, '\0', n) == NULL && jsonx_utf8_valid(body, n))
 			return json_object_new_string_len(body, (int)n);
