@@ -130,9 +130,6 @@ events_drop(struct engine *e)
 int
 engine_begin(struct engine *e)
 {
-	if (events_mark(e) > 0 || e->written != NULL)
-		log_error("events queued outside a transaction were dropped");
-	events_drop(e);
 	return db_tx_begin(&e->db, NULL);
 }
 

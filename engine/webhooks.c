@@ -50,7 +50,6 @@ struct delivery {
 	struct wh	*wh;
 	char		 endpoint_id[UTIL_UUID_LEN + 1];
 	char		 event_id[EVENT_ID_LEN + 1];
-	char		 tenant_id[UTIL_UUID_LEN + 1];
 	char		 url[2049];
 	int		 attempts;	/* with this one */
 };
@@ -304,7 +303,7 @@ wh_claim(struct wh *wh, PGresult **out)
 	    "RETURNING d.endpoint_id, d.event_id, d.event_type, "
 	    "d.attempts, event_json(e)::text, w.secret, CASE WHEN "
 	    "w.previous_until > now() THEN w.previous_secret END, "
-	    "w.headers::text, w.url, d.tenant_id", 4, params, 0);
+	    "w.headers::text, w.url", 4, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		PQclear(res);
 		return -1;
@@ -331,8 +330,6 @@ wh_send(struct wh *wh, PGresult *res)
 		    PQgetvalue(res, i, 1));
 		d->attempts = atoi(PQgetvalue(res, i, 3));
 		snprintf(d->url, sizeof d->url, "%s", PQgetvalue(res, i, 8));
-		snprintf(d->tenant_id, sizeof d->tenant_id, "%s",
-		    PQgetvalue(res, i, 9));
 		q.url = d->url;
 		q.body = PQgetvalue(res, i, 4);
 		q.headers = wh_headers(d, res, i, q.body);

@@ -19,25 +19,30 @@
 
 #define DELIVERIES_PAGE_MAX	100
 
-/* The endpoint of the path: 1 enabled, 0 disabled, -1 answered (404). */
+/* The endpoint of the path, when it is the tenant's; -1 answered. */
 static int
-endpoint_enabled(struct req *r, const char **id)
+endpoint_exists(struct req *r, const char **id)
+{
+	return api_path_row(r, "webhook", "SELECT 1 FROM webhook_endpoints "
+	    "WHERE id = $1", id);
+}
+
+/* 0 when the endpoint takes deliveries; -1 answered (409 when disabled). */
+static int
+endpoint_enabled(struct req *r, const char *id)
 {
 	PGresult	*res;
 	int		 enabled;
 
-	if ((*id = api_uuid_param(r, "id", "webhook")) == NULL ||
-	    (res = api_query(r, "SELECT enabled FROM webhook_endpoints WHERE "
-	    "id = $1", 1, id)) == NULL)
+	if ((res = api_query(r, "SELECT enabled FROM webhook_endpoints WHERE "
+	    "id = $1", 1, &id)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		http_respond_error(r, 404, "not_found", "no such webhook", NULL);
-		return -1;
-	}
-	enabled = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	enabled = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	return enabled;
+	if (!enabled)
+		http_respond_error(r, 409, "webhook_disabled", "the endpoint "
+		    "is disabled: enable it first", NULL);
+	return enabled ? 0 : -1;
 }
 
 static int
@@ -57,7 +62,7 @@ h_deliveries_list(struct req *r)
 	PGresult	*res;
 	long		 n;
 
-	if (endpoint_enabled(r, &params[0]) == -1 ||
+	if (endpoint_exists(r, &params[0]) == -1 ||
 	    query_filter(r, "status", status, sizeof status,
 	    is_delivery_status) == 1 ||
 	    query_filter(r, "cursor", cursor, sizeof cursor,
@@ -89,7 +94,7 @@ h_deliveries_redeliver(struct req *r)
 	const char	*params[2];
 	PGresult	*res;
 
-	if (endpoint_enabled(r, &params[0]) == -1)
+	if (endpoint_exists(r, &params[0]) == -1)
 		return;
 	params[1] = route_param(&r->match, "eventId");
 	if (params[1] == NULL || !event_id_valid(params[1])) {
@@ -142,9 +147,8 @@ h_endpoints_replay(struct req *r)
 	char			 since[40], until[40];
 	const char		*params[4], *s, *bad;
 	PGresult		*res;
-	int			 enabled;
 
-	if ((enabled = endpoint_enabled(r, &params[0])) == -1 ||
+	if (endpoint_exists(r, &params[0]) == -1 ||
 	    validate_body(r, replay_fields, sizeof replay_fields /
 	    sizeof replay_fields[0], &in) == -1)
 		goto out;
@@ -157,11 +161,8 @@ h_endpoints_replay(struct req *r)
 		    "2026-12-24T09:00:00Z");
 		goto out;
 	}
-	if (!enabled) {
-		http_respond_error(r, 409, "webhook_disabled", "the endpoint "
-		    "is disabled: enable it first", NULL);
+	if (endpoint_enabled(r, params[0]) == -1)
 		goto out;
-	}
 	params[1] = since;
 	params[2] = jsonx_get_str(in, "until") != NULL ? until : NULL;
 	params[3] = (s = jsonx_get_str(in, "status")) != NULL ? s : "failed";
@@ -200,15 +201,9 @@ h_endpoints_test(struct req *r)
 	struct json_object	*data;
 	const char		*id, *env;
 	char			*body;
-	int			 enabled;
 
-	if ((enabled = endpoint_enabled(r, &id)) == -1)
+	if (endpoint_exists(r, &id) == -1 || endpoint_enabled(r, id) == -1)
 		return;
-	if (!enabled) {
-		http_respond_error(r, 409, "webhook_disabled", "the endpoint "
-		    "is disabled: enable it first", NULL);
-		return;
-	}
 	data = json_object_new_object();
 	jsonx_add_str(data, "webhookId", id);
 	jsonx_add_str(data, "message", "A test event from WaQtor: this "

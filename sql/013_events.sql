@@ -143,7 +143,7 @@ LANGUAGE sql AS $$
 		    LIMIT 1) one
 	)
 	SELECT e.type, e.tenant_id, event_json(e)::text FROM e
-	WHERE (SELECT count(*) FROM wake) >= 0
+	WHERE (SELECT count(*) FROM wake) >= 0	-- (so that wake runs)
 	ORDER BY e.id
 $$;
 GRANT USAGE ON SEQUENCE event_seq TO waqtor_app;
