@@ -176,22 +176,24 @@ campaign_progress_one(struct campaign *c)
 	c->progress_ms = util_now_ms();
 }
 
-/* Tells the tenant why its campaigns stopped (notification.new). */
+/* Tells the tenant's members what happened to a campaign (or, with no
+ * campaign, to the campaigns of an instance). */
 static void
-campaign_notify(struct engine *e, const char *tenant_id,
-    const char *instance_id, const char *campaign_id, const char *title,
-    const char *text, const char *reason)
+campaign_notify(struct engine *e, const char *kind, const char *tenant_id,
+    const char *instance_id, const char *campaign_id, const char *text,
+    const char *reason)
 {
 	struct json_object	*data = json_object_new_object();
+	char			 link[64];
 
-	jsonx_add_str(data, "level", "warning");
-	jsonx_add_str(data, "title", title);
 	jsonx_add_str(data, "message", text);
-	if (campaign_id != NULL)
-		jsonx_add_str(data, "campaignId", campaign_id);
-	jsonx_add_str(data, "instanceId", instance_id);
+	jsonx_add_str(data, "campaignId", campaign_id);
 	jsonx_add_str(data, "reason", reason);
-	engine_emit(e, "notification.new", tenant_id, instance_id, data);
+	snprintf(link, sizeof link, "/campaigns%s%s", campaign_id != NULL ?
+	    "/" : "", campaign_id != NULL ? campaign_id : "");
+	jsonx_add_str(data, "link", link);
+	engine_notify(e, kind, campaign_id != NULL ? campaign_id : instance_id,
+	    tenant_id, instance_id, data);
 }
 
 /* Pauses a running campaign here, with its reason and a notification. */
@@ -213,8 +215,8 @@ campaign_autopause(struct campaign *c, const char *reason, const char *why)
 		log_info("campaign %s paused: %s", c->id, reason);
 		snprintf(text, sizeof text, "Campaign \"%.100s\" was paused: %s",
 		    PQgetvalue(res, 0, 0), why);
-		campaign_notify(e, c->tenant_id, c->instance_id, c->id,
-		    "Campaign paused", text, reason);
+		campaign_notify(e, "campaign.paused", c->tenant_id,
+		    c->instance_id, c->id, text, reason);
 		campaign_progress_one(c);
 	}
 	PQclear(res);
@@ -231,6 +233,8 @@ campaign_complete(struct campaign *c)
 	const char		*params[1] = { c->id };
 	struct json_object	*data;
 	PGresult		*res;
+	char			 text[200];
+	int			 failed;
 
 	(void)engine_begin(e);	/* (when this fails, so does the commit) */
 	res = db_query(&e->db, "WITH k AS (SELECT COALESCE(sum(n) FILTER "
@@ -242,8 +246,8 @@ campaign_complete(struct campaign *c)
 	    "> 0 THEN 'failed' ELSE 'completed' END, completed_at = now(), "
 	    "updated_at = now() FROM k WHERE c.id = $1 AND c.status = 'running' "
 	    "AND k.open = 0 RETURNING k.sent, k.failed, (EXTRACT(epoch FROM "
-	    "now() - COALESCE(c.started_at, c.created_at)) * 1000)::bigint",
-	    1, params, 0);
+	    "now() - COALESCE(c.started_at, c.created_at)) * 1000)::bigint, "
+	    "c.status, c.name", 1, params, 0);
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
 	    PQntuples(res) == 1) {
 		c->stopped = 1;
@@ -255,7 +259,16 @@ campaign_complete(struct campaign *c)
 		jsonx_add_int(data, "duration", atoll(PQgetvalue(res, 0, 2)));
 		engine_emit(e, "campaign.completed", c->tenant_id,
 		    c->instance_id, data);
-		log_info("campaign %s completed", c->id);
+		failed = strcmp(PQgetvalue(res, 0, 3), "failed") == 0;
+		snprintf(text, sizeof text, failed ? "Campaign \"%.100s\" "
+		    "failed: none of its %s messages went out." : "Campaign "
+		    "\"%.100s\" completed: %s sent, %s failed.",
+		    PQgetvalue(res, 0, 4), failed ? PQgetvalue(res, 0, 1) :
+		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+		campaign_notify(e, failed ? "campaign.failed" :
+		    "campaign.completed", c->tenant_id, c->instance_id, c->id,
+		    text, NULL);
+		log_info("campaign %s %s", c->id, PQgetvalue(res, 0, 3));
 	}
 	PQclear(res);
 	if (engine_commit(e) == -1)
@@ -592,11 +605,10 @@ campaign_daily_wait(struct inst *in, long long now)
 		return;
 	in->daily_capped = 1;
 	log_info("instance %s: daily recipient cap reached", in->id);
-	campaign_notify(in->e, in->tenant_id, in->id, NULL,
-	    "Daily campaign limit reached", "This number reached its daily "
-	    "limit of new recipients (dailyRecipientCap, as Meta's messaging "
-	    "tiers): its campaigns continue as the 24-hour window moves on.",
-	    "daily_cap");
+	campaign_notify(in->e, "campaign.daily_cap", in->tenant_id, in->id,
+	    NULL, "This number reached its daily limit of new recipients "
+	    "(dailyRecipientCap, as Meta's messaging tiers): its campaigns "
+	    "continue as the 24-hour window moves on.", "daily_cap");
 }
 
 void

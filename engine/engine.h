@@ -116,6 +116,7 @@ struct inst {
 	char			 desired[16];
 	int			 restart_seq;
 	int			 paired;	/* sandbox: paired_at is set */
+	int			 was_ready;	/* since its last pairing */
 	int			 rate;		/* messages per second */
 	long long		*sent_ms;	/* ring of `rate` pacing slots
 						   (outbox.c) */
@@ -196,8 +197,8 @@ void session_set(struct inst *, const char *status, const char *qr,
     struct json_object *client_info);
 void session_start(struct inst *);
 void session_stop(struct inst *);
-void session_notify(struct inst *, const char *level, const char *title,
-    const char *text);
+/* A notification of kind about the instance (its cause), with text. */
+void session_notify(struct inst *, const char *kind, const char *text);
 /* The data of a message.sent event (error may be NULL; it is shared). */
 struct json_object *session_message_status(const char *message_id,
     const char *instance_id, const char *chat_id, const char *status,
@@ -270,6 +271,10 @@ void smartbot_forget(struct engine *, const char *tenant_id);
 
 /* retention.c: deletes what is past its retention (inbound events, media) */
 void retention_sweep(struct engine *);
+/* subscription.c: tells owners that their plan ends soon, or ended */
+void subscription_sweep(struct engine *);
+/* reports.c: folds the report deltas into their hourly rollups */
+void reports_fold(struct engine *);
 
 /* notify.c: LISTEN waqtor_outbox, waqtor_instances, waqtor_inbound */
 int notify_start(struct engine *) __attribute__((warn_unused_result));
@@ -319,6 +324,11 @@ void engine_wake_inbound(struct engine *);
  */
 void engine_emit(struct engine *, const char *type, const char *tenant_id,
     const char *instance_id, struct json_object *data);
+/* A notification of kind (sql/014_notifications.sql) for the tenant's
+ * members, at most once per the kind's period for the same cause (data:
+ * {"title", "message", "link", ...}, taken over; instance_id may be NULL). */
+void engine_notify(struct engine *, const char *kind, const char *cause,
+    const char *tenant_id, const char *instance_id, struct json_object *data);
 /* A transaction whose events commit with it; engine_commit() publishes
  * them, or rolls back (-1) when they or the commit fail. */
 int engine_begin(struct engine *);

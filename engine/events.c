@@ -48,6 +48,16 @@ engine_emit(struct engine *e, const char *type, const char *tenant_id,
 	}
 }
 
+void
+engine_notify(struct engine *e, const char *kind, const char *cause,
+    const char *tenant_id, const char *instance_id, struct json_object *data)
+{
+	jsonx_add_str(data, "kind", kind);
+	jsonx_add_str(data, "cause", cause);
+	jsonx_add_str(data, "instanceId", instance_id);
+	engine_emit(e, "notification.new", tenant_id, instance_id, data);
+}
+
 int
 events_mark(struct engine *e)
 {

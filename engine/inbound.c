@@ -22,6 +22,10 @@
 #include "log.h"
 
 #define INBOUND_BATCH	200
+/* A backlog is worked through in slices of the loop this long (a batch is
+ * cut short and committed), so sends settle and claims stay fresh
+ * meanwhile. */
+#define INBOUND_SLICE_MS	100
 
 /* The primary message of a failed result, for an event's last_error. */
 static void
@@ -242,9 +246,10 @@ event_failed(struct engine *e, const char *id, int attempts, int malformed,
 	    "+ make_interval(secs => $4::int) END WHERE id = $1", 4, params);
 }
 
-/* One batch: 1 when there may be more, 0 when done, -1 when abandoned. */
+/* One batch, cut short at until (ms): 1 when there may be more, 0 when
+ * done, -1 when abandoned. */
 static int
-inbound_batch(struct engine *e)
+inbound_batch(struct engine *e, long long until)
 {
 	PGresult	*res;
 	int		 i, mark, rc, more;
@@ -259,6 +264,10 @@ inbound_batch(struct engine *e)
 		goto abandon;
 	more = PQntuples(res) == INBOUND_BATCH;
 	for (i = 0; i < PQntuples(res); i++) {
+		if (i > 0 && util_now_ms() >= until) {
+			more = 1;	/* the rest stays for the next slice */
+			break;
+		}
 		const char	*params[1] = { PQgetvalue(res, i, 0) };
 		char		 err[512];
 
@@ -300,9 +309,17 @@ abandon:
 void
 inbound_process(struct engine *e)
 {
+	long long	until = util_now_ms() + INBOUND_SLICE_MS;
+	int		more = 0;
+
 	while (!e->stopping && db_ensure(&e->db) == 0 &&
-	    inbound_batch(e) == 1)
+	    (more = inbound_batch(e, until) == 1) && util_now_ms() < until)
 		;
-	if (!e->stopping && db_ensure(&e->db) == 0)
+	if (more)	/* the rest after a turn of the loop */
+		engine_wake_inbound(e);
+	if (!e->stopping && db_ensure(&e->db) == 0) {
 		retention_sweep(e);
+		subscription_sweep(e);
+		reports_fold(e);
+	}
 }

@@ -107,10 +107,12 @@ engine_wake_dispatch(struct engine *e)
 	uv_timer_start(&e->dispatch_timer, engine_dispatch, 0, DISPATCH_MS);
 }
 
+/* (in 1 ms, not 0: libuv runs a timer re-armed for now from its own
+ * callback again in the same pass, which would never let the loop turn) */
 void
 engine_wake_inbound(struct engine *e)
 {
-	uv_timer_start(&e->inbound_timer, engine_inbound, 0, INBOUND_MS);
+	uv_timer_start(&e->inbound_timer, engine_inbound, 1, INBOUND_MS);
 }
 
 static void

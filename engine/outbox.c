@@ -354,16 +354,12 @@ outbox_done(struct outmsg *m, const struct outcome *o)
 	case OUT_FAILED:
 		outbox_failed(m, o);
 		if (o->notify && !in->dropped)
-			session_notify(in, "warning", "Message refused",
-			    o->message);
+			session_notify(in, "message.refused", o->message);
 		break;
 	case OUT_AUTH_FAILURE:
 		outbox_retry(m, 0, 0);
-		if (!in->dropped && strcmp(in->status, "auth_failure") != 0) {
+		if (!in->dropped && strcmp(in->status, "auth_failure") != 0)
 			session_set(in, "auth_failure", NULL, NULL);
-			session_notify(in, "error", "WhatsApp login failed",
-			    o->message);
-		}
 		break;
 	}
 	outbox_unpaced(in, m);

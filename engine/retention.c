@@ -31,6 +31,17 @@ static const struct {
 	    "(endpoint_id, event_id) IN (SELECT endpoint_id, event_id FROM "
 	    "webhook_deliveries WHERE event_ts < now() - make_interval(hours "
 	    "=> $1::int) LIMIT " ROUND_SQL ")", CFG_EVENT_RETENTION_DAYS, 24 },
+	{ "notifications", "DELETE FROM notifications WHERE id IN (SELECT id "
+	    "FROM notifications WHERE created_at < now() - make_interval(hours "
+	    "=> $1::int) LIMIT " ROUND_SQL ")", CFG_NOTIFICATION_RETENTION_DAYS,
+	    24 },
+	/* (kept for their debounce period at least) */
+	{ "notification causes", "DELETE FROM notification_causes WHERE "
+	    "(tenant_id, cause) IN (SELECT c.tenant_id, c.cause FROM "
+	    "notification_causes c JOIN notification_kinds k ON k.kind = "
+	    "split_part(c.cause, ':', 1) WHERE c.last_at < now() - greatest("
+	    "make_interval(hours => $1::int), k.debounce) LIMIT " ROUND_SQL ")",
+	    CFG_NOTIFICATION_RETENTION_DAYS, 24 },
 	{ "media files", "DELETE FROM media WHERE id IN (SELECT id FROM media "
 	    "WHERE created_at < now() - make_interval(hours => $1::int) LIMIT "
 	    ROUND_SQL ")", CFG_MEDIA_RETENTION_DAYS, 24 },

@@ -1,7 +1,9 @@
 /*
  * The session of an owned instance: connecting, qr, ready, disconnected,
  * auth_failure. Every change is written to the instance's row and published
- * (session.status, and session.qr with the pairing code).
+ * (session.status, and session.qr with the pairing code). The tenant is
+ * notified when credentials fail and when a session that was ready is
+ * lost without a logout (it needs pairing again, or it went offline).
  */
 #include <string.h>
 
@@ -9,13 +11,32 @@
 #include "jsonx.h"
 #include "log.h"
 
+/* The notification a change of status makes, or NULL. */
+static const char *
+session_notice(struct inst *in, const char *status, const char **text)
+{
+	if (strcmp(status, "auth_failure") == 0 &&
+	    strcmp(in->status, "auth_failure") != 0) {
+		*text = "WhatsApp refused this number's credentials: update "
+		    "the instance's access token. Messages wait meanwhile.";
+		return "instance.auth_failure";
+	}
+	if (in->was_ready && strcmp(in->desired, "logged_out") != 0 &&
+	    (strcmp(status, "qr") == 0 || strcmp(status, "disconnected") == 0)) {
+		*text = "This number's WhatsApp session ended: pair it again "
+		    "to go on sending and receiving.";
+		return "instance.disconnected";
+	}
+	return NULL;
+}
+
 void
 session_set(struct inst *in, const char *status, const char *qr,
     struct json_object *client_info)
 {
 	struct engine		*e = in->e;
 	struct json_object	*data;
-	const char		*params[5];
+	const char		*params[5], *notice, *text = NULL;
 
 	params[0] = in->id;
 	params[1] = status;
@@ -27,6 +48,12 @@ session_set(struct inst *in, const char *status, const char *qr,
 	PQclear(db_query(&e->db, "UPDATE instances SET status = $2, qr = $3, "
 	    "client_info = COALESCE($4::jsonb, client_info), updated_at = now() "
 	    "WHERE id = $1 AND owner_engine = $5", 5, params, 0));
+	if ((notice = session_notice(in, status, &text)) != NULL)
+		session_notify(in, notice, text);
+	if (strcmp(status, "ready") == 0)
+		in->was_ready = 1;
+	else if (strcmp(status, "connecting") != 0)
+		in->was_ready = 0;
 	snprintf(in->status, sizeof in->status, "%s", status);
 	log_info("instance %s: %s", in->id, status);
 
@@ -67,16 +94,13 @@ session_stop(struct inst *in)
 }
 
 void
-session_notify(struct inst *in, const char *level, const char *title,
-    const char *text)
+session_notify(struct inst *in, const char *kind, const char *text)
 {
 	struct json_object	*data = json_object_new_object();
 
-	jsonx_add_str(data, "level", level);
-	jsonx_add_str(data, "title", title);
 	jsonx_add_str(data, "message", text);
-	jsonx_add_str(data, "instanceId", in->id);
-	engine_emit(in->e, "notification.new", in->tenant_id, in->id, data);
+	jsonx_add_str(data, "link", "/instances");
+	engine_notify(in->e, kind, in->id, in->tenant_id, in->id, data);
 }
 
 struct json_object *

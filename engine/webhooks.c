@@ -150,42 +150,24 @@ wh_done(void *arg, const struct http_reply *r)
 	uv_timer_start(&wh->timer, wh_run, 0, WH_TICK_MS);
 }
 
-/* What admins hear of the endpoints webhook_outcomes() returns. */
-static const struct {
-	const char	*kind;
-	const char	*level, *title;
-} wh_notices[] = {
-	{ "webhook.endpoint.disabled", "error", "Webhook endpoint disabled" },
-	{ "webhook.delivery.failed", "warning", "Webhook deliveries failed" },
-};
-
-/* notification.new for a row of webhook_outcomes(): kind, endpoint,
- * tenant, url, reason. */
+/* The admins' notification for a row of webhook_outcomes(): kind
+ * (webhook.endpoint.disabled, webhook.delivery.failed), endpoint, tenant,
+ * url, reason. */
 static void
 wh_notify(struct engine *e, PGresult *res, int row)
 {
-	struct json_object	*data;
+	struct json_object	*data = json_object_new_object();
 	char			 text[2300];
-	size_t			 i;
 
-	for (i = 0; i < sizeof wh_notices / sizeof wh_notices[0]; i++) {
-		if (strcmp(wh_notices[i].kind, PQgetvalue(res, row, 0)) == 0)
-			break;
-	}
-	if (i == sizeof wh_notices / sizeof wh_notices[0])
-		return;
-	data = json_object_new_object();
 	snprintf(text, sizeof text, "%s: %s", PQgetvalue(res, row, 3),
 	    PQgetvalue(res, row, 4));
-	jsonx_add_str(data, "level", wh_notices[i].level);
-	jsonx_add_str(data, "title", wh_notices[i].title);
 	jsonx_add_str(data, "message", text);
-	jsonx_add_str(data, "kind", wh_notices[i].kind);
 	jsonx_add_str(data, "webhookId", PQgetvalue(res, row, 1));
 	jsonx_add_str(data, "link", "/webhooks");
-	engine_emit(e, "notification.new", PQgetvalue(res, row, 2), NULL, data);
+	engine_notify(e, PQgetvalue(res, row, 0), PQgetvalue(res, row, 1),
+	    PQgetvalue(res, row, 2), NULL, data);
 	log_info("webhook %s: %s: %s", PQgetvalue(res, row, 1),
-	    wh_notices[i].kind, PQgetvalue(res, row, 4));
+	    PQgetvalue(res, row, 0), PQgetvalue(res, row, 4));
 }
 
 /* Writes the outcomes so far (webhook_outcomes()) in the open transaction;

@@ -391,6 +391,8 @@ api_event(struct req *r, const char *type, const char *endpoint_id,
 	struct json_object	*ev = json_object_new_object(), *evs, *w;
 	const char		*params[1];
 	PGresult		*res;
+	size_t			 first;
+	int			 i;
 
 	jsonx_add_str(ev, "type", type);
 	jsonx_add_str(ev, "tenantId", r->auth.tenant_id);
@@ -399,18 +401,36 @@ api_event(struct req *r, const char *type, const char *endpoint_id,
 	evs = json_object_new_array();
 	json_object_array_add(evs, ev);
 	params[0] = jsonx_string(evs);
-	res = api_query(r, "SELECT envelope FROM waqtor_emit($1)", 1, params);
+	res = api_query(r, "SELECT type, envelope FROM waqtor_emit($1)", 1,
+	    params);
 	json_object_put(evs);
 	if (res == NULL)
 		return NULL;
 	if (r->events == NULL)
 		r->events = json_object_new_array();
-	w = json_object_new_array_ext(2);
-	json_object_array_add(w, json_object_new_string(type));
-	json_object_array_add(w, json_object_new_string(PQgetvalue(res, 0, 0)));
-	json_object_array_add(r->events, w);
+	first = json_object_array_length(r->events);
+	for (i = 0; i < PQntuples(res); i++) {
+		w = json_object_new_array_ext(2);
+		json_object_array_add(w, json_object_new_string(
+		    PQgetvalue(res, i, 0)));
+		json_object_array_add(w, json_object_new_string(
+		    PQgetvalue(res, i, 1)));
+		json_object_array_add(r->events, w);
+	}
 	PQclear(res);
-	return json_object_get_string(json_object_array_get_idx(w, 1));
+	if (i == 0)
+		return "";	/* a notification no one is to hear */
+	return json_object_get_string(json_object_array_get_idx(
+	    json_object_array_get_idx(r->events, first), 1));
+}
+
+int
+api_notify(struct req *r, const char *kind, const char *cause,
+    struct json_object *data)
+{
+	jsonx_add_str(data, "kind", kind);
+	jsonx_add_str(data, "cause", cause);
+	return api_event(r, "notification.new", NULL, data) != NULL ? 0 : -1;
 }
 
 void

@@ -45,12 +45,17 @@ void api_revoke_sockets(struct req *r, const char *field, const char *id,
  * An event of the tenant (lib/event.c's table; data taken over), written
  * to the event log and the webhook queue in the request's transaction (as
  * the engine's are) and published once it commits; only to endpoint_id's
- * webhook when that is not NULL. Its envelope (valid for the request), or
- * NULL answered.
+ * webhook when that is not NULL. Its envelope (valid for the request; ""
+ * for a notification.new that made no notification), or NULL answered.
  */
 const char *api_event(struct req *r, const char *type,
     const char *endpoint_id, struct json_object *data)
     __attribute__((warn_unused_result));
+/* A notification of kind (sql/014_notifications.sql) for the tenant's
+ * members, at most once per the kind's period for the same cause: data
+ * ({"title", "message", "link", ...}) taken over. 0, or -1 answered. */
+int api_notify(struct req *r, const char *kind, const char *cause,
+    struct json_object *data) __attribute__((warn_unused_result));
 /* Same for a tenant and user that are not (yet) the request's. */
 void api_audit_as(struct req *r, const char *tenant_id, const char *user_id,
     const char *action, struct json_object *details);

@@ -1,6 +1,5 @@
 /*
- * The audit log (the profile page's activity history) and the premium
- * usage report.
+ * The audit log (the profile page's activity history).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,48 +54,6 @@ h_audit_list(struct req *r)
 	json_object_object_add(body, "items", items);
 	jsonx_add_str(body, "nextCursor", PQntuples(res) == n ?
 	    PQgetvalue(res, PQntuples(res) - 1, 0) : NULL);
-	PQclear(res);
-	http_respond_json(r, 200, body);
-}
-
-void
-h_report_summary(struct req *r)
-{
-	struct json_object	*body, *msgs;
-	char			 days[8];
-	const char		*params[1];
-	PGresult		*res;
-	long			 d;
-	int			 i;
-
-	if ((d = query_long(r, "days", 30, 366)) == -1)
-		return;
-	snprintf(days, sizeof days, "%ld", d);
-	params[0] = days;
-	if ((res = api_query(r, "SELECT direction, status, count(*) FROM "
-	    "messages WHERE created_at > now() - make_interval(days => $1::int)"
-	    " GROUP BY direction, status ORDER BY 1, 2", 1, params)) == NULL)
-		return;
-	body = json_object_new_object();
-	jsonx_add_int(body, "days", d);
-	msgs = json_object_new_array();
-	for (i = 0; i < PQntuples(res); i++) {
-		struct json_object *m = json_object_new_object();
-
-		jsonx_add_str(m, "direction", PQgetvalue(res, i, 0));
-		jsonx_add_str(m, "status", PQgetvalue(res, i, 1));
-		jsonx_add_int(m, "count", atoll(PQgetvalue(res, i, 2)));
-		json_object_array_add(msgs, m);
-	}
-	PQclear(res);
-	json_object_object_add(body, "messages", msgs);
-	if ((res = api_query(r, "SELECT count(*), count(*) FILTER (WHERE "
-	    "status = 'ready') FROM instances", 0, NULL)) == NULL) {
-		json_object_put(body);
-		return;
-	}
-	jsonx_add_int(body, "instances", atoll(PQgetvalue(res, 0, 0)));
-	jsonx_add_int(body, "instancesReady", atoll(PQgetvalue(res, 0, 1)));
 	PQclear(res);
 	http_respond_json(r, 200, body);
 }

@@ -127,6 +127,20 @@ h_sandbox_pair(struct req *r)
 	    "sandbox.paired");
 }
 
+/* The simulated phone removes this linked device: the session is lost
+ * without a logout (its members are told) and shows a new pairing QR. */
+void
+h_sandbox_unlink(struct req *r)
+{
+	const char	*id = api_uuid_param(r, "id", "instance");
+
+	if (id == NULL || sandbox_only(r, id) == -1)
+		return;
+	instance_command(r, "UPDATE instances SET paired_at = NULL, "
+	    "updated_at = now() WHERE id = $1 RETURNING status, "
+	    "pg_notify('waqtor_instances', id::text)", "sandbox.unlinked");
+}
+
 void
 h_sandbox_inbound(struct req *r)
 {

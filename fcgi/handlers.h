@@ -45,7 +45,6 @@ void h_inbound_get(struct req *);
 void h_inbound_retry(struct req *);
 /* h_audit.c */
 void h_audit_list(struct req *);
-void h_report_summary(struct req *);
 /* h_messages.c */
 void h_send_text(struct req *);
 void h_send_media(struct req *);
@@ -60,6 +59,7 @@ void h_instance_state(struct req *);
 void h_instance_logout(struct req *);
 void h_instance_restart(struct req *);
 void h_sandbox_pair(struct req *);
+void h_sandbox_unlink(struct req *);
 void h_sandbox_inbound(struct req *);
 /* h_media.c */
 void h_media_get(struct req *);
@@ -116,6 +116,18 @@ void h_deliveries_list(struct req *);
 void h_deliveries_redeliver(struct req *);
 void h_endpoints_replay(struct req *);
 void h_endpoints_test(struct req *);
+/* h_reports.c */
+void h_report_summary(struct req *);
+void h_report_timeseries(struct req *);
+void h_report_campaign(struct req *);
+/* h_notifications.c */
+void h_notifications_list(struct req *);
+void h_notifications_count(struct req *);
+void h_notifications_read(struct req *);
+void h_notifications_read_all(struct req *);
+void h_notifications_delete(struct req *);
+void h_notifications_prefs_get(struct req *);
+void h_notifications_prefs_update(struct req *);
 /* h_webhook.c */
 void h_webhook_verify(struct req *);
 void h_webhook_receive(struct req *);

@@ -17,16 +17,18 @@ static const struct {
 	enum config_id	 setting;
 	const char	*count_sql;
 	long long	 unit;
+	int		 notice_pct;	/* admins are told from this use on */
 } quotas[] = {
 	[QUOTA_INSTANCES] = { "instances", CFG_QUOTA_INSTANCES,
-	    "SELECT count(*) FROM instances", 1 },
+	    "SELECT count(*) FROM instances", 1, 100 },
 	[QUOTA_API_KEYS] = { "apiKeys", CFG_QUOTA_API_KEYS,
-	    "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL", 1 },
+	    "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL", 1, 100 },
 	[QUOTA_MEMBERS] = { "members", CFG_QUOTA_MEMBERS,
 	    "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM "
-	    "invitations WHERE accepted_at IS NULL AND expires_at > now())", 1 },
+	    "invitations WHERE accepted_at IS NULL AND expires_at > now())", 1,
+	    100 },
 	[QUOTA_MEDIA_BYTES] = { "mediaBytes", CFG_QUOTA_MEDIA_MB,
-	    "SELECT coalesce(sum(size), 0) FROM media", 1024 * 1024 },
+	    "SELECT coalesce(sum(size), 0) FROM media", 1024 * 1024, 90 },
 };
 
 static const char *const quota_plans[] = { "free", "pro", "business" };
@@ -54,6 +56,23 @@ quota_max(const struct req *r, enum quota_kind kind, const char **plan)
 	return v[p] * quotas[kind].unit;
 }
 
+/* Tells the admins that what is being added fills the quota (once a day). */
+static int
+quota_notify(struct req *r, enum quota_kind kind, const char *plan,
+    const char *allows)
+{
+	struct json_object	*data = json_object_new_object();
+	char			 text[256], cause[64];
+
+	snprintf(text, sizeof text, "This tenant is at the end of its "
+	    "plan's allowance: %s. Upgrade the plan to add more.", allows);
+	snprintf(cause, sizeof cause, "%s:%s", quotas[kind].name, plan);
+	jsonx_add_str(data, "message", text);
+	jsonx_add_str(data, "link", "/subscription");
+	jsonx_add_str(data, "limit", quotas[kind].name);
+	return api_notify(r, "quota.reached", cause, data);
+}
+
 int
 quota_check(struct req *r, enum quota_kind kind, long long adding)
 {
@@ -76,16 +95,17 @@ quota_check(struct req *r, enum quota_kind kind, long long adding)
 		return -1;
 	used = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	snprintf(msg, sizeof msg, "the %s plan allows %lld %s", plan,
+	    kind == QUOTA_MEDIA_BYTES ? max / quotas[kind].unit : max,
+	    kind == QUOTA_MEDIA_BYTES ? "MB of media" : quotas[kind].name);
 	if (used + adding <= max)
-		return 0;
+		return (used + adding) * 100 >= max * quotas[kind].notice_pct ?
+		    quota_notify(r, kind, plan, msg) : 0;
 	details = json_object_new_object();
 	jsonx_add_str(details, "limit", quotas[kind].name);
 	jsonx_add_int(details, "max", max);
 	jsonx_add_int(details, "used", used);
 	jsonx_add_str(details, "plan", plan);
-	snprintf(msg, sizeof msg, "the %s plan allows %lld %s", plan,
-	    kind == QUOTA_MEDIA_BYTES ? max / quotas[kind].unit : max,
-	    kind == QUOTA_MEDIA_BYTES ? "MB of media" : quotas[kind].name);
 	http_respond_error(r, 409, "quota_exceeded", msg, details);
 	return -1;
 }

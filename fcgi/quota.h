@@ -19,7 +19,8 @@ enum quota_kind {
  * 0 when the tenant may add `adding` more of kind. Else answers 409
  * quota_exceeded naming the limit, its maximum and the plan, and returns
  * -1. Takes the tenant's quota lock for the rest of the transaction, so
- * concurrent creations are counted one after the other.
+ * concurrent creations are counted one after the other. When the addition
+ * fills the quota (media: 90 % of it), the admins are notified.
  */
 int quota_check(struct req *r, enum quota_kind kind, long long adding)
     __attribute__((warn_unused_result));

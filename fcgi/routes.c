@@ -49,6 +49,7 @@ const struct route route_table[] = {
 { "POST",   "/api/v1/instances/{id}/logout",  h_instance_logout,     AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "POST",   "/api/v1/instances/{id}/restart", h_instance_restart,    AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "POST",   "/api/v1/instances/{id}/sandbox/pair", h_sandbox_pair,        AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
+{ "POST",   "/api/v1/instances/{id}/sandbox/unlink", h_sandbox_unlink,    AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "POST",   "/api/v1/instances/{id}/sandbox/inbound", h_sandbox_inbound,     AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/messages/send-text",     h_send_text,           AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/messages/send-media",    h_send_media,          AUTH_EITHER,  ROLE_MEMBER, DB,                UPLOAD_BODY },
@@ -118,7 +119,16 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/webhooks/{id}/deliveries", h_deliveries_list,   AUTH_EITHER,  ROLE_ADMIN,  DB,                0 },
 { "POST",   "/api/v1/webhooks/{id}/deliveries/{eventId}/redeliver", h_deliveries_redeliver, AUTH_EITHER, ROLE_ADMIN, DB, 0 },
 { "GET",    "/api/v1/events",                 h_events_list,         AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/notifications",          h_notifications_list,  AUTH_SESSION, ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/notifications/count",    h_notifications_count, AUTH_SESSION, ROLE_MEMBER, DB,                0 },
+{ "POST",   "/api/v1/notifications/mark-read/{id}", h_notifications_read, AUTH_SESSION, ROLE_MEMBER, DB,              0 },
+{ "POST",   "/api/v1/notifications/mark-all-read", h_notifications_read_all, AUTH_SESSION, ROLE_MEMBER, DB,           0 },
+{ "DELETE", "/api/v1/notifications/{id}",     h_notifications_delete, AUTH_SESSION, ROLE_MEMBER, DB,               0 },
+{ "GET",    "/api/v1/notifications/preferences", h_notifications_prefs_get, AUTH_SESSION, ROLE_MEMBER, DB,         0 },
+{ "PATCH",  "/api/v1/notifications/preferences", h_notifications_prefs_update, AUTH_SESSION, ROLE_MEMBER, DB,      0 },
 { "GET",    "/api/v1/reports/summary",        h_report_summary,      AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
+{ "GET",    "/api/v1/reports/timeseries",     h_report_timeseries,   AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
+{ "GET",    "/api/v1/reports/campaigns/{id}", h_report_campaign,     AUTH_EITHER,  ROLE_MEMBER, DB | ROUTE_PREMIUM, 0 },
 };
 
 const size_t route_table_len = sizeof route_table / sizeof route_table[0];

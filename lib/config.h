@@ -63,6 +63,7 @@ X(WEBHOOK_RETRY_SCHEDULE, "WAQTOR_WEBHOOK_RETRY_SCHEDULE", STR, "5,300,1800,7200
 X(WEBHOOK_DISABLE_AFTER_DAYS, "WAQTOR_WEBHOOK_DISABLE_AFTER_DAYS", INT, "5",          1, 365,       0,          "days of nothing but failures after which a webhook endpoint is disabled (its admins are notified)") \
 X(INBOUND_RETENTION_HOURS, "WAQTOR_INBOUND_RETENTION_HOURS", INT, "72",            1, 87600,     0,          "how long processed and dead inbound events (raw webhook bodies) are kept") \
 X(EVENT_RETENTION_DAYS, "WAQTOR_EVENT_RETENTION_DAYS", INT, "7",                   2, 3650,      0,          "days the event log (GET /api/v1/events, dropped a day at a time) and the webhook delivery log are kept") \
+X(NOTIFICATION_RETENTION_DAYS, "WAQTOR_NOTIFICATION_RETENTION_DAYS", INT, "90", 1, 3650,   0,          "days a user's notifications are kept") \
 X(RETENTION_SWEEP_MS, "WAQTOR_RETENTION_SWEEP_MS", INT, "60000",                 100, 86400000, 0,         "how often the engine deletes what is past its retention") \
 X(INBOUND_MAX_ATTEMPTS, "WAQTOR_INBOUND_MAX_ATTEMPTS", INT, "5",                  1, 100,       0,          "tries of an inbound event that fails to be stored before it is parked as dead") \
 X(HTTP_TIMEOUT_MS,  "WAQTOR_HTTP_TIMEOUT_MS",  INT,  "15000",                      1000, 120000, 0,          "total timeout of one request to a provider") \

@@ -157,7 +157,7 @@ fanout_ckey(int nsp, const char *type, struct json_object *data, char *out,
 
 static void
 fanout_deliver(struct fanout_tenant *t, int nsp, const char *instance,
-    struct eio_frame *f, const char *ckey)
+    const char *user, struct eio_frame *f, const char *ckey)
 {
 	struct sock	*k, *next;
 
@@ -165,10 +165,8 @@ fanout_deliver(struct fanout_tenant *t, int nsp, const char *instance,
 	for (k = LIST_FIRST(&t->socks[nsp]); k != NULL; k = next) {
 		/* delivering may close k's session, never another's */
 		next = LIST_NEXT(k, entry);
-		if (k->instance[0] != '\0' && (instance == NULL ||
-		    strcmp(k->instance, instance) != 0))
-			continue;
-		sock_deliver(k, f, ckey);
+		if (sock_wants(k, instance, user))
+			sock_deliver(k, f, ckey);
 	}
 	fanout_busy = NULL;
 	if (t->n == 0) {
@@ -260,7 +258,7 @@ fanout_message(const char *channel, size_t channel_len, const char *payload,
 	struct json_object	*env = NULL, *data = NULL;
 	struct fanout_tenant	*t;
 	struct eio_frame	*f;
-	const char		*type, *tenant_in, *instance, *ns;
+	const char		*type, *tenant_in, *instance, *user = "", *ns;
 	char			 tenant[UTIL_UUID_LEN + 1], err[128];
 	char			 ckey[SESSION_CKEY_MAX];
 	unsigned long long	 offset = 0;
@@ -299,7 +297,8 @@ fanout_message(const char *channel, size_t channel_len, const char *payload,
 	}
 	type = jsonx_get_str(env, "type");
 	tenant_in = jsonx_get_str(env, "tenantId");
-	instance = jsonx_get_str(env, "instanceId");
+	if ((instance = jsonx_get_str(env, "instanceId")) == NULL)
+		instance = "";
 	if (type == NULL || (et = event_type_find(type)) == NULL ||
 	    et->sio_name == NULL || strcmp(et->ns, nsp_table[nsp].ns) != 0) {
 		fanout_reject("unknown event type for this namespace", channel,
@@ -313,14 +312,21 @@ fanout_message(const char *channel, size_t channel_len, const char *payload,
 	}
 	stats.events_in++;
 	data = fanout_data(env);
+	if (nsp_table[nsp].user_field != NULL &&
+	    ((user = jsonx_get_str(data, nsp_table[nsp].user_field)) == NULL ||
+	    !util_is_uuid(user))) {
+		fanout_reject("no user for this namespace's event", channel,
+		    channel_len);
+		goto out;
+	}
 	if (recovery_enabled())
 		offset = recovery_next();
 	f = fanout_frame(nsp, et->sio_name, data, offset);
 	fanout_ckey(nsp, type, data, ckey, sizeof ckey);
 	if ((t = strmap_get(&fanout_tenants, tenant)) != NULL)
-		fanout_deliver(t, nsp, instance, f, ckey);
+		fanout_deliver(t, nsp, instance, user, f, ckey);
 	if (offset != 0)
-		recovery_keep(offset, nsp, tenant, instance, f);
+		recovery_keep(offset, nsp, tenant, instance, user, f);
 	eio_frame_unref(f);
 out:
 	json_object_put(data);

@@ -3,11 +3,14 @@
 #include <string.h>
 
 const struct nsp nsp_table[NSP__COUNT] = {
-	[NSP_STATUS] =		{ "/status",	    "status",	     1, NULL, NULL },
+	[NSP_STATUS] =		{ "/status",	    "status",	     1, NULL, NULL,
+				  NULL },
 	[NSP_CAMPAIGNS] =	{ "/campaigns",	    "campaigns",     0,
-				  "campaign.progress", "campaignId" },
-	[NSP_SMARTBOT] =	{ "/smartbot",	    "smartbot",	     0, NULL, NULL },
-	[NSP_NOTIFICATIONS] =	{ "/notifications", "notifications", 0, NULL, NULL },
+				  "campaign.progress", "campaignId", NULL },
+	[NSP_SMARTBOT] =	{ "/smartbot",	    "smartbot",	     0, NULL, NULL,
+				  NULL },
+	[NSP_NOTIFICATIONS] =	{ "/notifications", "notifications", 0, NULL, NULL,
+				  "userId" },
 };
 
 int

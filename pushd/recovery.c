@@ -16,6 +16,7 @@ struct recovery_event {
 	unsigned long long	 offset;
 	int			 nsp;
 	char			 instance[UTIL_UUID_LEN + 1];
+	char			 user[UTIL_UUID_LEN + 1];
 	struct eio_frame	*f;
 	long long		 at_ms;
 };
@@ -131,7 +132,7 @@ recovery_tenant(const char *tenant, int create)
 
 void
 recovery_keep(unsigned long long offset, int nsp, const char *tenant,
-    const char *instance, struct eio_frame *f)
+    const char *instance, const char *user, struct eio_frame *f)
 {
 	struct recovery_tenant	*t;
 	struct recovery_event	*e;
@@ -149,8 +150,8 @@ recovery_keep(unsigned long long offset, int nsp, const char *tenant,
 	e = xcalloc(1, sizeof *e);
 	e->offset = offset;
 	e->nsp = nsp;
-	snprintf(e->instance, sizeof e->instance, "%s",
-	    instance != NULL ? instance : "");
+	snprintf(e->instance, sizeof e->instance, "%s", instance);
+	snprintf(e->user, sizeof e->user, "%s", user);
 	e->f = eio_frame_ref(f);
 	e->at_ms = now;
 	TAILQ_INSERT_TAIL(&t->events, e, entry);
@@ -226,12 +227,9 @@ recovery_replay(struct sock *k)
 	if (t == NULL)
 		return;
 	TAILQ_FOREACH(e, &t->events, entry) {
-		if (e->offset <= k->want_offset || e->nsp != k->nsp)
-			continue;
-		if (k->instance[0] != '\0' && strcmp(e->instance,
-		    k->instance) != 0)
-			continue;
-		sock_deliver(k, e->f, NULL);
+		if (e->offset > k->want_offset && e->nsp == k->nsp &&
+		    sock_wants(k, e->instance, e->user))
+			sock_deliver(k, e->f, NULL);
 	}
 }
 

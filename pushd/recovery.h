@@ -36,9 +36,10 @@ int recovery_enabled(void);
 unsigned long long recovery_next(void);
 /* The offset a direct emit to a socket of tenant carries: its latest. */
 unsigned long long recovery_offset(const char *tenant);
-/* Keeps an event (takes a reference to f). instance may be NULL. */
+/* Keeps an event (takes a reference to f) about instance for user ("":
+ * any; sock_wants()). */
 void recovery_keep(unsigned long long offset, int nsp, const char *tenant,
-    const char *instance, struct eio_frame *f);
+    const char *instance, const char *user, struct eio_frame *f);
 /* A connected socket is going away abnormally: remember it. */
 void recovery_save(const struct sock *k);
 /*

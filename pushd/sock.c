@@ -120,6 +120,15 @@ sock_emit(struct sock *k, const char *name, struct json_object *arg)
 	json_object_put(a);
 }
 
+int
+sock_wants(const struct sock *k, const char *instance, const char *user)
+{
+	if (k->instance[0] != '\0' && strcmp(k->instance, instance) != 0)
+		return 0;
+	return user[0] == '\0' || k->user_id[0] == '\0' ||
+	    strcmp(k->user_id, user) == 0;
+}
+
 void
 sock_deliver(struct sock *k, struct eio_frame *f, const char *ckey)
 {

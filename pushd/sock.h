@@ -68,6 +68,8 @@ void sock_on_message(struct session *s, const struct eio_packet *p);
 void sock_session_closed(struct session *s, int abnormal);
 /* Queues a shared event frame to k (fan-out, recovery replay). */
 void sock_deliver(struct sock *k, struct eio_frame *f, const char *ckey);
+/* 1 when k is to get an event about instance for user (either "": any). */
+int sock_wants(const struct sock *k, const char *instance, const char *user);
 /* k's credential was revoked: a server DISCONNECT (the client does not
  * reconnect by itself), and k is gone. */
 void sock_revoke(struct sock *k);

@@ -466,6 +466,12 @@ class Events:
             return [e for _, e in self.items if e.get("type") == type_ and
                     all(e.get("data", {}).get(k) == v for k, v in data.items())]
 
+    def notes(self, kind, **about):
+        """The notification.new events of kind whose data (what the
+        notification is about) has these values."""
+        return [e for e in self.of("notification.new", kind=kind)
+                if all(e["data"].get("data", {}).get(k) == v for k, v in about.items())]
+
     def channels(self):
         with self.lock:
             return {c for c, _ in self.items}

@@ -333,7 +333,7 @@ def meta_errors():
                                          "start": True}).json()["id"]
     t.ok(wait_for(status_is(cid, "paused"), 15), "131048 pauses the campaign")
     t.eq(camp(cid)["pauseReason"], "quality", "with the reason")
-    t.ok(wait_for(lambda: ev.of("notification.new", campaignId=cid), 5), "and a notification")
+    t.ok(wait_for(lambda: ev.notes("campaign.paused", campaignId=cid, reason="quality"), 5), "and a notification")
     fake.set_faults("2000000006", errorRate=1.0, errorFault={"code": 131026})
     cid = api.post("/api/v1/campaigns", {"name": "Failing", "instanceId": c6, "recipients": phones("9666200", 60),
                                          "message": TEMPLATE, "variables": {"discount": 1, "name": "x"},
@@ -368,7 +368,7 @@ def instance_down():
     t.ok(wait_for(status_is(cid, "paused"), 15), "the instance logs out: the campaign pauses")
     c = camp(cid)
     t.ok(c["pauseReason"].startswith("instance_") and c["counts"]["pending"] > 0, "naming why", c["pauseReason"])
-    t.ok(wait_for(lambda: ev.of("notification.new", campaignId=cid), 5), "with a notification")
+    t.ok(wait_for(lambda: ev.notes("campaign.paused", campaignId=cid), 5), "with a notification")
     api.post("/api/v1/instances/%s/restart" % down)
     api.post("/api/v1/instances/%s/sandbox/pair" % down)
     t.ok(wait_for(lambda: api.get("/api/v1/instances/%s/state" % down).json().get("status") == "ready", 15),
@@ -411,7 +411,7 @@ def daily_cap():
     t.ok(wait_for(status_is(a, "completed"), 15), "a campaign to 4 numbers completes")
     b = api.post("/api/v1/campaigns", {"name": "TierB", "instanceId": capped, "recipients": phones("9666600", 4),
                                        "message": {"text": "b"}, "start": True}).json()["id"]
-    t.ok(wait_for(lambda: ev.of("notification.new", instanceId=capped, reason="daily_cap"), 15),
+    t.ok(wait_for(lambda: ev.notes("campaign.daily_cap", instanceId=capped, reason="daily_cap"), 15),
          "the next reaches the cap and the tenant is told")
     time.sleep(1)
     c = camp(b)

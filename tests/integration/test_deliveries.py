@@ -219,8 +219,7 @@ def outcomes():
          "the redirect was not followed")
     g = api.get("/api/v1/webhooks/" + ids["gone"]).json()
     t.ok(g["enabled"] is False and "410" in g["disabledReason"], "410 Gone disables the endpoint", g)
-    t.ok(wait_for(lambda: [e for e in sio.of("notification.new") if e["data"].get("kind") ==
-                           "webhook.endpoint.disabled" and e["data"].get("webhookId") == ids["gone"]]),
+    t.ok(wait_for(lambda: sio.notes("webhook.endpoint.disabled", webhookId=ids["gone"])),
          "and its admins are told (notification.new)")
     t.eq(api.post("/api/v1/webhooks/%s/test" % ids["gone"]).status, 409, "a disabled endpoint takes no test")
     for wid in ids.values():
@@ -247,9 +246,8 @@ def give_up():
     d = deliveries(bad)[0]
     t.ok(d["log"][0]["code"] == 500 and d["log"][0]["body"] == "(not text)", "a binary answer is not logged raw",
          d["log"][0])
-    notes = [e for e in sio.of("notification.new") if e["data"].get("kind") == "webhook.delivery.failed" and
-             e["data"]["webhookId"] in (refused, bad, slow)]
-    t.ok(sorted(e["data"]["webhookId"] for e in notes) == sorted([refused, bad, slow]),
+    notes = [e for e in sio.notes("webhook.delivery.failed") if e["data"]["data"]["webhookId"] in (refused, bad, slow)]
+    t.ok(sorted(e["data"]["data"]["webhookId"] for e in notes) == sorted([refused, bad, slow]),
          "one notification per endpoint though two deliveries failed", [e["data"] for e in notes])
     t.ok(all(api.get("/api/v1/webhooks/" + w).json()["enabled"] for w in (refused, bad, slow)),
          "not disabled yet: that takes days of failures")

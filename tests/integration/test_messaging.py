@@ -425,7 +425,7 @@ def cloud_token_expiry():
     fake.set_faults("1065403522", next=[{"code": 190}])
     mid = send_text(api, c1, "+16505551234", "expired").json()["messageId"]
     t.ok(wait_for(lambda: state(api, c1).get("status") == "auth_failure", 10), "190 puts the instance in auth_failure")
-    t.ok(wait_for(lambda: ev.of("notification.new", instanceId=c1), 5), "and notifies the tenant")
+    t.ok(wait_for(lambda: ev.notes("instance.auth_failure", instanceId=c1), 5), "and notifies the tenant")
     t.eq(message(api, mid)["status"], "pending", "the message is kept, not failed")
     r = api.patch("/api/v1/instances/" + c1, {"config": {"phoneNumberId": "1065403522", "accessToken": "tok-" + "a" * 20}})
     t.eq(r.status, 200, "update the token")

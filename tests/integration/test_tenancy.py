@@ -464,7 +464,7 @@ def subscription():
     r = bob.post("/api/v1/subscription/redeem", {"code": code})
     t.eq(r.status, 404, "a single-use code works once")
     r = api_a.get("/api/v1/reports/summary")
-    t.ok(r.status == 200 and r.json()["instances"] == 2, "the premium route answers after redeem", r.body)
+    t.ok(r.status == 200 and "sent" in r.json(), "the premium route answers after redeem", r.body)
     t.eq(api_b.get("/api/v1/reports/summary").status, 402, "and only for that tenant")
 
 

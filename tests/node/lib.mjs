@@ -70,6 +70,11 @@ export function tenant(instances = []) {
 // A realtime token as the API mints it (lib/token.h), from the stack's key,
 // for a live session of a new user of the tenant (pushd checks the session).
 export function realtimeToken(tenantId, expSecs = 300) {
+  return realtimeUser(tenantId, expSecs).token;
+}
+
+// The same, with the new user's id: { token, uid }.
+export function realtimeUser(tenantId, expSecs = 300) {
   const key = Buffer.from(fs.readFileSync(path.join(STATE, "secret-key"), "utf8").trim(), "hex");
   const uid = psql(`INSERT INTO users(tenant_id, email, name, password_hash, role) VALUES ` +
     `('${tenantId}', '${crypto.randomUUID()}@rt.test', 'rt', 'x', 'member') RETURNING id`).split("\n")[0];
@@ -80,7 +85,7 @@ export function realtimeToken(tenantId, expSecs = 300) {
     exp: Math.floor(Date.now() / 1000) + expSecs });
   const signed = "rt_" + Buffer.from(payload).toString("base64url");
   const mac = crypto.createHmac("sha256", key).update(signed).digest("base64url");
-  return signed + "." + mac;
+  return { token: signed + "." + mac, uid };
 }
 
 export function envelope(type, tenantId, data, instanceId = null) {

@@ -7,7 +7,7 @@ import { Socket as EioSocket } from "engine.io-client";
 import WebSocket from "ws";
 import {
   URL, closeAll, collect, connect, connected, envelope, io, once, pid, publish, pushdGet, pushdLogHas,
-  realtimeToken,
+  realtimeToken, realtimeUser,
   redis, sleep, tenant, until, waqtor,
 } from "./lib.mjs";
 
@@ -53,9 +53,10 @@ test("instanceId narrows the /status emission and events to one instance", async
 });
 
 test("a realtime token from the API works like an API key", async () => {
-  const s = await connected("/notifications", { token: realtimeToken(A.id) });
+  const u = realtimeUser(A.id);
+  const s = await connected("/notifications", { token: u.token });
   const got = once(s, "notification:new");
-  publish(A.id, "notifications", "notification.new", { title: "hi" });
+  publish(A.id, "notifications", "notification.new", { userId: u.uid, title: "hi" });
   const n = await got;
   assert.equal(n.title, "hi");
   s.close();
@@ -97,7 +98,8 @@ test("every namespace gets its events under the seed's names, with data and time
     ["/smartbot", "smartbot", "message.received", "incoming", { from: "x", body: "hi" }],
     ["/smartbot", "smartbot", "smartbot.reply", "reply", { to: "x" }],
     ["/smartbot", "smartbot", "smartbot.rule-updated", "rule-updated", { ruleId: "r" }],
-    ["/notifications", "notifications", "notification.new", "notification:new", { title: "t" }],
+    ["/notifications", "notifications", "notification.new", "notification:new",
+      { userId: "00000000-0000-4000-8000-000000000001", title: "t" }],
   ];
   for (const [ns, chan, type, name, data] of table) {
     const s = await connected(ns, { token: A.key });
@@ -414,6 +416,39 @@ test("a busy tenant only pushes out its own recovery history", async () => {
   await until(() => got.length === 2);
   assert.deepEqual(got.map((e) => e.campaignId), ["before", "missed"]);
   s.close();
+});
+
+test("/notifications: a user's notification reaches that user's sessions and the tenant's API keys only, live and recovered", async () => {
+  const T = tenant(), U = tenant();
+  const a = realtimeUser(T.id), b = realtimeUser(T.id), c = realtimeUser(U.id);
+  const opts = { reconnection: true, reconnectionDelay: 300, reconnectionDelayMax: 300 };
+  const sa = await connected("/notifications", { token: a.token }, opts);
+  const sb = await connected("/notifications", { token: b.token });
+  const sk = await connected("/notifications", { token: T.key });
+  const sc = await connected("/notifications", { token: c.token });
+  const got = { a: collect(sa, "notification:new"), b: collect(sb, "notification:new"),
+    k: collect(sk, "notification:new"), c: collect(sc, "notification:new") };
+  publish(T.id, "notifications", "notification.new", { userId: a.uid, title: "for a" });
+  publish(T.id, "notifications", "notification.new", { userId: b.uid, title: "for b" });
+  // the same user id on another tenant's channel reaches no one of T
+  publish(U.id, "notifications", "notification.new", { userId: a.uid, title: "elsewhere" });
+  publish(T.id, "notifications", "notification.new", { title: "no user: dropped" });
+  await until(() => got.k.length === 2);
+  await sleep(200);
+  assert.deepEqual(got.a.map((e) => e.title), ["for a"]);
+  assert.deepEqual(got.b.map((e) => e.title), ["for b"]);
+  assert.deepEqual(got.k.map((e) => e.title), ["for a", "for b"], "an API key's socket hears the tenant's");
+  assert.deepEqual(got.c.map((e) => e.title), [], "another tenant's user hears nothing of T");
+  // recovered: what a missed while away, but not b's
+  sa.io.engine.close();
+  publish(T.id, "notifications", "notification.new", { userId: b.uid, title: "b while a was away" });
+  publish(T.id, "notifications", "notification.new", { userId: a.uid, title: "a while away" });
+  await once(sa, "connect");
+  assert.equal(sa.recovered, true);
+  await until(() => got.a.length === 2);
+  await sleep(200);
+  assert.deepEqual(got.a.map((e) => e.title), ["for a", "a while away"]);
+  for (const s of [sa, sb, sk, sc]) s.close();
 });
 
 test("stats endpoint: JSON and Prometheus text", async () => {
