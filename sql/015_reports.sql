@@ -71,6 +71,19 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT GREATEST(0, (EXTRACT(epoch FROM b - a) * 1000)::bigint)
 $$;
 
+-- The messages already stored, counted once (later changes come as deltas).
+INSERT INTO report_hours SELECT tenant_id, instance_id, COALESCE(campaign_id,
+    '00000000-0000-0000-0000-000000000000'), date_trunc('hour', created_at),
+    direction, status, COALESCE(error->>'code', ''), count(*),
+    COALESCE(sum(report_ms(sent_at, delivered_at)) FILTER (WHERE
+    delivered_at IS NOT NULL AND sent_at IS NOT NULL), 0),
+    count(*) FILTER (WHERE delivered_at IS NOT NULL AND sent_at IS NOT NULL),
+    COALESCE(sum(report_ms(sent_at, read_at)) FILTER (WHERE read_at IS NOT
+    NULL AND sent_at IS NOT NULL), 0),
+    count(*) FILTER (WHERE read_at IS NOT NULL AND sent_at IS NOT NULL), 0, 0,
+    hll_add_agg(hll_hash_text(chat_id))
+FROM messages GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
 CREATE FUNCTION report_message() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
