@@ -41,6 +41,7 @@
 #include "engine.h"
 #include "jsonx.h"
 #include "log.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 #define CAMPAIGN_BATCH_MAX	100	/* recipients per statement */
@@ -551,6 +552,7 @@ campaign_send(struct campaign *c, struct inst *in, int n)
 		outbox_send(in, outbox_msg(in, res, i));
 		sent++;
 	}
+	metrics_add("waqtor_engine_campaign_messages", "", (unsigned long long)sent);
 out:
 	PQclear(res);
 	json_object_put(acts);

@@ -142,6 +142,7 @@ struct outmsg {
 	char			 type[16];
 	struct json_object	*content;
 	int			 attempts;
+	uint64_t		 started_ns;	/* handed to the provider */
 	int			 slot;		/* its pacing slot, or -1 */
 	unsigned		 slot_gen;	/* ... in this ring */
 	void			*pdata;
@@ -271,6 +272,11 @@ void smartbot_forget(struct engine *, const char *tenant_id);
 
 /* retention.c: deletes what is past its retention (inbound events, media) */
 void retention_sweep(struct engine *);
+/* metrics.c: Prometheus metrics on WAQTOR_METRICS (before the loop
+ * starts: it forks their server); one send's outcome */
+int engine_metrics_start(struct engine *) __attribute__((warn_unused_result));
+void engine_metrics_send(struct outmsg *, const struct outcome *);
+
 /* subscription.c: tells owners that their plan ends soon, or ended */
 void subscription_sweep(struct engine *);
 /* reports.c: folds the report deltas into their hourly rollups */

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "jsonx.h"
 #include "log.h"
+#include "metrics.h"
 
 #define INBOUND_BATCH	200
 /* A backlog is worked through in slices of the loop this long (a batch is
@@ -234,6 +235,8 @@ event_failed(struct engine *e, const char *id, int attempts, int malformed,
 	/* 1 s, 4 s, 16 s, 64 s, then 5 minutes */
 	snprintf(delay, sizeof delay, "%d", attempts >= 4 ? 300 :
 	    1 << (2 * attempts));
+	metrics_add("waqtor_engine_inbound_events", is_dead ?
+	    "result=\"dead\"" : "result=\"failed\"", 1);
 	if (is_dead)
 		log_warn("inbound event %s parked as dead after %d attempt(s): "
 		    "%s", id, attempts + 1, err);
@@ -283,6 +286,8 @@ inbound_batch(struct engine *e, long long until)
 			rc = INBOUND_SINK_FAILED;
 		}
 		if (rc == INBOUND_OK) {
+			metrics_add("waqtor_engine_inbound_events",
+			    "result=\"processed\"", 1);
 			if (db_exec(&e->db, "UPDATE inbound_events SET "
 			    "processed_at = now(), last_error = NULL WHERE id = "
 			    "$1", 1, params) == -1 ||

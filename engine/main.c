@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "jsonx.h"
 #include "log.h"
+#include "metrics.h"
 
 #define DISPATCH_MS	20
 #define INBOUND_MS	1000
@@ -44,6 +45,10 @@ engine_heartbeat(uv_timer_t *t)
 	jsonx_add_int(data, "inFlight", e->in_flight);
 	jsonx_add_int(data, "loopLagMaxMs", e->lag_max_ms);
 	jsonx_add_int(data, "loopLagWorstMs", e->lag_worst_ms);
+	metrics_set("waqtor_engine_leases", "", n);
+	metrics_set("waqtor_engine_in_flight", "", e->in_flight);
+	metrics_set_seconds("waqtor_engine_loop_lag_seconds", "",
+	    (double)e->lag_max_ms / 1000);
 	e->lag_max_ms = 0;
 	engine_emit(e, "engine.heartbeat", NULL, NULL, data);
 }
@@ -182,9 +187,11 @@ main(void)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	memset(&e, 0, sizeof e);
-	e.loop = uv_default_loop();
 	e.started_ms = util_now_ms();
 	util_uuid(e.id);
+	if (engine_metrics_start(&e) == -1)	/* forks: before all else */
+		return 1;
+	e.loop = uv_default_loop();
 
 	/* the engine works for every tenant: the owner role, not under RLS */
 	db_init(&e.db, config_str(CFG_DATABASE_URL), DB_AS_ENGINE);

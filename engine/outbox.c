@@ -111,6 +111,7 @@ void
 outbox_send(struct inst *in, struct outmsg *m)
 {
 	outbox_paced(in, m);
+	m->started_ns = uv_hrtime();
 	in->in_flight++;
 	in->e->in_flight++;
 	in->prov->send(in, m);
@@ -331,6 +332,7 @@ outbox_done(struct outmsg *m, const struct outcome *o)
 	struct outcome		 fail;
 	const struct outcome	*final = o;
 
+	engine_metrics_send(m, o);
 	switch (o->kind) {
 	case OUT_SENT:
 		outbox_sent(m, o);

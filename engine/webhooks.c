@@ -31,6 +31,7 @@
 #include "event.h"
 #include "jsonx.h"
 #include "log.h"
+#include "metrics.h"
 #include "whsig.h"
 #include "xmalloc.h"
 
@@ -137,6 +138,8 @@ wh_done(void *arg, const struct http_reply *r)
 				    r->retry_after_s : 86400;
 		}
 	}
+	snprintf(why, sizeof why, "outcome=\"%s\"", outcome);
+	metrics_add("waqtor_engine_webhook_deliveries", why, 1);
 	jsonx_add_str(res, "endpoint_id", d->endpoint_id);
 	jsonx_add_str(res, "event_id", d->event_id);
 	jsonx_add_str(res, "outcome", outcome);

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "router.h"
 #include "util.h"
 #include "worker.h"
@@ -97,6 +98,7 @@ master_reap(int stopping)
 			s->pid = 0;
 			if (stopping)
 				break;
+			metrics_add("waqtor_api_worker_restarts", "", 1);
 			if (WIFSIGNALED(status))
 				log_warn("worker %d killed by signal %d",
 				    (int)pid, WTERMSIG(status));
@@ -116,6 +118,7 @@ master_reap(int stopping)
 	}
 	for (i = 0; i < nslots; i++)
 		alive += slots[i].pid != 0;
+	metrics_set("waqtor_api_workers", "", alive);
 	return alive;
 }
 
@@ -170,6 +173,26 @@ master_loop(const sigset_t *set, const sigset_t *oldmask)
 	return 0;
 }
 
+/* The registry the workers count into, and its server (WAQTOR_METRICS). */
+static int
+master_metrics(void)
+{
+	if (*config_str(CFG_METRICS) == '\0')
+		return 0;
+	if (metrics_init() == -1) {
+		log_error("metrics: %s", strerror(errno));
+		return -1;
+	}
+	metrics_family("waqtor_api_requests", METRICS_COUNTER,
+	    "requests answered, by route, method and status");
+	metrics_family("waqtor_api_request_duration_seconds", METRICS_HISTOGRAM,
+	    "from a request's arrival to its answer, by route and method");
+	metrics_family("waqtor_api_worker_restarts", METRICS_COUNTER,
+	    "workers that exited and were started again");
+	metrics_family("waqtor_api_workers", METRICS_GAUGE, "workers running");
+	return metrics_serve(config_str(CFG_METRICS), NULL, NULL) == -1 ? -1 : 0;
+}
+
 /* Prints the route table, one "METHOD PATTERN ROLE" a line (the spec test). */
 static int
 master_print_routes(void)
@@ -209,6 +232,8 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &oldmask);
 
+	if (master_metrics() == -1)	/* (its server holds no socket of ours) */
+		return 1;
 	addr = config_str(CFG_API_SOCKET);
 	if ((listen_fd = master_listen(addr)) == -1) {
 		log_error("cannot listen on %s: %s", addr, strerror(errno));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -16,6 +17,7 @@
 #include "http.h"
 #include "jsonx.h"
 #include "log.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "router.h"
 #include "util.h"
@@ -309,19 +311,43 @@ worker_dispatch(struct req *r)
 	worker_run_handler(r);
 }
 
+/* The request in the metrics: by route (its pattern: no ids, and no
+ * method or path a client made up) and status, with its duration. */
+static void
+worker_count(const struct req *r, const struct timespec *start)
+{
+	const struct route	*rt = r->match.route;
+	struct timespec		 now;
+	char			 labels[METRICS_LABELS_MAX];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(labels, sizeof labels, "route=\"%s\",method=\"%s\"",
+	    rt != NULL ? rt->pattern : "unmatched", rt != NULL ? rt->method :
+	    "other");
+	metrics_observe("waqtor_api_request_duration_seconds", labels,
+	    (double)(now.tv_sec - start->tv_sec) +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e9);
+	snprintf(labels + strlen(labels), sizeof labels - strlen(labels),
+	    ",status=\"%d\"", r->status);
+	metrics_add("waqtor_api_requests", labels, 1);
+}
+
 static void
 worker_handle(struct worker *w, FCGX_Request *fr)
 {
 	struct req	 r;
+	struct timespec	 t0;
 	long long	 start = util_now_ms();
 	char		 scratch[8192];
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	worker_request_init(&r, w, fr);
 	worker_dispatch(&r);
 	/* what a streamed handler left unread, so nginx reads our answer */
 	while (r.body_left > 0 && http_read(&r, scratch, sizeof scratch) > 0)
 		;
 	http_flush(&r);
+	worker_count(&r, &t0);
 	log_info("%s %s %d %lldms", r.method, r.path, r.status,
 	    util_now_ms() - start);
 	free(r.body);

@@ -33,6 +33,7 @@ X(API_WORKERS,     "WAQTOR_API_WORKERS",     INT,  "4",                         
 X(API_BACKLOG,     "WAQTOR_API_BACKLOG",     INT,  "1024",                       1, 65535,     0,          "listen backlog of the FastCGI socket") \
 X(MAX_BODY,        "WAQTOR_MAX_BODY",        INT,  "1048576",                    1024, 67108864, 0,        "largest JSON request body in bytes (uploads have their own limits)") \
 X(UPLOAD_MAX,      "WAQTOR_UPLOAD_MAX",      INT,  "16777216",                   1024, 104857600, 0,       "largest request body nginx accepts in bytes (media uploads)") \
+X(METRICS,         "WAQTOR_METRICS",         STR,  "",                           0, 0,         0,          "where this daemon (the API, an engine) serves Prometheus metrics, GET /metrics: a unix socket path or host:port for operators only, never the public server; ./waqtor gives each daemon STATE/run/<daemon>.prom; empty: none (pushd serves its own on its socket)") \
 X(PUSHD_SOCKET,    "WAQTOR_PUSHD_SOCKET",    STR,  "./var/run/pushd.sock",       0, 0,         0,          "listen address of waqtor-pushd: a unix socket path or host:port") \
 X(PUSHD_PING_INTERVAL_MS, "WAQTOR_PUSHD_PING_INTERVAL_MS", INT, "15000",          100, 3600000, 0,          "waqtor-pushd: Engine.IO pingInterval in milliseconds") \
 X(PUSHD_PING_TIMEOUT_MS, "WAQTOR_PUSHD_PING_TIMEOUT_MS", INT, "10000",            100, 3600000, 0,          "waqtor-pushd: Engine.IO pingTimeout in milliseconds (a missing pong closes the session)") \

@@ -103,6 +103,15 @@ def tool(name, package):
     return path
 
 
+def comm(pid):
+    """A process's name, or None once it is gone."""
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
 def pg_bindir(pgdata):
     """The directory of the PostgreSQL programs that run the cluster in
     pgdata: those of the version that made it (PG_VERSION). They are never
@@ -273,9 +282,10 @@ class Stack:
             return None
 
     def children(self, pid):
+        """A daemon's workers: its children but its metrics server."""
         out = subprocess.run([tool("pgrep", "procps"), "-P", str(pid)], stdout=subprocess.PIPE,
                              text=True).stdout.split()
-        return sorted(int(x) for x in out)
+        return sorted(int(x) for x in out if comm(int(x)) != "waqtor-metrics")
 
     def path(self, *parts):
         return os.path.join(self.state, *parts)

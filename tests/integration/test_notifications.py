@@ -7,6 +7,7 @@ caller's own notifications only; old ones are deleted after their
 retention. (Webhook endpoint failures and auth_failure are checked where
 they arise: test_deliveries.py, test_messaging.py.)"""
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -128,7 +129,7 @@ def _():
          "logged out")
     t.ok(holds(lambda: len(kinds(v["ann"], "instance.disconnected")) == 1, 1.0), "a logout is no news")
     v["ann"].post("/api/v1/instances/%s/sandbox/pair" % sb)
-    t.eq(v["ann"].post("/api/v1/instances/%s/sandbox/unlink" % v["sb"].replace("a", "b")).status, 404,
+    t.eq(v["ann"].post("/api/v1/instances/2b1e3f0c-5d6a-4e7b-8c9d-0a1b2c3d4e5f/sandbox/unlink").status, 404,
          "an unknown instance: 404")
 
 
@@ -230,6 +231,11 @@ def _():
     t.ok(all(k["enabled"] for k in mine.values()), "everything on at first")
     owners = {k["kind"] for k in ann.get("/api/v1/notifications/preferences").json()["kinds"]}
     t.ok({"subscription.expiring", "quota.reached", "webhook.endpoint.disabled"} <= owners, "the owner's")
+    spec = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "openapi.yaml")).read()
+    spec = spec[spec.index("operationId: updateNotificationPreferences"):]
+    spec = spec[spec.index("properties:", spec.index("kinds:")):spec.index("example:")]
+    t.eq(set(re.findall(r"^ +([a-z_.]+): \{type: boolean\}$", spec, re.M)), owners,
+         "docs/openapi.yaml names exactly the kinds there are (the owner hears of all)")
     r = mia.patch("/api/v1/notifications/preferences", {"kinds": {"campaign.completed": False}})
     got = {k["kind"]: k["enabled"] for k in r.json()["kinds"]}
     t.ok(r.status == 200 and got["campaign.completed"] is False and got["campaign.failed"] is True,

@@ -1,5 +1,5 @@
 /*
- * The listen address of waqtor-pushd, from WAQTOR_PUSHD_SOCKET. A value
+ * A daemon's listen address (WAQTOR_PUSHD_SOCKET, WAQTOR_METRICS). A value
  * containing a '/' is a unix socket path; anything else is "host:port",
  * ":port" (every interface) or "[v6-address]:port"; the host is an IP
  * address ("localhost" stands for 127.0.0.1).
@@ -8,8 +8,8 @@
  * stale one left by a crash (but refuses a live one), addr_claim() notes the
  * file it bound and addr_release() removes that file, and only that file.
  */
-#ifndef WAQTOR_PUSHD_ADDR_H
-#define WAQTOR_PUSHD_ADDR_H
+#ifndef WAQTOR_ADDR_H
+#define WAQTOR_ADDR_H
 
 #include <stddef.h>
 #include <sys/types.h>
