@@ -3,7 +3,9 @@ on their own operator sockets (never through the public nginx server) in
 the text format, read here by prometheus_client's own parser; the
 counters move with the traffic this test makes."""
 import glob
+import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -128,6 +130,21 @@ def _():
     t.ok({"waqtor_pushd_sockets", "waqtor_pushd_events_out", "waqtor_pushd_dropped", "waqtor_pushd_coalesced",
           "waqtor_pushd_slow_disconnects", "waqtor_pushd_recovered", "waqtor_pushd_recovery_misses"} <= set(fams),
          "sockets, delivered, dropped, coalesced, slow consumers, recovery", sorted(fams))
+
+
+@t.case("docs/operations.md lists every metric there is; the Grafana dashboard uses only those")
+def _():
+    exposed = set()
+    for sock in ("waqtor-api.prom", "waqtor-engine.prom", "pushd.sock"):
+        for f in families(sock)[0].values():
+            exposed.add(f.name + "_total" if f.type == "counter" else f.name)
+    docs = os.path.join(os.path.dirname(__file__), "..", "..", "docs")
+    listed = set(re.findall(r"^\| `(waqtor_[a-z_]+)`", open(os.path.join(docs, "operations.md")).read(), re.M))
+    t.eq(sorted(listed ^ exposed), [], "the tables name exactly the metrics the daemons export")
+    dash = json.load(open(os.path.join(docs, "grafana-waqtor.json")))
+    used = {re.sub(r"_(bucket|sum|count)$", "", n) for p in dash["panels"] for q in p.get("targets", [])
+            for n in re.findall(r"waqtor_[a-z_]+", q["expr"])}
+    t.ok(used and used <= exposed, "every metric a panel queries exists", sorted(used - exposed))
 
 
 try:
