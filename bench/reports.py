@@ -5,7 +5,7 @@ million messages generated in SQL (90 days, 5 instances, 40 campaigns,
 plans of their queries; beside them the reference the rollups replace, the
 same summary counted over the messages table. Then the rollups' cost on
 the send path: POST /messages/send-text with wrk (16 connections) and the
-engine's dispatch of 50,000 queued messages, with the report trigger on
+engine's dispatch of 20,000 queued messages, with the report trigger on
 and off. Writes bench/results/reports-<date>.md.
 Usage: bench/reports.py [--quick]   (--quick: 1 million messages)
 """
@@ -126,7 +126,7 @@ def send_rate(s, key, instance, label):
     return "| %s | %.0f/s | %s | %s |" % (label, rps, p99, non2xx[0].split()[-1] if non2xx else "0")
 
 
-def dispatch_rate(s, tenant, label, total=50000):
+def dispatch_rate(s, tenant, label, total=20000):
     """The engine's dispatch of total messages queued in SQL to 10 sandbox
     instances (1,000/s each), sent then delivered (each a trigger call)."""
     name = "d-%s" % label.split()[0]

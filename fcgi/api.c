@@ -8,8 +8,10 @@
 
 #include <sodium.h>
 
+#include "csv.h"
 #include "jsonx.h"
 #include "log.h"
+#include "strbuf.h"
 #include "token.h"
 #include "util.h"
 #include "validate.h"
@@ -128,6 +130,32 @@ api_respond_csv(struct req *r, const char *filename, const char *csv,
 		http_respond_error(r, 500, "internal", "internal error", NULL);
 	else
 		http_respond_raw(r, 200, "text/csv; charset=utf-8", csv, len);
+}
+
+void
+api_respond_result_csv(struct req *r, const char *filename, PGresult *res)
+{
+	struct strbuf	 out = STRBUF_INIT;
+	int		 i, k, nf = PQnfields(res);
+
+	for (k = 0; k < nf; k++) {
+		if (k > 0)
+			strbuf_addch(&out, ',');
+		strbuf_addstr(&out, PQfname(res, k));
+	}
+	strbuf_addstr(&out, "\r\n");
+	for (i = 0; i < PQntuples(res); i++) {
+		for (k = 0; k < nf; k++) {
+			if (k > 0)
+				strbuf_addch(&out, ',');
+			csv_write_field(&out, PQgetvalue(res, i, k),
+			    (size_t)PQgetlength(res, i, k));
+		}
+		strbuf_addstr(&out, "\r\n");
+	}
+	PQclear(res);
+	api_respond_csv(r, filename, out.data, out.len);
+	strbuf_free(&out);
 }
 
 PGresult *

@@ -89,6 +89,10 @@ int api_delete(struct req *r, const char *what, const char *sql, int n,
  * of our own characters: ids, not input). */
 void api_respond_csv(struct req *r, const char *filename, const char *csv,
     size_t len);
+/* Answers the rows of res (cleared) as such a CSV: a header of its column
+ * names, then each row. */
+void api_respond_result_csv(struct req *r, const char *filename,
+    PGresult *res);
 /* The text of a result's field, or NULL when it is SQL NULL. */
 const char *api_value(const PGresult *res, int row, int col);
 /*

@@ -15,7 +15,6 @@
 #include "api.h"
 #include "campaign_msg.h"
 #include "contacts.h"
-#include "csv.h"
 #include "handlers.h"
 #include "jsonx.h"
 #include "message_check.h"
@@ -635,41 +634,21 @@ h_campaign_recipients(struct req *r)
 void
 h_campaign_recipients_export(struct req *r)
 {
-	static const char *const header[] = { "seq", "to", "name", "status",
-	    "reason", "errorCode", "messageId", "queuedAt", "updatedAt" };
-	struct strbuf	 out = STRBUF_INIT;
 	const char	*id;
 	char		 filename[64];
 	PGresult	*res;
-	int		 i, k;
 
 	if (campaign_exists(r, &id) == -1 ||
-	    (res = api_query(r, "SELECT seq, '+' || split_part(chat_id, '@', 1), "
-	    "COALESCE(name, ''), status, COALESCE(reason, ''), COALESCE("
-	    "error->>'code', ''), COALESCE(message_id::text, ''), COALESCE("
-	    "api_time(queued_at), ''), api_time(updated_at) FROM "
-	    "campaign_recipients WHERE campaign_id = $1 ORDER BY seq", 1,
-	    (const char *[]){ id })) == NULL)
+	    (res = api_query(r, "SELECT seq, '+' || split_part(chat_id, '@', 1) "
+	    "AS \"to\", COALESCE(name, '') AS name, status, COALESCE(reason, "
+	    "'') AS reason, COALESCE(error->>'code', '') AS \"errorCode\", "
+	    "COALESCE(message_id::text, '') AS \"messageId\", COALESCE("
+	    "api_time(queued_at), '') AS \"queuedAt\", api_time(updated_at) AS "
+	    "\"updatedAt\" FROM campaign_recipients WHERE campaign_id = $1 "
+	    "ORDER BY seq", 1, (const char *[]){ id })) == NULL)
 		return;
-	for (k = 0; k < 9; k++) {
-		if (k > 0)
-			strbuf_addch(&out, ',');
-		strbuf_addstr(&out, header[k]);
-	}
-	strbuf_addstr(&out, "\r\n");
-	for (i = 0; i < PQntuples(res); i++) {
-		for (k = 0; k < 9; k++) {
-			if (k > 0)
-				strbuf_addch(&out, ',');
-			csv_write_field(&out, PQgetvalue(res, i, k),
-			    (size_t)PQgetlength(res, i, k));
-		}
-		strbuf_addstr(&out, "\r\n");
-	}
-	PQclear(res);
 	snprintf(filename, sizeof filename, "campaign-%s.csv", id);
-	api_respond_csv(r, filename, out.data, out.len);
-	strbuf_free(&out);
+	api_respond_result_csv(r, filename, res);
 }
 
 /* The control actions: which states each leaves, and to what. */

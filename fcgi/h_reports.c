@@ -12,7 +12,6 @@
 #include "api.h"
 #include "handlers.h"
 #include "strbuf.h"
-#include "csv.h"
 #include "util.h"
 #include "validate.h"
 
@@ -92,34 +91,6 @@ range_parse(struct req *r, struct range *q, long max_hours)
 	return 0;
 }
 
-/* Answers the rows of res (cleared) as CSV: a header of its column names,
- * then each row. */
-static void
-respond_csv(struct req *r, const char *filename, PGresult *res)
-{
-	struct strbuf	 out = STRBUF_INIT;
-	int		 i, k, nf = PQnfields(res);
-
-	for (k = 0; k < nf; k++) {
-		if (k > 0)
-			strbuf_addch(&out, ',');
-		strbuf_addstr(&out, PQfname(res, k));
-	}
-	strbuf_addstr(&out, "\r\n");
-	for (i = 0; i < PQntuples(res); i++) {
-		for (k = 0; k < nf; k++) {
-			if (k > 0)
-				strbuf_addch(&out, ',');
-			csv_write_field(&out, PQgetvalue(res, i, k),
-			    (size_t)PQgetlength(res, i, k));
-		}
-		strbuf_addstr(&out, "\r\n");
-	}
-	PQclear(res);
-	api_respond_csv(r, filename, out.data, out.len);
-	strbuf_free(&out);
-}
-
 /*
  * Runs rows_sql (the report as a table) and answers it as CSV, or as the
  * JSON json_sql builds from it (rows_sql is its CTE "rows"), with n
@@ -134,7 +105,7 @@ report_respond(struct req *r, const char *filename, const char *rows_sql,
 
 	if (wants_csv(r)) {
 		if ((res = api_query(r, rows_sql, n, params)) != NULL)
-			respond_csv(r, filename, res);
+			api_respond_result_csv(r, filename, res);
 		return;
 	}
 	strbuf_addstr(&sql, "WITH rows AS (");
