@@ -314,19 +314,15 @@ worker_dispatch(struct req *r)
 /* The request in the metrics: by route (its pattern: no ids, and no
  * method or path a client made up) and status, with its duration. */
 static void
-worker_count(const struct req *r, const struct timespec *start)
+worker_count(const struct req *r, double seconds)
 {
 	const struct route	*rt = r->match.route;
-	struct timespec		 now;
 	char			 labels[METRICS_LABELS_MAX];
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	snprintf(labels, sizeof labels, "route=\"%s\",method=\"%s\"",
 	    rt != NULL ? rt->pattern : "unmatched", rt != NULL ? rt->method :
 	    "other");
-	metrics_observe("waqtor_api_request_duration_seconds", labels,
-	    (double)(now.tv_sec - start->tv_sec) +
-	    (double)(now.tv_nsec - start->tv_nsec) / 1e9);
+	metrics_observe("waqtor_api_request_duration_seconds", labels, seconds);
 	snprintf(labels + strlen(labels), sizeof labels - strlen(labels),
 	    ",status=\"%d\"", r->status);
 	metrics_add("waqtor_api_requests", labels, 1);
@@ -336,8 +332,8 @@ static void
 worker_handle(struct worker *w, FCGX_Request *fr)
 {
 	struct req	 r;
-	struct timespec	 t0;
-	long long	 start = util_now_ms();
+	struct timespec	 t0, t1;
+	double		 seconds;
 	char		 scratch[8192];
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -347,9 +343,12 @@ worker_handle(struct worker *w, FCGX_Request *fr)
 	while (r.body_left > 0 && http_read(&r, scratch, sizeof scratch) > 0)
 		;
 	http_flush(&r);
-	worker_count(&r, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	worker_count(&r, seconds);
 	log_info("%s %s %d %lldms", r.method, r.path, r.status,
-	    util_now_ms() - start);
+	    (long long)(seconds * 1000));
 	free(r.body);
 	json_object_put(r.events);
 	log_set_request(NULL);
