@@ -3,9 +3,9 @@
  * app_show_logo_text), messaging (default country code, opt-out keywords
  * and replies), general ones (the time zone times are shown in and
  * schedules read in) and SmartBot's (on or off, handover, replies per chat
- * and minute), changed by admins, and each user's UI preferences
- * (theme, compact_mode, sidebar_collapsed): what the seed kept in
- * localStorage, now on the server.
+ * and minute), changed by admins, and each user's dashboard preferences
+ * (theme, layout, language, notifications, whether to fetch a Gravatar):
+ * what the seed kept in localStorage, now on the server.
  */
 #include <string.h>
 
@@ -14,6 +14,7 @@
 #include "jsonx.h"
 #include "phone.h"
 #include "settings.h"
+#include "util.h"
 #include "validate.h"
 
 static const struct vfield branding_fields[] = {
@@ -37,10 +38,19 @@ static const struct vfield smartbot_fields[] = {
 	{ "chat_replies_per_minute", V_INT, 0, 1, 60, NULL },
 };
 static const char *const themes[] = { "light", "dark", "system", NULL };
+static const char *const languages[] = { "en", "ar", NULL };	/* ar: RTL */
+static const char *const menu_modes[] = { "static", "overlay", NULL };
 static const struct vfield preference_fields[] = {
 	{ "theme", V_ENUM, 0, 0, 0, themes },
 	{ "compact_mode", V_BOOL, 0, 0, 0, NULL },
 	{ "sidebar_collapsed", V_BOOL, 0, 0, 0, NULL },
+	{ "language", V_ENUM, 0, 0, 0, languages },
+	{ "scale", V_INT, 0, 12, 16, NULL },		/* font px */
+	{ "menu_mode", V_ENUM, 0, 0, 0, menu_modes },
+	{ "notification_sound", V_BOOL, 0, 0, 0, NULL },
+	{ "desktop_notifications", V_BOOL, 0, 0, 0, NULL },
+	/* off: loading it sends a hash of the e-mail to gravatar.com */
+	{ "use_gravatar", V_BOOL, 0, 0, 0, NULL },
 };
 
 /*
@@ -59,13 +69,20 @@ static const struct settings_group {
 	size_t			 nfields;
 	const char		*defaults;	/* JSON */
 } groups[] = {
-	{ "branding", branding_fields, 3, "{\"app_logo\":\"\","
-	    "\"app_logo_text\":\"WaQtor\",\"app_show_logo_text\":true}" },
-	{ "messaging", messaging_fields, 5, SETTINGS_MESSAGING_DEFAULTS },
-	{ "general", general_fields, 1, "{\"time_zone\":\"UTC\"}" },
-	{ "smartbot", smartbot_fields, 3, SETTINGS_SMARTBOT_DEFAULTS },
-	{ "preferences", preference_fields, 3, "{\"theme\":\"system\","
-	    "\"compact_mode\":false,\"sidebar_collapsed\":false}" },
+	{ "branding", branding_fields, nitems(branding_fields),
+	    "{\"app_logo\":\"\",\"app_logo_text\":\"WaQtor\","
+	    "\"app_show_logo_text\":true}" },
+	{ "messaging", messaging_fields, nitems(messaging_fields),
+	    SETTINGS_MESSAGING_DEFAULTS },
+	{ "general", general_fields, nitems(general_fields),
+	    "{\"time_zone\":\"UTC\"}" },
+	{ "smartbot", smartbot_fields, nitems(smartbot_fields),
+	    SETTINGS_SMARTBOT_DEFAULTS },
+	{ "preferences", preference_fields, nitems(preference_fields),
+	    "{\"theme\":\"system\",\"compact_mode\":false,"
+	    "\"sidebar_collapsed\":false,\"language\":\"en\",\"scale\":14,"
+	    "\"menu_mode\":\"static\",\"notification_sound\":false,"
+	    "\"desktop_notifications\":false,\"use_gravatar\":false}" },
 };
 
 void
@@ -110,11 +127,10 @@ h_settings_update(struct req *r)
 	size_t			 i;
 	int			 any = 0;
 
-	if (validate_body(r, fields, sizeof fields / sizeof fields[0],
-	    &in) == -1)
+	if (validate_body(r, fields, nitems(fields), &in) == -1)
 		return;
 	details = json_object_new_object();
-	for (i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+	for (i = 0; i < nitems(groups); i++) {
 		if (!json_object_object_get_ex(in, groups[i].name, &v))
 			continue;
 		snprintf(prefix, sizeof prefix, "%s.", groups[i].name);

@@ -7,6 +7,9 @@
 #define UTIL_UUID_LEN	36
 #define UTIL_TS_LEN	24	/* 2026-11-26T00:40:00.123Z */
 
+/* The elements of an array (not a pointer): tables count themselves. */
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
 /* Initialises libsodium; call once at start-up. Aborts when it fails. */
 void util_init(void);
 /* Monotonic milliseconds. */

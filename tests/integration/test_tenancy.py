@@ -19,6 +19,11 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+PREFERENCE_DEFAULTS = {"theme": "system", "compact_mode": False, "sidebar_collapsed": False, "language": "en",
+                       "scale": 14, "menu_mode": "static", "notification_sound": False,
+                       "desktop_notifications": False, "use_gravatar": False}
+
+
 def count(table):
     return int(s.psql("SELECT count(*) FROM %s" % table))
 
@@ -393,6 +398,31 @@ def settings():
     t.ok(r.status == 400 and "preferences.theme" in r.json()["error"]["details"], "a bad theme is refused")
     r = api_a.patch("/api/v1/settings", {"preferences": {"theme": "dark"}})
     t.eq(r.status, 403, "an API key has no preferences")
+    t.eq(api_a.get("/api/v1/settings").json()["preferences"], None, "and GET shows none")
+    t.eq(bob.get("/api/v1/settings").json()["preferences"], PREFERENCE_DEFAULTS,
+         "every preference is there, with its default")
+    dashboard = {"language": "ar", "scale": 16, "menu_mode": "overlay", "notification_sound": True,
+                 "desktop_notifications": True, "use_gravatar": True}
+    r = ann.patch("/api/v1/settings", {"preferences": dashboard})
+    t.ok(r.status == 200 and r.json()["preferences"] == dict(PREFERENCE_DEFAULTS, theme="dark",
+                                                             sidebar_collapsed=True, **dashboard),
+         "the dashboard's preferences are set, the others kept", r.body)
+    r = ann.patch("/api/v1/settings", {"preferences": {"scale": 12.0, "language": "en"}})
+    t.ok(r.status == 200 and r.json()["preferences"]["scale"] == 12 and
+         json.loads(s.psql("SELECT settings FROM user_settings WHERE user_id = '%s'" % ann_id))["scale"] == 12,
+         "scale 12.0 is the integer 12", r.body)
+    t.eq(mia.get("/api/v1/settings").json()["preferences"]["language"], "en", "another user's are their own")
+    before = s.psql("SELECT settings FROM user_settings WHERE user_id = '%s'" % ann_id)
+    for field, bad in (("language", "fr"), ("language", "AR"), ("language", ""), ("scale", 11), ("scale", 17),
+                       ("scale", 14.5), ("scale", "14"), ("scale", True), ("menu_mode", "floating"),
+                       ("menu_mode", "Static"), ("notification_sound", "yes"), ("desktop_notifications", 1),
+                       ("use_gravatar", None), ("use_gravatar", "false"), ("font_scale", 14)):
+        r = ann.patch("/api/v1/settings", {"preferences": {field: bad, "theme": "light"}})
+        t.ok(r.status == 400 and err(r) == "validation_failed" and
+             list(r.json()["error"]["details"]) == ["preferences." + field],
+             "preferences.%s %r is refused, naming it" % (field, bad), r.body)
+    t.ok(s.psql("SELECT settings FROM user_settings WHERE user_id = '%s'" % ann_id) == before and
+         ann.get("/api/v1/settings").json()["preferences"]["theme"] == "dark", "and nothing was written")
     t.eq(bob.get("/api/v1/settings").json()["branding"]["app_logo_text"], "WaQtor", "B's branding is its own")
     t.eq(ann.get("/api/v1/settings").json()["general"], {"time_zone": "UTC"}, "the time zone is UTC by default")
     before = s.psql("SELECT general FROM tenant_settings")
