@@ -3,8 +3,6 @@
  * way in. Passwords are argon2id; sessions are server-side rows behind an
  * HttpOnly, SameSite=Strict cookie, a new one on every login.
  */
-#include <stdlib.h>
-#include <strings.h>
 #include <time.h>
 #include <string.h>
 
@@ -12,9 +10,9 @@
 
 #include "api.h"
 #include "handlers.h"
+#include "image.h"
 #include "jsonx.h"
 #include "log.h"
-#include "multipart.h"
 #include "ratelimit.h"
 #include "token.h"
 #include "util.h"
@@ -27,7 +25,6 @@
 #define LOGIN_WINDOW_SECS	900
 #define PASSWORD_MIN		8
 #define PASSWORD_MAX		256
-#define AVATAR_MAX		(2 * 1024 * 1024)
 #define REALTIME_TOKEN_SECS	300
 
 static void
@@ -398,84 +395,22 @@ out:
 	json_object_put(in);
 }
 
-/* The image type of data by its first bytes (never by what the client says). */
-static const char *
-image_type(const unsigned char *d, size_t len)
-{
-	if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
-		return "image/jpeg";
-	if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 ||
-	    memcmp(d, "GIF89a", 6) == 0))
-		return "image/gif";
-	if (len >= 12 && memcmp(d, "RIFF", 4) == 0 &&
-	    memcmp(d + 8, "WEBP", 4) == 0)
-		return "image/webp";
-	return NULL;
-}
-
 void
 h_me_avatar(struct req *r)
 {
-	const char	*ct = http_param(r, "CONTENT_TYPE");
-	const char	*data = r->body, *type, *params[3];
-	size_t		 len = r->body_len;
-	struct mpart	 parts[MULTIPART_MAX_PARTS];
-	const struct mpart *file;
-	int		 n;
-	char		*b64 = NULL;
+	struct image	 img;
 	PGresult	*res;
 
-	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
-		n = multipart_parse(ct, r->body, r->body_len, parts,
-		    MULTIPART_MAX_PARTS);
-		if (n == -1 || (file = multipart_file(parts, n)) == NULL) {
-			http_respond_error(r, 400, "bad_request",
-			    "no file in the multipart body", NULL);
-			return;
-		}
-		data = file->data;
-		len = file->len;
-	} else if (ct == NULL || strncasecmp(ct, "image/", 6) != 0) {
-		http_respond_error(r, 415, "unsupported_media_type",
-		    "send the image as multipart/form-data or image/*", NULL);
+	if (image_read(r, "an avatar", &img) == -1)
 		return;
-	}
-	if (len == 0) {
-		http_respond_error(r, 400, "bad_request", "the file is empty",
-		    NULL);
-		return;
-	}
-	if (len > AVATAR_MAX) {
-		http_respond_error(r, 413, "payload_too_large",
-		    "an avatar is at most 2 MB", NULL);
-		return;
-	}
-	if ((type = image_type((const unsigned char *)data, len)) == NULL) {
-		http_respond_error(r, 415, "unsupported_media_type",
-		    "the file is not a PNG, JPEG, GIF or WebP image", NULL);
-		return;
-	}
-	b64 = malloc(sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL));
-	if (b64 == NULL) {
-		http_respond_error(r, 503, "service_unavailable",
-		    "out of memory, retry shortly", NULL);
-		return;
-	}
-	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_ORIGINAL), (const unsigned char *)data, len,
-	    sodium_base64_VARIANT_ORIGINAL);
-	params[0] = r->auth.user_id;
-	params[1] = type;
-	params[2] = b64;
 	res = api_query(r, "WITH a AS (INSERT INTO avatars (user_id, tenant_id, "
 	    "content_type, data) VALUES ($1, current_setting('waqtor.tenant_id')"
 	    "::uuid, $2, decode($3, 'base64')) ON CONFLICT (user_id) DO UPDATE "
 	    "SET content_type = $2, data = decode($3, 'base64'), "
 	    "updated_at = now()) UPDATE users SET avatar_updated_at = now() "
-	    "WHERE id = $1", 3, params);
-	free(b64);
+	    "WHERE id = $1", 3, (const char *[]){ r->auth.user_id, img.type,
+	    img.b64 });
+	image_free(&img);
 	if (res == NULL)
 		return;
 	PQclear(res);
@@ -485,34 +420,19 @@ h_me_avatar(struct req *r)
 void
 h_avatar_get(struct req *r)
 {
-	const char	*id, *params[1];
+	const char	*id;
 	PGresult	*res;
-	unsigned char	*img;
-	size_t		 len, b64len;
 
 	if ((id = api_uuid_param(r, "userId", "avatar")) == NULL)
 		return;
-	params[0] = id;
-	if ((res = api_query(r, "SELECT content_type, encode(data, 'base64') "
-	    "FROM avatars WHERE user_id = $1", 1, params)) == NULL)
+	if ((res = api_query(r, "SELECT encode(data, 'base64') FROM avatars "
+	    "WHERE user_id = $1", 1, &id)) == NULL)
 		return;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
+	if (PQntuples(res) != 1)
 		http_respond_error(r, 404, "not_found", "no such avatar", NULL);
-		return;
-	}
-	b64len = (size_t)PQgetlength(res, 0, 1);
-	img = malloc(b64len / 4 * 3 + 3);
-	if (img == NULL || sodium_base642bin(img, b64len / 4 * 3 + 3,
-	    PQgetvalue(res, 0, 1), b64len, "\n", &len, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0) {
-		http_respond_error(r, 500, "internal", "internal error", NULL);
-		goto out;
-	}
-	/* the stored type came from our own magic-byte check */
-	http_respond_raw(r, 200, image_type(img, len), img, len);
-out:
-	free(img);
+	else
+		image_respond(r, PQgetvalue(res, 0, 0),
+		    (size_t)PQgetlength(res, 0, 0), NULL);
 	PQclear(res);
 }
 

@@ -198,6 +198,12 @@ http_read(struct req *r, char *buf, size_t len)
 }
 
 void
+http_set_cache(struct req *r, const char *value)
+{
+	r->cache = value;
+}
+
+void
 http_respond_raw(struct req *r, int status, const char *content_type,
     const void *data, size_t len)
 {
@@ -226,6 +232,7 @@ http_discard(struct req *r)
 	r->resp_body = NULL;
 	r->resp_len = 0;
 	r->responded = 0;
+	r->cache = NULL;
 	r->headers_len = 0;
 	r->headers[0] = '\0';
 }
@@ -238,9 +245,11 @@ http_flush(struct req *r)
 	FCGX_FPrintF(r->fcgi->out,
 	    "Status: %d %s\r\n"
 	    "X-Request-Id: %s\r\n"
-	    "Cache-Control: no-store\r\n"
+	    "Cache-Control: %s\r\n"
 	    "%s",
-	    r->status, http_reason(r->status), r->request_id, r->headers);
+	    r->status, http_reason(r->status), r->request_id,
+	    r->cache != NULL && r->status < 300 ? r->cache : "no-store",
+	    r->headers);
 	if (r->resp_type != NULL)
 		FCGX_FPrintF(r->fcgi->out, "Content-Type: %s\r\n",
 		    r->resp_type);

@@ -1,7 +1,8 @@
 /*
  * One HTTP request as a FastCGI worker sees it, and the response helpers.
- * Every response carries X-Request-Id and Cache-Control: no-store; error
- * bodies are {"error":{"code","message","details"?}}.
+ * Every response carries X-Request-Id and Cache-Control: no-store (unless
+ * a success says otherwise: http_set_cache); error bodies are
+ * {"error":{"code","message","details"?}}.
  */
 #ifndef WAQTOR_HTTP_H
 #define WAQTOR_HTTP_H
@@ -64,6 +65,8 @@ struct req {
 	char			*resp_body;
 	size_t			 resp_len;
 	const char		*resp_type;	/* static string or NULL */
+	const char		*cache;		/* Cache-Control of a success:
+						   static string, NULL no-store */
 	char			 headers[HTTP_HEADERS_MAX];	/* extra */
 	size_t			 headers_len;
 };
@@ -90,6 +93,9 @@ int http_unescape(const char *src, size_t len, char *out, size_t outlen)
 int http_is_https(struct req *r);
 /* The client's address (REMOTE_ADDR), never NULL. */
 const char *http_client_ip(struct req *r);
+/* A success (status < 300) carries Cache-Control: value (a static string)
+ * instead of no-store; an error, or an answer discarded, never does. */
+void http_set_cache(struct req *r, const char *value);
 /* Sends status with a body of another type (images). */
 void http_respond_raw(struct req *r, int status, const char *content_type,
     const void *data, size_t len);

@@ -9,11 +9,11 @@
  * the body to the handler; ROUTE_BULK lets its statements run longer.
  */
 #include "handlers.h"
+#include "image.h"
 #include "router.h"
 
 #define DB	ROUTE_DB
 #define DBR	(ROUTE_DB | ROUTE_REDIS)
-#define AVATAR_BODY	(2 * 1024 * 1024 + 64 * 1024)	/* + multipart */
 #define UPLOAD_BODY	(16 * 1024 * 1024)		/* nginx's limit too */
 #define IMPORT_BODY	(64 * 1024 * 1024)		/* and nginx's for it */
 #define CAMPAIGN_BODY	(16 * 1024 * 1024)		/* a million recipients */
@@ -29,7 +29,7 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/me",                     h_me,                  AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "PATCH",  "/api/v1/me",                     h_me_update,           AUTH_SESSION, ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/me/password",            h_me_password,         AUTH_SESSION, ROLE_MEMBER, DB,                0 },
-{ "POST",   "/api/v1/me/avatar",              h_me_avatar,           AUTH_SESSION, ROLE_MEMBER, DB,                AVATAR_BODY },
+{ "POST",   "/api/v1/me/avatar",              h_me_avatar,           AUTH_SESSION, ROLE_MEMBER, DB,                IMAGE_BODY_MAX },
 { "GET",    "/api/v1/avatars/{userId}",       h_avatar_get,          AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/realtime/token",         h_realtime_token,      AUTH_SESSION, ROLE_MEMBER, DB,                0 },
 { "GET",    "/api/v1/members",                h_members_list,        AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
