@@ -5,17 +5,21 @@
  * schedules read in) and SmartBot's (on or off, handover, replies per chat
  * and minute), changed by admins, and each user's dashboard preferences
  * (theme, layout, language, notifications, whether to fetch a Gravatar):
- * what the seed kept in localStorage, now on the server.
+ * what the seed kept in localStorage, now on the server. An admin may
+ * upload the tenant's logo (fcgi/image.h), which app_logo then names.
  */
 #include <string.h>
 
 #include "api.h"
 #include "handlers.h"
+#include "image.h"
 #include "jsonx.h"
 #include "phone.h"
 #include "settings.h"
 #include "util.h"
 #include "validate.h"
+
+#define SETTINGS_LOGO_PATH	"/api/v1/settings/logo"
 
 static const struct vfield branding_fields[] = {
 	{ "app_logo", V_LINK, 0, 0, 2048, NULL },
@@ -84,6 +88,24 @@ static const struct settings_group {
 	    "\"menu_mode\":\"static\",\"notification_sound\":false,"
 	    "\"desktop_notifications\":false,\"use_gravatar\":false}" },
 };
+
+/*
+ * Merges each tenant group's keys (JSON objects, in the order of groups;
+ * "{}" for none) into what is stored. The stored branding after it (row
+ * 0, column 0), or NULL answered.
+ */
+static PGresult *
+settings_tenant_merge(struct req *r, const char *const params[TENANT_GROUPS])
+{
+	return api_query(r, "INSERT INTO tenant_settings (tenant_id, settings, "
+	    "messaging, general, smartbot) VALUES (current_setting("
+	    "'waqtor.tenant_id')::uuid, $1, $2, $3, $4) ON CONFLICT (tenant_id) "
+	    "DO UPDATE SET settings = tenant_settings.settings || $1, "
+	    "messaging = tenant_settings.messaging || $2, general = "
+	    "tenant_settings.general || $3, smartbot = tenant_settings.smartbot "
+	    "|| $4, updated_at = now() RETURNING settings::text", TENANT_GROUPS,
+	    params);
+}
 
 void
 h_settings_get(struct req *r)
@@ -171,14 +193,7 @@ h_settings_update(struct req *r)
 		for (i = 0; i < TENANT_GROUPS; i++)
 			params[i] = tenant[i] != NULL ?
 			    jsonx_string(tenant[i]) : "{}";
-		if ((res = api_query(r, "INSERT INTO tenant_settings (tenant_id, "
-		    "settings, messaging, general, smartbot) VALUES ("
-		    "current_setting('waqtor.tenant_id')::uuid, $1, $2, $3, $4) "
-		    "ON CONFLICT (tenant_id) DO UPDATE SET settings = "
-		    "tenant_settings.settings || $1, messaging = tenant_settings."
-		    "messaging || $2, general = tenant_settings.general || $3, "
-		    "smartbot = tenant_settings.smartbot || $4, updated_at = "
-		    "now()", TENANT_GROUPS, params)) == NULL)
+		if ((res = settings_tenant_merge(r, params)) == NULL)
 			goto out;
 		PQclear(res);
 	}
@@ -204,4 +219,98 @@ h_settings_update(struct req *r)
 out:
 	json_object_put(details);
 	json_object_put(in);
+}
+
+/*
+ * Points the branding's app_logo at url, recorded as a PATCH of it would
+ * be (settings.branding): the branding as it is now (a new object), or
+ * NULL answered.
+ */
+static struct json_object *
+settings_logo_link(struct req *r, const char *url)
+{
+	struct json_object	*set = json_object_new_object(), *branding;
+	const char		*params[TENANT_GROUPS] = { NULL, "{}", "{}",
+				    "{}" };
+	PGresult		*res;
+
+	jsonx_add_str(set, "app_logo", url);
+	params[0] = jsonx_string(set);
+	if ((res = settings_tenant_merge(r, params)) == NULL) {
+		json_object_put(set);
+		return NULL;
+	}
+	api_audit(r, "settings.branding", set);
+	branding = settings_merge(groups[0].defaults, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return branding;
+}
+
+/*
+ * Each upload gets a new ?v=, so browsers, which keep the logo a day,
+ * fetch it again: two uploads within a second are a second apart.
+ */
+void
+h_settings_logo_upload(struct req *r)
+{
+	struct image		 img;
+	struct json_object	*branding;
+	PGresult		*res;
+
+	if (image_read(r, "a logo", &img) == -1)
+		return;
+	res = api_query(r, "INSERT INTO tenant_logos (tenant_id, content_type, "
+	    "data) VALUES (current_setting('waqtor.tenant_id')::uuid, $1, "
+	    "decode($2, 'base64')) ON CONFLICT (tenant_id) DO UPDATE SET "
+	    "content_type = $1, data = decode($2, 'base64'), updated_at = "
+	    "greatest(now(), date_trunc('second', tenant_logos.updated_at) + "
+	    "interval '1 second') RETURNING '" SETTINGS_LOGO_PATH "?v=' || "
+	    "floor(extract(epoch FROM updated_at))::bigint", 2,
+	    (const char *[]){ img.type, img.b64 });
+	image_free(&img);
+	if (res == NULL)
+		return;
+	if ((branding = settings_logo_link(r, PQgetvalue(res, 0, 0))) != NULL)
+		http_respond_json(r, 200, branding);
+	PQclear(res);
+}
+
+void
+h_settings_logo_get(struct req *r)
+{
+	PGresult	*res;
+
+	if ((res = api_query(r, "SELECT encode(data, 'base64') FROM "
+	    "tenant_logos WHERE tenant_id = current_setting("
+	    "'waqtor.tenant_id')::uuid", 0, NULL)) == NULL)
+		return;
+	if (PQntuples(res) != 1)
+		http_respond_error(r, 404, "not_found", "no such logo", NULL);
+	else	/* its URL changes with each upload */
+		image_respond(r, PQgetvalue(res, 0, 0),
+		    (size_t)PQgetlength(res, 0, 0), "private, max-age=86400");
+	PQclear(res);
+}
+
+void
+h_settings_logo_delete(struct req *r)
+{
+	struct json_object	*branding;
+	PGresult		*res;
+	int			 had;
+
+	if ((res = api_query(r, "DELETE FROM tenant_logos WHERE tenant_id = "
+	    "current_setting('waqtor.tenant_id')::uuid RETURNING 1", 0,
+	    NULL)) == NULL)
+		return;
+	had = PQntuples(res) == 1;
+	PQclear(res);
+	if (!had) {
+		http_respond_error(r, 404, "not_found", "no such logo", NULL);
+		return;
+	}
+	if ((branding = settings_logo_link(r, "")) == NULL)
+		return;
+	json_object_put(branding);
+	http_respond_json(r, 204, NULL);
 }

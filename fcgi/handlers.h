@@ -36,6 +36,9 @@ void h_instances_delete(struct req *);
 /* h_settings.c */
 void h_settings_get(struct req *);
 void h_settings_update(struct req *);
+void h_settings_logo_upload(struct req *);
+void h_settings_logo_get(struct req *);
+void h_settings_logo_delete(struct req *);
 /* h_subscription.c */
 void h_subscription_get(struct req *);
 void h_subscription_redeem(struct req *);

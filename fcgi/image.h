@@ -34,9 +34,9 @@ int image_read(struct req *r, const char *what, struct image *img)
 void image_free(struct image *img);
 /*
  * Answers 200 with a stored image, b64[0..len) (its base64 text), typed
- * from its bytes, with X-Content-Type-Options: nosniff and, when cache is
- * not NULL, that Cache-Control instead of no-store. 500 when the text is
- * no base64 of an image.
+ * from its bytes and, when cache is not NULL, with that Cache-Control
+ * instead of no-store (X-Content-Type-Options: nosniff is nginx's, on
+ * every answer). 500 when the text is no base64 of an image.
  */
 void image_respond(struct req *r, const char *b64, size_t len,
     const char *cache);

@@ -3,6 +3,7 @@ subscription and audit through nginx: every endpoint's success and failure
 paths, bad input, the cross-tenant matrix and row-level security."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -368,6 +369,101 @@ def roles():
     t.eq(s.psql("SELECT (SELECT count(*) FROM instances) + (SELECT count(*) FROM api_keys) + "
                 "(SELECT count(*) FROM users) + (SELECT count(*) FROM invitations)"), before,
          "and nothing changed")
+
+
+@t.case("tenant logo: upload, serve, replace, remove; roles, bad input, tenant B")
+def logo():
+    path = "/api/v1/settings/logo"
+
+    def audited():
+        return s.psql("SELECT count(*) FROM audit_log WHERE action = 'settings.branding'")
+
+    def stored():
+        return s.psql("SELECT string_agg(tenant_id || md5(data) || updated_at, ',') FROM tenant_logos")
+
+    r = ann.get(path)
+    t.eq((r.status, err(r)), (404, "not_found"), "no logo yet: GET is 404")
+    r = ann.delete(path)
+    t.eq((r.status, err(r)), (404, "not_found"), "and DELETE is 404")
+    before = audited()
+    r = mia.call("POST", path, raw=PNG, headers={"Content-Type": "image/png"})
+    t.eq((r.status, err(r)), (403, "forbidden"), "a member cannot upload the logo")
+    t.ok(count("tenant_logos") == 0 and audited() == before, "and nothing was stored")
+
+    boundary = "----wqlogo"
+    mp = (("--%s\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\n"
+           "Content-Type: image/png\r\n\r\n" % boundary).encode() + PNG + ("\r\n--%s--\r\n" % boundary).encode())
+    r = ann.call("POST", path, raw=mp, headers={"Content-Type": "multipart/form-data; boundary=%s" % boundary})
+    t.ok(r.status == 200 and set(r.json()) == {"app_logo", "app_logo_text", "app_show_logo_text"} and
+         re.fullmatch(r"/api/v1/settings/logo\?v=[0-9]+", r.json()["app_logo"]),
+         "an owner uploads the logo (multipart): the branding names it", r.body)
+    url = r.json()["app_logo"]
+    t.eq(url.split("=")[1], s.psql("SELECT floor(extract(epoch FROM updated_at))::bigint FROM tenant_logos"),
+         "?v= is its time of upload in epoch seconds")
+    t.eq(mia.get("/api/v1/settings").json()["branding"]["app_logo"], url, "GET /settings names it to members")
+    entry = ann.get("/api/v1/audit?limit=1").json()["items"][0]
+    t.eq((entry["action"], entry["details"], entry["userId"]), ("settings.branding", {"app_logo": url}, ann_id),
+         "audited as settings.branding, as a PATCH of app_logo is")
+    r = mia.get(url)
+    t.ok(r.status == 200 and r.body == PNG and r.header("Content-Type") == "image/png",
+         "a member gets the logo as uploaded", (r.status, r.headers))
+    t.eq(r.header("Cache-Control"), "private, max-age=86400", "which the browser may keep a day")
+    t.eq([v for k, v in r.headers if k.lower() == "x-content-type-options"], ["nosniff"], "nosniff, once")
+    r = api_a.get(path)
+    t.ok(r.status == 200 and r.body == PNG, "an API key gets it too")
+    t.eq(Client(s).get(path).status, 401, "but no one without a credential")
+
+    gif = b"GIF89a\x01\x00\x01\x00" + b"\0" * 20
+    r = api_a.call("POST", path, raw=gif, headers={"Content-Type": "image/png"})
+    t.ok(r.status == 200 and r.json()["app_logo"] != url, "an API key replaces it: a new URL (even in the same second)",
+         r.body)
+    url = r.json()["app_logo"]
+    r = ann.get(url)
+    t.ok(r.status == 200 and r.body == gif and r.header("Content-Type") == "image/gif",
+         "the type comes from the bytes, not the header", r.headers)
+    t.eq(count("tenant_logos"), 1, "one logo per tenant")
+
+    logo_before, branding_before, audit_before = stored(), ann.get("/api/v1/settings").json()["branding"], audited()
+    for raw, ctype, status, name in (
+            (b"<svg onload=alert(1)>", "image/svg+xml", 415, "an SVG"),
+            (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "image/png", 415,
+             "an SVG called a PNG"),
+            (b"<html><script>alert(1)</script>", "image/gif", 415, "HTML called a GIF"),
+            (PNG, "text/plain", 415, "a body not sent as an image"),
+            (PNG, "application/json", 415, "a JSON content type"),
+            (b"", "image/png", 400, "an empty body"),
+            (b"--x\r\n\r\n", "multipart/form-data; boundary=x", 400, "a malformed multipart body"),
+            (b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--\r\n",
+             "multipart/form-data; boundary=x", 400, "multipart without a file"),
+            (PNG + b"\0" * (2 * 1024 * 1024), "image/png", 413, "a logo over 2 MB"),
+            (PNG + b"\0" * (3 * 1024 * 1024), "image/png", 413, "a body over the route's limit")):
+        r = ann.call("POST", path, raw=raw, headers={"Content-Type": ctype})
+        t.eq(r.status, status, "%s is refused (%d)" % (name, status))
+    t.ok(stored() == logo_before and ann.get("/api/v1/settings").json()["branding"] == branding_before and
+         audited() == audit_before, "and none changed the logo, the branding or the audit log")
+
+    for who, c in (("session", bob), ("key", api_b)):
+        r = c.get(path)
+        t.eq((r.status, err(r)), (404, "not_found"), "tenant B (%s) gets no logo, never A's" % who)
+    t.eq(bob.delete(path).status, 404, "tenant B cannot delete A's logo")
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\0" * 20
+    r = bob.call("POST", path, raw=jpeg, headers={"Content-Type": "image/jpeg"})
+    t.eq(r.status, 200, "tenant B uploads its own")
+    t.ok(bob.get(path).body == jpeg and ann.get(path).body == gif, "each tenant gets its own logo")
+    t.eq(ann.get("/api/v1/settings").json()["branding"]["app_logo"], url, "A's branding is untouched by B's upload")
+
+    r = mia.delete(path)
+    t.eq((r.status, err(r)), (403, "forbidden"), "a member cannot remove the logo")
+    t.eq(ann.get(path).status, 200, "so it is still there")
+    r = ann.delete(path)
+    t.eq(r.status, 204, "an owner removes it")
+    t.eq(ann.get(path).status, 404, "then GET is 404")
+    t.eq(ann.get("/api/v1/settings").json()["branding"]["app_logo"], "", "and app_logo is empty")
+    entry = ann.get("/api/v1/audit?limit=1").json()["items"][0]
+    t.eq((entry["action"], entry["details"]), ("settings.branding", {"app_logo": ""}), "audited as settings.branding")
+    t.eq(ann.delete(path).status, 404, "removing it twice is 404")
+    t.ok(bob.get(path).body == jpeg, "B's logo stays")
+    t.eq(api_b.delete(path).status, 204, "B's API key removes B's")
 
 
 @t.case("settings")
