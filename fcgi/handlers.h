@@ -48,6 +48,7 @@ void h_inbound_get(struct req *);
 void h_inbound_retry(struct req *);
 /* h_audit.c */
 void h_audit_list(struct req *);
+void h_me_activity(struct req *);
 /* h_messages.c */
 void h_send_text(struct req *);
 void h_send_media(struct req *);

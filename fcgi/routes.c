@@ -29,6 +29,7 @@ const struct route route_table[] = {
 { "GET",    "/api/v1/me",                     h_me,                  AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "PATCH",  "/api/v1/me",                     h_me_update,           AUTH_SESSION, ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/me/password",            h_me_password,         AUTH_SESSION, ROLE_MEMBER, DB,                0 },
+{ "GET",    "/api/v1/me/activity",            h_me_activity,         AUTH_SESSION, ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/me/avatar",              h_me_avatar,           AUTH_SESSION, ROLE_MEMBER, DB,                IMAGE_BODY_MAX },
 { "GET",    "/api/v1/avatars/{userId}",       h_avatar_get,          AUTH_EITHER,  ROLE_MEMBER, DB,                0 },
 { "POST",   "/api/v1/realtime/token",         h_realtime_token,      AUTH_SESSION, ROLE_MEMBER, DB,                0 },

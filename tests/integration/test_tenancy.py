@@ -609,6 +609,42 @@ def audit():
     t.eq(ann.get("/api/v1/audit?limit=0").status, 400, "a bad limit is 400")
 
 
+@t.case("activity: the caller's own audit entries")
+def activity():
+    tenant_log = ann.get("/api/v1/audit?limit=200").json()
+    mine = ann.get("/api/v1/me/activity?limit=200").json()
+    t.ok(tenant_log["nextCursor"] is None and mine["nextCursor"] is None, "one page holds them all")
+    t.ok(any(e["userId"] != ann_id for e in tenant_log["items"]), "the tenant's log has others' entries too")
+    t.eq(mine["items"], [e for e in tenant_log["items"] if e["userId"] == ann_id],
+         "activity is the tenant log's entries of the caller, newest first, in the same shape")
+    actions = {e["action"] for e in mine["items"]}
+    t.ok({"signup", "login", "login.failed", "password.changed", "settings.branding"} <= actions and
+         "instance.created" not in actions, "the caller's logins and changes, not what API keys did", sorted(actions))
+    p1 = ann.get("/api/v1/me/activity?limit=2").json()
+    p2 = ann.get("/api/v1/me/activity?limit=2&cursor=" + p1["nextCursor"]).json()
+    t.eq(p1["items"] + p2["items"], mine["items"][:4], "activity pages by cursor")
+    t.eq(p1["nextCursor"], p1["items"][-1]["id"], "nextCursor is the last entry's id")
+    for q in ("limit=0", "limit=201", "limit=x", "cursor=abc", "cursor=-1", "cursor=99999999999999999999"):
+        r = ann.get("/api/v1/me/activity?" + q)
+        t.eq((r.status, err(r)), (400, "validation_failed"), "activity: %s is 400" % q)
+    r = api_a.get("/api/v1/me/activity")
+    t.eq((r.status, err(r)), (403, "session_required"), "an API key has no activity of its own")
+    t.eq(Client(s).get("/api/v1/me/activity").status, 401, "nor has anyone without a credential")
+    theirs = bob.get("/api/v1/me/activity?limit=200").json()["items"]
+    t.ok(theirs and all(e["userId"] != ann_id for e in theirs) and "signup" in {e["action"] for e in theirs},
+         "tenant B's owner sees their own, none of A's", theirs)
+    p = s.ctl("user", "create", "--tenant", tenant_a, "--email", "max@acme.test", "--name", "Max Member",
+              "--role", "member", input="member pass 12\n")
+    t.eq(p.returncode, 0, "a member joins tenant A", p.stderr)
+    max_ = Client(s)
+    t.eq(max_.post("/api/v1/auth/login", {"email": "max@acme.test", "password": "member pass 12"}).status, 200,
+         "the member logs in")
+    r = max_.get("/api/v1/me/activity")
+    t.ok(r.status == 200 and [e["action"] for e in r.json()["items"]] == ["login"] and r.json()["nextCursor"] is None,
+         "a member reads their own activity: only their login", r.body)
+    t.eq(max_.get("/api/v1/audit").status, 403, "but not the tenant's log")
+
+
 @t.case("realtime token, expiry, logout")
 def realtime_expiry_logout():
     r = ann.post("/api/v1/realtime/token")
