@@ -1,0 +1,95 @@
+/*
+ * Routes. Full pages (sign-in, errors, landing) stand alone; every other
+ * page is inside the layout and needs a session. Each page is its own
+ * chunk (React.lazy). A 401 from any call, or the realtime connection
+ * saying the session ended, returns to /auth/login?returnTo=<the page>.
+ */
+import { ProgressSpinner } from 'primereact/progressspinner';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { setUnauthorizedHandler } from './api/client';
+import AppLayout from './layout/AppLayout';
+import { useAuth } from './stores/auth';
+
+const Login = lazy(() => import('./pages/auth/Login'));
+const Signup = lazy(() => import('./pages/auth/Signup'));
+const AcceptInvite = lazy(() => import('./pages/auth/AcceptInvite'));
+const Access = lazy(() => import('./pages/auth/Access'));
+const ErrorPage = lazy(() => import('./pages/auth/Error'));
+const Landing = lazy(() => import('./pages/Landing'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+const Dashboard = lazy(() => import('./pages/Dashboard'));
+const Profile = lazy(() => import('./pages/Profile'));
+const About = lazy(() => import('./pages/About'));
+const Settings = lazy(() => import('./pages/Settings'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const Premium = lazy(() => import('./pages/Premium'));
+const UiKit = lazy(() => import('./pages/uikit/UiKit'));
+
+export const UIKIT_PAGES = ['button', 'charts', 'file', 'formlayout', 'input', 'message', 'table', 'badge', 'tag',
+	'chip', 'avatar'] as const;
+
+function Loading() {
+	return (
+		<div className="flex justify-content-center p-6" role="status" aria-live="polite">
+			<ProgressSpinner style={{ width: '3rem', height: '3rem' }} strokeWidth="4" aria-label="Loading" />
+		</div>
+	);
+}
+
+export function returnPath(loc: { pathname: string; search: string }): string {
+	return `/auth/login?returnTo=${encodeURIComponent(loc.pathname + loc.search)}`;
+}
+
+/* The session is asked for (GET /me) only here: the sign-in pages never probe it. */
+function RequireSession({ children }: { children: ReactNode }) {
+	const status = useAuth((s) => s.status);
+	const load = useAuth((s) => s.load);
+	const loc = useLocation();
+	useEffect(() => {
+		if (status === 'unknown') void load();
+	}, [status, load]);
+	if (status === 'unknown') return <Loading />;
+	if (status === 'out') return <Navigate to={returnPath(loc)} replace />;
+	return <>{children}</>;
+}
+
+export default function App() {
+	const signedOut = useAuth((s) => s.signedOut);
+	const navigate = useNavigate();
+
+	useEffect(() => {
+		setUnauthorizedHandler(() => {
+			signedOut();
+			const loc = window.location;
+			if (!loc.pathname.startsWith('/auth/')) navigate(returnPath(loc), { replace: true });
+		});
+	}, [navigate, signedOut]);
+
+	return (
+		<Suspense fallback={<Loading />}>
+			<Routes>
+				<Route path="/auth/login" element={<Login />} />
+				<Route path="/auth/signup" element={<Signup />} />
+				<Route path="/accept-invite" element={<AcceptInvite />} />
+				<Route path="/auth/access" element={<Access />} />
+				<Route path="/auth/error" element={<ErrorPage />} />
+				<Route path="/landing" element={<Landing />} />
+				<Route path="/pages/notfound" element={<NotFound />} />
+				<Route element={<RequireSession><AppLayout /></RequireSession>}>
+					<Route path="/" element={<Navigate to="/dashboard" replace />} />
+					<Route path="/dashboard" element={<Dashboard />} />
+					<Route path="/profile" element={<Profile />} />
+					<Route path="/about" element={<About />} />
+					<Route path="/settings" element={<Settings />} />
+					<Route path="/notifications" element={<Notifications />} />
+					<Route path="/campaigns" element={<Premium page="campaigns" />} />
+					<Route path="/reports" element={<Premium page="reports" />} />
+					<Route path="/interactive" element={<Premium page="interactive" />} />
+					{UIKIT_PAGES.map((p) => <Route key={p} path={`/uikit/${p}`} element={<UiKit page={p} />} />)}
+				</Route>
+				<Route path="*" element={<NotFound />} />
+			</Routes>
+		</Suspense>
+	);
+}

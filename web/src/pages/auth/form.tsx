@@ -1,0 +1,55 @@
+/*
+ * Form fields with real labels, and the API's validation errors shown on
+ * the field they name (400 validation_failed: details maps each bad field
+ * to its message).
+ */
+import { InputText } from 'primereact/inputtext';
+import { Password } from 'primereact/password';
+import type { ReactNode } from 'react';
+import { ApiError } from '../../api/client';
+
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(e: unknown): { fields: FieldErrors; message: string } {
+	const fields: FieldErrors = {};
+	if (e instanceof ApiError && e.code === 'validation_failed' && e.details && typeof e.details === 'object')
+		for (const [field, message] of Object.entries(e.details as Record<string, unknown>))
+			if (typeof message === 'string') fields[field] = message;
+	return { fields, message: e instanceof Error ? e.message : String(e) };
+}
+
+export function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: ReactNode }) {
+	return (
+		<div className="field">
+			<label htmlFor={id}>{label}</label>
+			{children}
+			{error && <small id={`${id}-error`} className="error" role="alert">{error}</small>}
+		</div>
+	);
+}
+
+export function TextField({ id, label, value, onChange, error, type = 'text', autoComplete, required = true, dir }: {
+	id: string; label: string; value: string; onChange: (v: string) => void; error?: string; type?: string;
+	autoComplete?: string; required?: boolean; dir?: string;
+}) {
+	return (
+		<Field id={id} label={label} error={error}>
+			<InputText id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} required={required}
+				autoComplete={autoComplete} invalid={!!error} aria-invalid={!!error} dir={dir}
+				aria-describedby={error ? `${id}-error` : undefined} />
+		</Field>
+	);
+}
+
+export function PasswordField({ id, label, value, onChange, error, autoComplete, feedback = false }: {
+	id: string; label: string; value: string; onChange: (v: string) => void; error?: string; autoComplete: string;
+	feedback?: boolean;
+}) {
+	return (
+		<Field id={id} label={label} error={error}>
+			<Password inputId={id} value={value} onChange={(e) => onChange(e.target.value)} toggleMask feedback={feedback}
+				required autoComplete={autoComplete} invalid={!!error} aria-invalid={!!error}
+				aria-describedby={error ? `${id}-error` : undefined} />
+		</Field>
+	);
+}

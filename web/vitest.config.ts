@@ -1,0 +1,14 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [react()],
+	test: {
+		include: ['src/**/*.test.{ts,tsx}'],
+		environment: 'jsdom',
+		setupFiles: ['src/test/setup.ts'],
+		testTimeout: 20000,
+		pool: 'forks',
+		reporters: ['default'],
+	},
+});
