@@ -12,7 +12,8 @@
  *   credential was revoked), stops and calls `onSessionEnded`.
  * - Recovery: pushd keeps each tenant's recent events; socket.io-client
  *   resumes from its last offset by itself. `onResync` tells listeners
- *   when a reconnect did not recover (they reload what they show).
+ *   when a reconnect (not the first connect) did not recover: they reload
+ *   what they show.
  * - Heartbeat: `ping` with an ack every `heartbeatMs`; the round trip is
  *   the latency.
  */
@@ -94,11 +95,12 @@ export class Realtime {
 		this.sockets.set(ns, s);
 		this.retries.set(ns, { n: 0, timer: null });
 		const sock = s;
+		let connects = 0;
 		s.on('connect', () => {
 			const r = this.retries.get(ns);
 			if (r) r.n = 0;
 			this.update({ state: 'online', connected: [...new Set([...this.snap.connected, ns])] });
-			if (!sock.recovered) this.resyncs.forEach((f) => f(ns));
+			if (connects++ > 0 && !sock.recovered) this.resyncs.forEach((f) => f(ns));
 			this.startHeartbeat();
 		});
 		s.on('disconnect', (reason: string) => {
