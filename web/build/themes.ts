@@ -7,7 +7,8 @@
  * Lara light teal paints buttons #14b8a6 under white text (2.5:1, below
  * WCAG AA); the seed's #0f766e gives 5.5:1. Its severities (success, info,
  * warning, danger, help, secondary) are one Tailwind shade or two darker
- * for the same reason: white text on each is at least 4.5:1. The seed's
+ * for the same reason: white text on each is at least 4.5:1, as are the
+ * messages' coloured texts on their pale backgrounds. The seed's
  * own success/warning/info (#16a34a, #f59e0b, #3b82f6) stay the layout's
  * --wq-* colours for icons and charts, where no text sits on them. Each
  * colour is replaced in one pass, so a replacement is never replaced again.
@@ -34,6 +35,8 @@ const PALETTES: Record<string, { source: string; colours: Record<string, string>
 			'#ef4444': '#b91c1c', '#dc2626': '#991b1b', '#b91c1c': '#7f1d1d', // danger
 			'#a855f7': '#7e22ce', '#9333ea': '#6b21a8', '#7e22ce': '#581c87', // help
 			'#64748b': '#475569', '#475569': '#334155', '#334155': '#1e293b', // secondary
+			// messages and toasts: text on their pale backgrounds
+			'#3b82f6': '#1d4ed8', '#1ea97c': '#047857', '#cc8925': '#92400e', '#ff5757': '#b91c1c',
 		},
 	},
 	dark: { source: 'lara-dark-teal', colours: {} },

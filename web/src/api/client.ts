@@ -59,7 +59,10 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 		throw new ApiError(0, 'network_error', 'The server cannot be reached', null, null);
 	}
 	const requestId = res.headers.get('X-Request-Id');
-	if (res.status === 204) return undefined as T;
+	if (res.status === 204) {
+		await res.text(); // an unread body counts as an aborted load in Chromium
+		return undefined as T;
+	}
 	const type = res.headers.get('Content-Type') ?? '';
 	const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
 	if (res.ok) return data as T;

@@ -48,13 +48,13 @@ export default function OtpDialog({ visible, onHide, onVerify }: {
 			<p id="otp-help">{t('premium.codeHelp')}</p>
 			{/* A pasted code keeps its dashes (XXXX-XXXX-…), which InputOtp would
 			    count as characters and cut: the whole code is taken here first. */}
-			<div onPasteCapture={(e) => {
+			<div className="otp-code" onPasteCapture={(e) => {
 				e.preventDefault();
 				e.stopPropagation();
 				setCode(normaliseCode(e.clipboardData.getData('text')).slice(0, CODE_LENGTH));
 			}}>
 			<InputOtp value={code} onChange={(e) => setCode(normaliseCode(String(e.value ?? '')))} length={CODE_LENGTH}
-				className="otp-code" aria-describedby="otp-help" pt={{ input: { root: { 'aria-label': t('premium.codeChar') } } } as never} />
+				aria-describedby="otp-help" pt={{ input: { root: { 'aria-label': t('premium.codeChar') } } } as never} />
 			</div>
 			{error && <p className="error-text mt-3" role="alert">{error}</p>}
 		</Dialog>

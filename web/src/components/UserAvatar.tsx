@@ -31,7 +31,7 @@ export default function UserAvatar({ user, useGravatar, size = 'normal', childre
 				onImageError={() => setBroken(true)}>{children}</Avatar>
 		);
 	return (
-		<Avatar label={initials(user.name)} shape="circle" size={size} className={className} aria-label={user.name}
+		<Avatar label={initials(user.name)} shape="circle" size={size} className={className} role="img" aria-label={user.name}
 			style={{ backgroundColor: '#0f766e', color: '#ffffff' }}>{children}</Avatar>
 	);
 }

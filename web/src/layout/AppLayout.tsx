@@ -42,17 +42,20 @@ export default function AppLayout() {
 	const [, setLive] = useState(0);
 	const toast = useRef<Toast>(null);
 
+	// navigate changes with every route: the connection must not
+	const navigateRef = useRef(navigate);
+	navigateRef.current = navigate;
 	useEffect(() => {
 		setToast(toast.current);
 		void loadSettings().catch(() => {});
 		void loadRecent().catch(() => {});
 		openRealtime(() => {
 			signedOut();
-			navigate(returnPath(window.location), { replace: true });
+			navigateRef.current(returnPath(window.location), { replace: true });
 		});
 		setLive((n) => n + 1);
 		return () => closeRealtime();
-	}, [loadSettings, loadRecent, navigate, signedOut]);
+	}, [loadSettings, loadRecent, signedOut]);
 	useLiveNotifications();
 
 	useEffect(() => {

@@ -38,9 +38,6 @@ function AvatarCard({ user }: { user: User }) {
 	const [problem, setProblem] = useState<string | null>(null);
 	const [busy, setBusy] = useState(false);
 
-	useEffect(() => () => {
-		if (preview) URL.revokeObjectURL(preview);
-	}, [preview]);
 	const pick = (e: FileUploadSelectEvent) => {
 		const f = e.files[0];
 		upload.current?.clear();
@@ -48,7 +45,12 @@ function AvatarCard({ user }: { user: User }) {
 		const p = avatarProblem(f);
 		setProblem(p ? t(`profile.avatar.${p}`) : null);
 		setFile(p ? null : f);
-		setPreview(p ? null : URL.createObjectURL(f));
+		setPreview(null);
+		if (p) return;
+		// a data: URL, which the Content-Security-Policy allows (blob: it does not)
+		const reader = new FileReader();
+		reader.onload = () => setPreview(String(reader.result));
+		reader.readAsDataURL(f);
 	};
 	const send = async () => {
 		if (!file) return;

@@ -15,10 +15,10 @@ export default function AvatarDemo() {
 		<>
 			<Section title="Label and circle (no picture)">
 				<div className="flex flex-wrap gap-3 align-items-center">
-					<Avatar label="A" shape="circle" style={TEAL} aria-label="A" />
-					<Avatar label="B" shape="circle" size="large" style={TEAL} aria-label="B" />
-					<Avatar label="C" shape="circle" size="xlarge" style={TEAL} aria-label="C" />
-					<Avatar icon="pi pi-user" shape="circle" size="large" aria-label="User" />
+					<Avatar label="A" shape="circle" style={TEAL} role="img" aria-label="A" />
+					<Avatar label="B" shape="circle" size="large" style={TEAL} role="img" aria-label="B" />
+					<Avatar label="C" shape="circle" size="xlarge" style={TEAL} role="img" aria-label="C" />
+					<Avatar icon="pi pi-user" shape="circle" size="large" role="img" aria-label="User" />
 				</div>
 			</Section>
 			<Section title="Yours (image and circle once you upload one)">
@@ -30,8 +30,8 @@ export default function AvatarDemo() {
 			</Section>
 			<Section title="Group">
 				<AvatarGroup>
-					{['A', 'M', 'N', 'S'].map((l) => <Avatar key={l} label={l} shape="circle" size="large" style={TEAL} aria-label={l} />)}
-					<Avatar label="+2" shape="circle" size="large" aria-label="2 more" />
+					{['A', 'M', 'N', 'S'].map((l) => <Avatar key={l} label={l} shape="circle" size="large" style={TEAL} role="img" aria-label={l} />)}
+					<Avatar label="+2" shape="circle" size="large" role="img" aria-label="2 more" />
 				</AvatarGroup>
 			</Section>
 		</>

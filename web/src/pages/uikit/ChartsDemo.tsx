@@ -33,17 +33,17 @@ export default function ChartsDemo() {
 	return (
 		<div className="grid">
 			<div className="col-12 xl:col-6"><Section title="Line">
-				<Chart type="line" data={line} options={{ plugins, scales }} aria-label="Messages sent and read per day" role="img" />
+				<Chart type="line" data={line} options={{ plugins, scales }} ariaLabel="Messages sent and read per day" />
 			</Section></div>
 			<div className="col-12 xl:col-6"><Section title="Bar">
-				<Chart type="bar" data={bar} options={{ plugins, scales }} aria-label="Delivered and failed per day" role="img" />
+				<Chart type="bar" data={bar} options={{ plugins, scales }} ariaLabel="Delivered and failed per day" />
 			</Section></div>
 			<div className="col-12 xl:col-6"><Section title="Doughnut">
-				<Chart type="doughnut" data={pie} options={{ plugins }} aria-label="Message outcomes" role="img" style={{ maxWidth: '22rem' }} />
+				<Chart type="doughnut" data={pie} options={{ plugins }} ariaLabel="Message outcomes" style={{ maxWidth: '22rem' }} />
 			</Section></div>
 			<div className="col-12 xl:col-6"><Section title="Polar area">
 				<Chart type="polarArea" data={pie} options={{ plugins, scales: { r: { grid: { color: c.border }, ticks: { backdropColor: 'transparent', color: c.text } } } }}
-					aria-label="Message outcomes, polar" role="img" style={{ maxWidth: '22rem' }} />
+					ariaLabel="Message outcomes, polar" style={{ maxWidth: '22rem' }} />
 			</Section></div>
 		</div>
 	);
