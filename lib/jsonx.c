@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
 #include "xmalloc.h"
 
 int
@@ -48,21 +49,23 @@ jsonx_utf8_valid(const char *buf, size_t len)
  * json-c's strict mode still takes 'single-quoted' strings and NaN or
  * Infinity. Outside strings JSON has no quote but '"' and no words but
  * true, false, null and a number's exponent: find anything else. Inside
- * strings, \u0000: no C string, text column or jsonb can hold a NUL.
+ * strings, note a \u0000 (*nul): jsonx_nul_path names its place once the
+ * text has parsed.
  */
 static int
-jsonx_prescan(const char *buf, size_t len, size_t *at)
+jsonx_prescan(const char *buf, size_t len, size_t *at, int *nul)
 {
 	size_t	i, n;
 	int	in_string = 0;
 
+	*nul = 0;
 	for (i = 0; i < len; i++) {
 		char	c = buf[i];
 
 		if (in_string) {
 			if (c == '\\' && i + 5 < len &&
 			    memcmp(buf + i + 1, "u0000", 5) == 0)
-				goto bad;
+				*nul = 1;
 			if (c == '\\')
 				i++;
 			else if (c == '"')
@@ -93,38 +96,144 @@ bad:
 	return 1;
 }
 
-int
-jsonx_parse(const char *buf, size_t len, int max_depth,
-    struct json_object **out, char *err, size_t errlen)
+/* One open object or array on the way to a \u0000. */
+struct jsonx_frame {
+	int	array;
+	int	want_key;	/* object: the next string is a member's key */
+	size_t	key, keylen;	/* object: the current key, as written in buf */
+	size_t	index;		/* array: the current element */
+};
+
+/*
+ * Appends s[0..n) to path, with a '.' first unless path is empty. What
+ * does not fit is cut at a character boundary and marked "...". 0 or -1
+ * (full).
+ */
+static int
+jsonx_path_add(char *path, size_t pathlen, const char *s, size_t n)
 {
-	struct json_tokener	*tok;
+	size_t	used = strlen(path), room;
+
+	room = pathlen - used - 1;
+	if (used > 0 && room > 0) {
+		path[used++] = '.';
+		room--;
+	}
+	if (n + 3 <= room) {
+		memcpy(path + used, s, n);
+		path[used + n] = '\0';
+		return 0;
+	}
+	n = room >= 3 ? room - 3 : 0;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(path + used, s, n);
+	snprintf(path + used + n, pathlen - used - n, "...");
+	return -1;
+}
+
+/*
+ * The path of the first string or key that holds \u0000, as validation's
+ * details name fields: members by their key as written (escapes kept, so
+ * a key's own NUL shows as \u0000), array elements by index, joined by
+ * '.' ("config.x", "items.3"); "" for the top-level value. json-c cuts keys
+ * at a NUL, so the place is read from the text, not the tree. buf has
+ * parsed, so its grammar holds and its nesting is within the parser's cap;
+ * frames deeper than the stack are counted but not named.
+ */
+static void
+jsonx_nul_path(const char *buf, size_t len, char *path, size_t pathlen)
+{
+	struct jsonx_frame	 st[JSONX_MAX_DEPTH + 1], *f;
+	size_t			 depth = 0, i, k, start;
+	char			 num[24];
+	int			 nul;
+
+	path[0] = '\0';
+	for (i = 0; i < len; i++) {
+		f = depth > 0 && depth <= nitems(st) ? &st[depth - 1] : NULL;
+		switch (buf[i]) {
+		case '{':
+		case '[':
+			if (depth < nitems(st))
+				st[depth] = (struct jsonx_frame){
+				    .array = buf[i] == '[',
+				    .want_key = buf[i] == '{' };
+			depth++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			break;
+		case ',':
+			if (f != NULL && f->array)
+				f->index++;
+			else if (f != NULL)
+				f->want_key = 1;
+			break;
+		case '"':
+			for (start = ++i, nul = 0; i < len && buf[i] != '"'; i++) {
+				if (buf[i] != '\\')
+					continue;
+				nul |= i + 5 < len &&
+				    memcmp(buf + i + 1, "u0000", 5) == 0;
+				i++;
+			}
+			if (f != NULL && !f->array && f->want_key) {
+				f->key = start;
+				f->keylen = i - start;
+				f->want_key = 0;
+			}
+			if (!nul)
+				break;
+			for (k = 0; k < depth && k < nitems(st); k++) {
+				if (st[k].array)
+					snprintf(num, sizeof num, "%zu",
+					    st[k].index);
+				if (jsonx_path_add(path, pathlen, st[k].array ?
+				    num : buf + st[k].key, st[k].array ?
+				    strlen(num) : st[k].keylen) == -1)
+					return;
+			}
+			if (depth > nitems(st))
+				(void)jsonx_path_add(path, pathlen, "...", 3);
+			return;
+		}
+	}
+}
+
+int
+jsonx_parse_ex(const char *buf, size_t len, int max_depth,
+    struct json_object **out, struct jsonx_error *e)
+{
+	struct json_tokener	*tok = NULL;
 	struct json_object	*obj = NULL;
 	enum json_tokener_error	 jerr;
 	size_t			 used;
-	int			 rc = -1;
+	int			 nul, rc = -1;
 
 	*out = NULL;
+	e->reason[0] = e->field[0] = '\0';
 	if (len == 0) {
-		snprintf(err, errlen, "empty body");
-		return -1;
+		snprintf(e->reason, sizeof e->reason, "empty body");
+		goto out;
 	}
 	if (len > (size_t)0x7fffffff) {
-		snprintf(err, errlen, "body too large");
-		return -1;
+		snprintf(e->reason, sizeof e->reason, "body too large");
+		goto out;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		snprintf(err, errlen, "NUL byte in body");
-		return -1;
+		snprintf(e->reason, sizeof e->reason, "NUL byte in body");
+		goto out;
 	}
 	if (!jsonx_utf8_valid(buf, len)) {
-		snprintf(err, errlen, "invalid UTF-8");
-		return -1;
+		snprintf(e->reason, sizeof e->reason, "invalid UTF-8");
+		goto out;
 	}
-	if (jsonx_prescan(buf, len, &used)) {
-		snprintf(err, errlen, buf[used] == '\\' ? "\\u0000 (NUL) in a "
-		    "string at byte %zu" : "unexpected character at byte %zu",
-		    used);
-		return -1;
+	if (jsonx_prescan(buf, len, &used, &nul)) {
+		snprintf(e->reason, sizeof e->reason,
+		    "unexpected character at byte %zu", used);
+		goto out;
 	}
 	if ((tok = json_tokener_new_ex(max_depth)) == NULL)
 		fatal("out of memory creating a JSON tokener");
@@ -140,28 +249,48 @@ jsonx_parse(const char *buf, size_t len, int max_depth,
 		used = len;
 	}
 	if (jerr == json_tokener_continue) {
-		snprintf(err, errlen, "unexpected end of JSON");
+		snprintf(e->reason, sizeof e->reason, "unexpected end of JSON");
 		goto out;
 	}
 	if (jerr != json_tokener_success) {
-		snprintf(err, errlen, "%s at byte %zu",
+		snprintf(e->reason, sizeof e->reason, "%s at byte %zu",
 		    jerr == json_tokener_error_depth ? "nesting too deep" :
 		    json_tokener_error_desc(jerr), json_tokener_get_parse_end(tok));
 		goto out;
 	}
 	for (; used < len; used++) {
 		if (strchr(" \t\r\n", buf[used]) == NULL) {
-			snprintf(err, errlen, "trailing data at byte %zu", used);
+			snprintf(e->reason, sizeof e->reason,
+			    "trailing data at byte %zu", used);
 			goto out;
 		}
+	}
+	if (nul) {
+		jsonx_nul_path(buf, len, e->field, sizeof e->field);
+		snprintf(e->reason, sizeof e->reason, "%s%s\\u0000 (NUL) is "
+		    "not allowed", e->field, e->field[0] != '\0' ? ": " : "");
+		goto out;
 	}
 	*out = obj;
 	obj = NULL;
 	rc = 0;
 out:
 	json_object_put(obj);
-	json_tokener_free(tok);
+	if (tok != NULL)
+		json_tokener_free(tok);
 	return rc;
+}
+
+int
+jsonx_parse(const char *buf, size_t len, int max_depth,
+    struct json_object **out, char *err, size_t errlen)
+{
+	struct jsonx_error	e;
+
+	if (jsonx_parse_ex(buf, len, max_depth, out, &e) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", e.reason);
+	return -1;
 }
 
 const char *

@@ -3,6 +3,7 @@
 
 #include "jsonx.h"
 #include "tap.h"
+#include "util.h"
 
 static int
 parses(const char *s, size_t len)
@@ -17,6 +18,68 @@ parses(const char *s, size_t len)
 }
 
 #define P(s) parses((s), sizeof(s) - 1)
+
+/* Where a \u0000 is reported: the field's path, and the reason naming it. */
+static const struct {
+	const char	*text, *field, *reason, *name;
+} nuls[] = {
+	{ "{\"config\":{\"x\":\"a\\u0000b\"}}", "config.x",
+	    "config.x: \\u0000 (NUL) is not allowed", "a nested member" },
+	{ "{\"items\":[\"a\",\"b\",\"c\",\"x\\u0000\"]}", "items.3",
+	    "items.3: \\u0000 (NUL) is not allowed", "an array element" },
+	{ "{\"na\\u0000me\":1}", "na\\u0000me",
+	    "na\\u0000me: \\u0000 (NUL) is not allowed", "a key, as written" },
+	{ "{\"a\":{\"b\\u0000\":{\"c\":1}}}", "a.b\\u0000", NULL,
+	    "a nested key" },
+	{ "{\"a\":[{\"x\":1},{\"y\":[1,\"\\u0000\"]}]}", "a.1.y.1", NULL,
+	    "objects in arrays in objects" },
+	{ "{\"a\":[],\"b\":{},\"c\":[[],[\"\\u0000\"]]}", "c.1.0", NULL,
+	    "empty containers before it" },
+	{ "{\"b\":\"\\u0000\",\"a\":\"\\u0000\"}", "b", NULL,
+	    "the first in the text" },
+	{ "{\"k\":\"\\\\u0000\",\"m\":\"\\u0000\"}", "m", NULL,
+	    "an escaped backslash before u0000 is not one" },
+	{ "{\"q\\\"\":{\"z,\":\"\\u0000\"}}", "q\\\".z,", NULL,
+	    "quotes and commas inside keys" },
+	{ "[\"\\u0000\"]", "0", NULL, "a top-level array" },
+	{ " \"\\u0000\" ", "", "\\u0000 (NUL) is not allowed",
+	    "a bare string has no path" },
+};
+
+/* Paths past the field's size or the frame stack are cut, as UTF-8. */
+static void
+nul_limits(void)
+{
+	struct json_object	*o;
+	struct jsonx_error	 e;
+	char			 text[1024];
+	size_t			 i, n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof text - n, "{\"");
+	for (i = 0; i < 200; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "\xc3\xa9");
+	snprintf(text + n, sizeof text - n, "\":\"\\u0000\"}");
+	ok(jsonx_parse_ex(text, strlen(text), JSONX_MAX_DEPTH, &o, &e) == -1,
+	    "a long key with \\u0000 is refused");
+	ok(strlen(e.field) < sizeof e.field && strlen(e.field) > 100 &&
+	    strcmp(e.field + strlen(e.field) - 3, "...") == 0 &&
+	    jsonx_utf8_valid(e.field, strlen(e.field)),
+	    "its path is cut at a character, marked ...");
+	ok(jsonx_parse_ex("{\"a\":\"b\\u0000\",}", 16, JSONX_MAX_DEPTH, &o,
+	    &e) == -1 && e.field[0] == '\0' && strstr(e.reason, "byte") != NULL,
+	    "a text that does not parse is a syntax error, whatever it holds");
+
+	for (i = n = 0; i < JSONX_MAX_DEPTH + 3; i++)
+		text[n++] = '[';
+	memcpy(text + n, "\"\\u0000\"", 8);
+	n += 8;
+	for (i = 0; i < JSONX_MAX_DEPTH + 3; i++)
+		text[n++] = ']';
+	ok(jsonx_parse_ex(text, n, JSONX_MAX_DEPTH + 8, &o, &e) == -1 &&
+	    strncmp(e.field, "0.0.0.", 6) == 0 &&
+	    strcmp(e.field + strlen(e.field) - 6, ".0....") == 0,
+	    "frames past the stack are marked ...");
+}
 
 int
 main(void)
@@ -54,6 +117,17 @@ main(void)
 	ok(!P("[nan]"), "nan");
 	ok(!P("[truex]"), "a word that starts like true");
 	ok(P("[1e5,2E-3,true,false,null,\"NaN it's\"]"), "exponents and words");
+
+	for (i = 0; i < nitems(nuls); i++) {
+		struct jsonx_error	e;
+
+		ok(jsonx_parse_ex(nuls[i].text, strlen(nuls[i].text),
+		    JSONX_MAX_DEPTH, &o, &e) == -1 && o == NULL, nuls[i].name);
+		is_str(e.field, nuls[i].field, nuls[i].name);
+		if (nuls[i].reason != NULL)
+			is_str(e.reason, nuls[i].reason, nuls[i].name);
+	}
+	nul_limits();
 
 	for (i = 0; i < 40; i++)
 		deep[i] = '[';
