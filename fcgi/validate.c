@@ -275,7 +275,7 @@ int
 validate_json_body(struct req *r, struct json_object **out)
 {
 	struct json_object	*obj = NULL, *details;
-	char			 err[128];
+	struct jsonx_error	 e;
 
 	*out = NULL;
 	if (!validate_is_json(http_param(r, "CONTENT_TYPE"))) {
@@ -283,12 +283,15 @@ validate_json_body(struct req *r, struct json_object **out)
 		    "send the body as application/json", NULL);
 		return -1;
 	}
-	if (jsonx_parse(r->body != NULL ? r->body : "", r->body_len,
-	    JSONX_MAX_DEPTH, &obj, err, sizeof err) == -1) {
+	if (jsonx_parse_ex(r->body != NULL ? r->body : "", r->body_len,
+	    JSONX_MAX_DEPTH, &obj, &e) == -1) {
+		/* a \u0000 parses: the answer names its field, not the syntax */
 		details = json_object_new_object();
-		jsonx_add_str(details, "reason", err);
-		http_respond_error(r, 400, "invalid_json",
-		    "the body is not valid JSON", details);
+		jsonx_add_str(details, "reason", e.reason);
+		if (e.field[0] != '\0')
+			jsonx_add_str(details, "field", e.field);
+		http_respond_error(r, 400, "invalid_json", e.field[0] != '\0' ?
+		    e.reason : "the body is not valid JSON", details);
 		return -1;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {

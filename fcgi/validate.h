@@ -1,9 +1,10 @@
 /*
  * Declarative checks of JSON request bodies: a handler lists its fields
  * (name, type, required, bounds) and gets either a checked object or an
- * answer already sent: 415 for a body that is not JSON, 400 invalid_json,
- * 400 validation_failed with details naming each bad field. Unknown fields
- * are refused too, so a typo never passes silently.
+ * answer already sent: 415 for a body that is not JSON, 400 invalid_json
+ * (details.reason; for a \u0000 also details.field, its path, which the
+ * message names), 400 validation_failed with details naming each bad field.
+ * Unknown fields are refused too, so a typo never passes silently.
  */
 #ifndef WAQTOR_VALIDATE_H
 #define WAQTOR_VALIDATE_H

@@ -103,11 +103,43 @@ def bad_input():
                             ok = ok and bool(code) and bool(r.json()["error"]["message"])
                         except (ValueError, KeyError, TypeError):
                             ok = False
+                    if name == "\\u0000 in strings" and err(r) == "invalid_json":
+                        # the body's first member holds one: every route that reads it names it
+                        ok = ok and r.json()["error"].get("details", {}).get("field") == "name"
                     if not ok:
                         bad_answers.append("%s %s (%s, %s): %d %s" % (method, path[:60], who, name, r.status,
                                                                      r.body[:120]))
     t.ok(checked > 500, "%d bad requests sent across %d routes" % (checked, len(routes)))
     t.eq(bad_answers[:20], [], "every one got a JSON error with a code, never a 5xx")
+
+
+@t.case("\\u0000 is 400 invalid_json naming its field")
+def nul_field():
+    sandbox = api.get("/api/v1/instances").json()["instances"][0]
+    settings = api.get("/api/v1/settings").json()
+    cases = [
+        ("PATCH", "/api/v1/instances/" + sandbox["id"], {"config": {"x": "s3cr3t-marker\u0000b"}}, "config.x",
+         "a nested member"),
+        ("POST", "/api/v1/contacts", {"phone": "+966501234570", "tags": ["a", "b", "c", "s3cr3t-marker\u0000"]},
+         "tags.3", "an array element"),
+        ("PATCH", "/api/v1/settings", {"messaging": {"stop_keywords": ["STOP", "s3cr3t-marker\u0000"]}},
+         "messaging.stop_keywords.1", "an element of a nested array"),
+        ("POST", "/api/v1/contacts", {"phone": "+966501234570", "s3cr3t\u0000": 1}, "s3cr3t\\u0000",
+         "a key, as written"),
+    ]
+    for method, path, body, field, what in cases:
+        r = api.call(method, path, raw=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+        want = "%s: \\u0000 (NUL) is not allowed" % field
+        t.eq((r.status, r.json()), (400, {"error": {"code": "invalid_json", "message": want, "details": {
+            "reason": want, "field": field}}}), "%s: %s" % (what, field))
+    t.eq(api.get("/api/v1/instances/" + sandbox["id"]).json(), sandbox, "the instance is unchanged")
+    t.eq(api.get("/api/v1/settings").json(), settings, "the settings are unchanged")
+    t.eq(s.psql("SELECT count(*) FROM contacts"), "0", "no contact was made")
+    r = api.call("POST", "/api/v1/contacts", raw=b'{"phone": "+966501234570", "tags": ["\\u0000"],}',
+                 headers={"Content-Type": "application/json"})
+    t.eq((r.status, err(r), r.json()["error"]["message"], "field" in r.json()["error"]["details"]),
+         (400, "invalid_json", "the body is not valid JSON", False),
+         "a body that does not parse is a syntax error, whatever its strings hold")
 
 
 @t.case("nothing written, nothing died")
