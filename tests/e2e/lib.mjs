@@ -81,6 +81,9 @@ export async function go(page, route) {
 
 // axe-core's serious and critical violations of the page as it is now.
 export async function axe(page) {
+  // colours are judged at rest, not halfway through a fade-in
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" ||
+    a.effect?.getTiming().iterations === Infinity), null, { timeout: 5000 }).catch(() => {});
   // evaluated over the DevTools protocol: the page's CSP (script-src 'self') stays on
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
   const r = await page.evaluate(async () => {

@@ -23,6 +23,7 @@ const Profile = lazy(() => import('./pages/Profile'));
 const About = lazy(() => import('./pages/About'));
 const Settings = lazy(() => import('./pages/Settings'));
 const Notifications = lazy(() => import('./pages/Notifications'));
+const Instances = lazy(() => import('./pages/Instances'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -83,6 +84,7 @@ export default function App() {
 					<Route path="/about" element={<About />} />
 					<Route path="/settings" element={<Settings />} />
 					<Route path="/notifications" element={<Notifications />} />
+					<Route path="/instances" element={<Instances />} />
 					<Route path="/campaigns" element={<Premium page="campaigns" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />

@@ -123,9 +123,13 @@ export interface NotificationPage {
 export interface Instance {
 	id: string;
 	name: string;
-	provider: string;
+	provider: 'sandbox' | 'cloud';
+	sandbox: boolean;
 	status: string;
-	[k: string]: unknown;
+	config: Record<string, unknown>;
+	secretsSet: string[];
+	createdAt: string;
+	updatedAt: string;
 }
 
 export interface Version {
