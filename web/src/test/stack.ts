@@ -15,6 +15,13 @@ export type Jar = Map<string, string>;
 export const jar: Jar = new Map();
 const realFetch = globalThis.fetch;
 
+/** Each Set-Cookie of an answer (Node 18's fetch has no getSetCookie: it joins them with commas). */
+function setCookies(h: Headers): string[] {
+	if (typeof h.getSetCookie === 'function') return h.getSetCookie();
+	const joined = h.get('set-cookie');
+	return joined ? joined.split(/,(?=\s*[\w-]+=)/) : [];
+}
+
 /** fetch against the stack, with a cookie jar and the browser's Origin. */
 export function stackFetch(cookies: Jar): typeof fetch {
 	return async (input, init = {}) => {
@@ -23,7 +30,7 @@ export function stackFetch(cookies: Jar): typeof fetch {
 		headers.set('Origin', new globalThis.URL(URL).origin);
 		if (cookies.size) headers.set('Cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
 		const res = await realFetch(url, { ...init, headers, redirect: 'manual' });
-		for (const c of res.headers.getSetCookie?.() ?? []) {
+		for (const c of setCookies(res.headers)) {
 			const [pair, ...attrs] = c.split(';');
 			const [k, v] = pair.split('=');
 			const expired = attrs.some((a) => /max-age=0/i.test(a)) || v === '';
