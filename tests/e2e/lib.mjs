@@ -55,7 +55,7 @@ export async function open(ctx) {
 // is not a request), so that leaving the page aborts nothing.
 // On a page of the layout, that is once its realtime connection is up
 // (minting its token is a request too).
-export async function settle(page, ms = 10000) {
+export async function settle(page, ms = 20000) {
   const end = Date.now() + ms;
   const idle = async () => {
     await page.waitForTimeout(100);

@@ -24,6 +24,7 @@ const About = lazy(() => import('./pages/About'));
 const Settings = lazy(() => import('./pages/Settings'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Instances = lazy(() => import('./pages/Instances'));
+const Events = lazy(() => import('./pages/Events'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -85,6 +86,7 @@ export default function App() {
 					<Route path="/settings" element={<Settings />} />
 					<Route path="/notifications" element={<Notifications />} />
 					<Route path="/instances" element={<Instances />} />
+					<Route path="/events" element={<Events />} />
 					<Route path="/campaigns" element={<Premium page="campaigns" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />
