@@ -42,7 +42,7 @@ test("instances: a sandbox instance shows its QR live, is scanned and turns read
   const qr = page.getByTestId("qr");
   await qr.waitFor({ timeout: 15000 });
   assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), "the QR is drawn");
-  assert.match(await row("Shop phone").textContent(), /Waiting for the QR scan/);
+  await row("Shop phone").getByText("Waiting for the QR scan").waitFor();
   await page.getByRole("button", { name: "Scan with the sandbox phone" }).click();
   await qr.waitFor({ state: "detached", timeout: 15000 });
   await row("Shop phone").getByText("Ready").waitFor({ timeout: 15000 });

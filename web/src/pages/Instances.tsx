@@ -15,7 +15,7 @@ import { InputText } from 'primereact/inputtext';
 import { SelectButton } from 'primereact/selectbutton';
 import { Tag } from 'primereact/tag';
 import QRCode from 'qrcode';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, errorText, get, patch, post } from '../api/client';
 import type { Instance } from '../api/types';
@@ -149,18 +149,34 @@ export default function Instances() {
 	const [pacing, setPacing] = useState<Instance | null>(null);
 	const [cloudCreated, setCloudCreated] = useState<{ i: Instance; verifyToken: string } | null>(null);
 
+	// states that arrived live, and when: a list asked for before one arrived is older than it
+	const live = useRef(new Map<string, { status: string; at: number }>());
+	const setStatus = (id: string, status: string) => {
+		live.current.set(id, { status, at: performance.now() });
+		setList((l) => l?.map((i) => (i.id === id ? { ...i, status } : i)) ?? l);
+	};
 	const load = useCallback(() => {
-		get<{ instances: Instance[] }>('/api/v1/instances').then((r) => { setList(r.instances); setError(null); },
-			(e) => setError(errorText(e)));
+		const asked = performance.now();
+		get<{ instances: Instance[] }>('/api/v1/instances').then((r) => {
+			setList(r.instances.map((i) => {
+				const l = live.current.get(i.id);
+				return l && l.at > asked ? { ...i, status: l.status } : i;
+			}));
+			setError(null);
+		}, (e) => setError(errorText(e)));
 	}, []);
 	useEffect(load, [load]);
 	useResync('/status', load);
 	useSocketEvent<StatusEvent>('/status', 'status', (e) => {
-		setList((l) => l?.map((i) => (i.id === e.instanceId ? { ...i, status: e.status } : i)) ?? l);
+		setStatus(e.instanceId, e.status);
 		if (e.status !== 'qr') setQr((q) => { const { [e.instanceId]: _, ...rest } = q; return rest; });
 		if (e.status === 'ready') setPairing((p) => (p === e.instanceId ? null : p));
 	});
-	useSocketEvent<StatusEvent>('/status', 'qr', (e) => e.qr && setQr((q) => ({ ...q, [e.instanceId]: e.qr! })));
+	useSocketEvent<StatusEvent>('/status', 'qr', (e) => {
+		if (!e.qr) return;
+		setQr((q) => ({ ...q, [e.instanceId]: e.qr! }));
+		setStatus(e.instanceId, 'qr'); // a QR means the state is qr
+	});
 
 	const act = (path: string, done: string) => void post(path).then(() => saved(done), (e) => failed(t('instances.failed'), e));
 	const pair = async (i: Instance) => {
