@@ -8,9 +8,10 @@ import { ProgressSpinner } from 'primereact/progressspinner';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api/client';
-import AppLayout from './layout/AppLayout';
 import { useAuth } from './stores/auth';
 
+// the layout too: the sign-in pages load none of it
+const AppLayout = lazy(() => import('./layout/AppLayout'));
 const Login = lazy(() => import('./pages/auth/Login'));
 const Signup = lazy(() => import('./pages/auth/Signup'));
 const AcceptInvite = lazy(() => import('./pages/auth/AcceptInvite'));
