@@ -11,7 +11,6 @@ The suites get the stack's URL and state directory, the demo login, and
 operator access codes in WQ_* variables.
 """
 import os
-import re
 import subprocess
 import sys
 
@@ -28,33 +27,6 @@ for need, why in ((os.path.join(WEB, "node_modules", ".bin", "vitest"), "web/nod
     if not os.path.exists(need):
         print("1..1\nnot ok 1 - %s is missing: %s" % (need, why))
         sys.exit(0)
-
-
-def relay(cmd, cwd, env, timeout):
-    """Runs a TAP producer and prints its results renumbered into ours."""
-    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        out, _ = p.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, _ = p.communicate()
-        timed_out = True
-    ran = 0
-    for line in out.splitlines():
-        if re.match(r"^\s*1\.\.\d+$", line) or line.startswith("TAP version"):
-            continue
-        m = re.match(r"^(not ok|ok) \d+( .*)?$", line)
-        if m:
-            ran += 1
-            t.n += 1
-            if m.group(1) == "not ok":
-                t.failed += 1
-            line = "%s %d%s" % (m.group(1), t.n, m.group(2) or "")
-        print(line, flush=True)
-    name = " ".join(os.path.basename(c) for c in cmd[:3])
-    t.ok(not timed_out, "%s finished within %d s" % (name, timeout), out[-3000:])
-    t.ok(p.returncode == 0 and ran > 0, "%s ran and passed (%d results)" % (name, ran), out[-3000:])
 
 
 s = Stack(t)
@@ -79,9 +51,11 @@ try:
     tsc = subprocess.run([os.path.join(WEB, "node_modules", ".bin", "tsc"), "--noEmit", "-p", WEB], cwd=WEB,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
     t.ok(tsc.returncode == 0, "web/ type-checks (tsc --noEmit, strict)", tsc.stdout[-3000:])
-    relay([os.path.join(WEB, "node_modules", ".bin", "vitest"), "run", "--reporter=tap-flat"], WEB, env, 600)
+    t.relay([os.path.join(WEB, "node_modules", ".bin", "vitest"), "run", "--reporter=tap-flat"], WEB, env, 600,
+            "web/'s Vitest tests", s.logs)
     files = sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".test.mjs"))
-    relay(["node", "--test", "--test-reporter=tap", "--test-concurrency=1"] + files, HERE, env, 900)
+    t.relay(["node", "--test", "--test-reporter=tap", "--test-concurrency=1"] + files, HERE, env, 900,
+            "the browser tests", s.logs)
 finally:
     s.destroy()
 t.done()

@@ -8,6 +8,7 @@ import atexit
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -50,6 +51,38 @@ class Tap:
     def eq(self, got, want, name, diag=None):
         extra = "" if diag is None else "\n" + str(diag)
         return self.ok(got == want, name, "got:  %r\nwant: %r%s" % (got, want, extra))
+
+    def relay(self, cmd, cwd, env, timeout, name, diag=lambda: ""):
+        """Runs a TAP producer (node --test, vitest) and prints its results
+        renumbered into this file's, then two checks of its own: that it
+        finished within timeout seconds (it is killed otherwise) and that it
+        ran and passed (diag() adds to their diagnostics, e.g. the stack's
+        logs). Returns its output."""
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            out, _ = p.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:  # report what ran, and that it hung
+            p.kill()
+            out, _ = p.communicate()
+            timed_out = True
+        ran = 0
+        for line in out.splitlines():
+            if re.match(r"^\s*1\.\.\d+$", line) or line.startswith("TAP version"):
+                continue
+            m = re.match(r"^(not ok|ok) \d+( .*)?$", line)
+            if m:
+                ran += 1
+                self.n += 1
+                if m.group(1) == "not ok":
+                    self.failed += 1
+                line = "%s %d%s" % (m.group(1), self.n, m.group(2) or "")
+            print(line, flush=True)
+        self.ok(not timed_out, "%s finished within %d s (killed otherwise; the tests after the last one "
+                "above did not run)" % (name, timeout), out[-3000:])
+        self.ok(p.returncode == 0 and ran > 0, "%s ran and passed (%d results)" % (name, ran),
+                out[-3000:] + "\n" + diag() if p.returncode != 0 or not ran else None)
+        return out
 
     def skip(self, name, why):
         self.n += 1

@@ -9,8 +9,6 @@ the state directory and the source tree in WQ_* variables.
 """
 import os
 import signal
-import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,32 +41,8 @@ try:
         "WQ_ROOT_USER": "1" if os.geteuid() == 0 else "",
     })
     files = sorted(f for f in os.listdir(HERE) if f.endswith(".test.mjs"))
-    p = subprocess.Popen(["node", "--test", "--test-reporter=tap"] +
-                         [os.path.join(HERE, f) for f in files],
-                         cwd=HERE, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True)
-    try:
-        out, _ = p.communicate(timeout=600)
-        timed_out = False
-    except subprocess.TimeoutExpired:  # report what ran, and that it hung
-        p.kill()
-        out, _ = p.communicate()
-        timed_out = True
-    n = 0
-    for line in out.splitlines():
-        if re.match(r"^1\.\.\d+$", line) or line.startswith("TAP version"):
-            continue
-        m = re.match(r"^(not ok|ok) (\d+)( .*)?$", line)
-        if m:
-            n += 1
-            line = "%s %d%s" % (m.group(1), n, m.group(3) or "")
-            if m.group(1) == "not ok":
-                t.failed += 1
-        print(line, flush=True)
-    t.n = n
-    t.ok(not timed_out, "the node suite finished within 600 s (killed otherwise; the tests after the last "
-         "one above did not run)", out[-3000:])
-    t.ok(p.returncode == 0 and n > 0, "the node suite ran", out[-3000:] + "\n" + s.logs())
+    t.relay(["node", "--test", "--test-reporter=tap"] + [os.path.join(HERE, f) for f in files],
+            HERE, env, 600, "the node suite", s.logs)
 finally:
     s.destroy()
 t.done()

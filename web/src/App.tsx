@@ -11,7 +11,8 @@ import { setUnauthorizedHandler } from './api/client';
 import { useAuth } from './stores/auth';
 
 // the layout too: the sign-in pages load none of it
-const AppLayout = lazy(() => import('./layout/AppLayout'));
+const loadLayout = () => import('./layout/AppLayout');
+const AppLayout = lazy(loadLayout);
 const Login = lazy(() => import('./pages/auth/Login'));
 const Signup = lazy(() => import('./pages/auth/Signup'));
 const AcceptInvite = lazy(() => import('./pages/auth/AcceptInvite'));
@@ -50,7 +51,9 @@ function RequireSession({ children }: { children: ReactNode }) {
 	const load = useAuth((s) => s.load);
 	const loc = useLocation();
 	useEffect(() => {
-		if (status === 'unknown') void load();
+		if (status !== 'unknown') return;
+		void loadLayout(); // fetched while the session is asked for, not after
+		void load();
 	}, [status, load]);
 	if (status === 'unknown') return <Loading />;
 	if (status === 'out') return <Navigate to={returnPath(loc)} replace />;

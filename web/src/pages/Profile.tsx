@@ -17,7 +17,7 @@ import UserAvatar from '../components/UserAvatar';
 import { useAuth } from '../stores/auth';
 import { useSettings } from '../stores/settings';
 import { failed, saved } from '../toast';
-import { fieldErrors, PasswordField, TextField, type FieldErrors } from './auth/form';
+import { fieldErrors, PasswordField, TextField, useSubmit, type FieldErrors } from './auth/form';
 
 export const AVATAR_MAX = 2 * 1024 * 1024;
 export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
@@ -132,29 +132,14 @@ function PasswordCard() {
 	const { t } = useTranslation();
 	const [current, setCurrent] = useState('');
 	const [next, setNext] = useState('');
-	const [fields, setFields] = useState<FieldErrors>({});
-	const [error, setError] = useState<string | null>(null);
-	const [busy, setBusy] = useState(false);
-	const submit = async (e: FormEvent) => {
-		e.preventDefault();
-		setBusy(true);
-		setError(null);
-		try {
-			await post('/api/v1/me/password', { currentPassword: current, newPassword: next });
-			setCurrent('');
-			setNext('');
-			setFields({});
-			saved(t('profile.password.saved'));
-		} catch (err) {
-			const f = fieldErrors(err);
-			setFields(f.fields);
-			setError(f.message);
-		} finally {
-			setBusy(false);
-		}
-	};
+	const { busy, error, fields, onSubmit } = useSubmit(async () => {
+		await post('/api/v1/me/password', { currentPassword: current, newPassword: next });
+		setCurrent('');
+		setNext('');
+		saved(t('profile.password.saved'));
+	});
 	return (
-		<form className="card" onSubmit={(e) => void submit(e)} noValidate>
+		<form className="card" onSubmit={onSubmit} noValidate>
 			<h2 className="text-xl">{t('profile.password.title')}</h2>
 			<PasswordField id="p-current" label={t('profile.password.current')} value={current} onChange={setCurrent}
 				autoComplete="current-password" error={fields.currentPassword} />

@@ -1,11 +1,11 @@
 import { Button } from 'primereact/button';
 import { Message } from 'primereact/message';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../stores/auth';
 import AuthCard from './AuthCard';
-import { fieldErrors, PasswordField, TextField, type FieldErrors } from './form';
+import { PasswordField, TextField, useSubmit } from './form';
 
 export default function AcceptInvite() {
 	const { t } = useTranslation();
@@ -15,30 +15,17 @@ export default function AcceptInvite() {
 	const token = params.get('token') ?? '';
 	const [name, setName] = useState('');
 	const [password, setPassword] = useState('');
-	const [busy, setBusy] = useState(false);
-	const [error, setError] = useState<string | null>(/^[0-9a-f]{64}$/.test(token) ? null : t('auth.badInvite'));
-	const [fields, setFields] = useState<FieldErrors>({});
-
-	const submit = async (e: FormEvent) => {
-		e.preventDefault();
-		setBusy(true);
-		setError(null);
-		try {
-			await accept({ token, name, password });
-			navigate('/dashboard', { replace: true });
-		} catch (err) {
-			const f = fieldErrors(err);
-			setFields(f.fields);
-			setError(f.message);
-		} finally {
-			setBusy(false);
-		}
-	};
+	const submitted = useSubmit(async () => {
+		await accept({ token, name, password });
+		navigate('/dashboard', { replace: true });
+	});
+	const { busy, fields, onSubmit } = submitted;
+	const error = submitted.error ?? (/^[0-9a-f]{64}$/.test(token) ? null : t('auth.badInvite'));
 
 	return (
 		<AuthCard title={t('auth.inviteTitle')}>
 			{error && <Message severity="error" text={error} className="w-full mb-3" role="alert" />}
-			<form onSubmit={(e) => void submit(e)} noValidate>
+			<form onSubmit={onSubmit} noValidate>
 				<TextField id="name" label={t('auth.name')} value={name} onChange={setName} autoComplete="name"
 					error={fields.name} />
 				<PasswordField id="password" label={t('auth.newPassword')} value={password} onChange={setPassword}

@@ -1,11 +1,11 @@
 import { Button } from 'primereact/button';
 import { Message } from 'primereact/message';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../stores/auth';
 import AuthCard from './AuthCard';
-import { fieldErrors, PasswordField, TextField, type FieldErrors } from './form';
+import { PasswordField, TextField, useSubmit } from './form';
 
 /** Only a path on this site: never an absolute or protocol-relative URL. */
 export function safeReturn(p: string | null): string {
@@ -20,31 +20,16 @@ export default function Login() {
 	const login = useAuth((s) => s.login);
 	const [email, setEmail] = useState('');
 	const [password, setPassword] = useState('');
-	const [busy, setBusy] = useState(false);
-	const [error, setError] = useState<string | null>(null);
-	const [fields, setFields] = useState<FieldErrors>({});
-
-	const submit = async (e: FormEvent) => {
-		e.preventDefault();
-		setBusy(true);
-		setError(null);
-		try {
-			await login(email, password);
-			navigate(safeReturn(params.get('returnTo')), { replace: true });
-		} catch (err) {
-			const f = fieldErrors(err);
-			setFields(f.fields);
-			setError(f.message);
-		} finally {
-			setBusy(false);
-		}
-	};
+	const { busy, error, fields, onSubmit } = useSubmit(async () => {
+		await login(email, password);
+		navigate(safeReturn(params.get('returnTo')), { replace: true });
+	});
 
 	return (
 		<AuthCard title={t('auth.loginTitle')}>
 			{params.get('returnTo') && !error && <Message severity="info" text={t('auth.loginAgain')} className="w-full mb-3" />}
 			{error && <Message severity="error" text={error} className="w-full mb-3" role="alert" />}
-			<form onSubmit={(e) => void submit(e)} noValidate>
+			<form onSubmit={onSubmit} noValidate>
 				<TextField id="email" label={t('auth.email')} type="email" value={email} onChange={setEmail}
 					autoComplete="username" error={fields.email} dir="ltr" />
 				<PasswordField id="password" label={t('auth.password')} value={password} onChange={setPassword}

@@ -1,42 +1,27 @@
 import { Button } from 'primereact/button';
 import { Message } from 'primereact/message';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAuth } from '../../stores/auth';
 import AuthCard from './AuthCard';
-import { fieldErrors, PasswordField, TextField, type FieldErrors } from './form';
+import { PasswordField, TextField, useSubmit } from './form';
 
 export default function Signup() {
 	const { t } = useTranslation();
 	const navigate = useNavigate();
 	const signup = useAuth((s) => s.signup);
 	const [form, setForm] = useState({ tenantName: '', name: '', email: '', password: '' });
-	const [busy, setBusy] = useState(false);
-	const [error, setError] = useState<string | null>(null);
-	const [fields, setFields] = useState<FieldErrors>({});
 	const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
-
-	const submit = async (e: FormEvent) => {
-		e.preventDefault();
-		setBusy(true);
-		setError(null);
-		try {
-			await signup(form);
-			navigate('/dashboard', { replace: true });
-		} catch (err) {
-			const f = fieldErrors(err);
-			setFields(f.fields);
-			setError(f.message);
-		} finally {
-			setBusy(false);
-		}
-	};
+	const { busy, error, fields, onSubmit } = useSubmit(async () => {
+		await signup(form);
+		navigate('/dashboard', { replace: true });
+	});
 
 	return (
 		<AuthCard title={t('auth.signupTitle')}>
 			{error && <Message severity="error" text={error} className="w-full mb-3" role="alert" />}
-			<form onSubmit={(e) => void submit(e)} noValidate>
+			<form onSubmit={onSubmit} noValidate>
 				<TextField id="tenantName" label={t('auth.organisation')} value={form.tenantName} onChange={set('tenantName')}
 					autoComplete="organization" error={fields.tenantName} />
 				<TextField id="name" label={t('auth.name')} value={form.name} onChange={set('name')} autoComplete="name"

@@ -5,7 +5,7 @@
  */
 import { InputText } from 'primereact/inputtext';
 import { Password } from 'primereact/password';
-import type { ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api/client';
 
 export type FieldErrors = Record<string, string>;
@@ -16,6 +16,27 @@ export function fieldErrors(e: unknown): { fields: FieldErrors; message: string 
 		for (const [field, message] of Object.entries(e.details as Record<string, unknown>))
 			if (typeof message === 'string') fields[field] = message;
 	return { fields, message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * A form's submission: `action` runs on submit; while it runs `busy`; if it
+ * fails, its message in `error` and each field's in `fields`.
+ */
+export function useSubmit(action: () => Promise<void>) {
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState<string | null>(null);
+	const [fields, setFields] = useState<FieldErrors>({});
+	const onSubmit = (e: FormEvent) => {
+		e.preventDefault();
+		setBusy(true);
+		setError(null);
+		action().then(() => setFields({}), (err) => {
+			const f = fieldErrors(err);
+			setFields(f.fields);
+			setError(f.message);
+		}).finally(() => setBusy(false));
+	};
+	return { busy, error, fields, onSubmit };
 }
 
 export function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: ReactNode }) {
