@@ -27,6 +27,7 @@ const Settings = lazy(() => import('./pages/Settings'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Instances = lazy(() => import('./pages/Instances'));
 const Events = lazy(() => import('./pages/Events'));
+const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -91,6 +92,7 @@ export default function App() {
 					<Route path="/notifications" element={<Notifications />} />
 					<Route path="/instances" element={<Instances />} />
 					<Route path="/events" element={<Events />} />
+					<Route path="/settings/webhooks" element={<Webhooks />} />
 					<Route path="/campaigns" element={<Premium page="campaigns" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />
