@@ -43,6 +43,8 @@ test("events: a phone's events arrive live under their types", async () => {
   assert.match(await page.getByTestId("event-json").textContent(), /مرحبا from the monitor/);
   assert.deepEqual(await axe(page), [], "axe-clean with the JSON open");
   await page.keyboard.press("Escape");
+  await page.getByTestId("event-json").waitFor({ state: "detached" });
+  assert.deepEqual(await axe(page), [], "axe-clean with events listed");
   assert.deepEqual(page.problems.splice(0), []);
 });
 

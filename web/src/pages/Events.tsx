@@ -124,8 +124,10 @@ export default function Events() {
 					{snap.state !== 'online' && ` · ${t('realtime.offline')}`}
 				</p>
 				{visible.length === 0 ? <p className="text-center muted py-5">{t('events.waiting')}</p> : (
-					<VirtualScroller items={visible} itemSize={44} itemTemplate={item} style={{ height: '32rem' }}
-						className="event-list" aria-label={t('menu.events')} />
+					<section aria-label={t('menu.events')}>
+						<VirtualScroller items={visible} itemSize={44} itemTemplate={item} style={{ height: '32rem' }}
+							className="event-list" />
+					</section>
 				)}
 			</div>
 			<Dialog visible={!!shown} onHide={() => setShown(null)} header={shown?.type} className="w-full md:w-45rem">
