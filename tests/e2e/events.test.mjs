@@ -3,7 +3,7 @@
 // and a resume shows it, and each event's JSON opens.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, axe, browser, go, open, URL, waitFor } from "./lib.mjs";
+import { api, axe, browser, go, open, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -12,13 +12,7 @@ let inst;
 before(async () => {
   b = await browser();
   page = await open(await b.newContext({ viewport: { width: 1366, height: 900 } }));
-  await go(page, "/auth/signup");
-  await page.getByLabel("Organisation").fill("Events Org");
-  await page.getByLabel("Your name").fill("Eve");
-  await page.getByLabel("E-mail").fill(`events-${Date.now()}@e2e.test`);
-  await page.locator("#password").fill("events password 1");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(URL + "/dashboard");
+  await signup(page, "Events Org");
   inst = (await api(page, "POST", "/api/v1/instances", { name: "Monitor phone", provider: "sandbox" })).body;
 });
 after(async () => {

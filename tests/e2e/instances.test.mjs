@@ -5,23 +5,16 @@
 // logout and delete.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, axe, browser, go, open, URL, waitFor } from "./lib.mjs";
+import { URL, api, axe, browser, go, open, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
-const email = `inst-${Date.now()}@e2e.test`;
 
 before(async () => {
   b = await browser();
   const ctx = await b.newContext({ viewport: { width: 1366, height: 900 } });
   page = await open(ctx);
-  await go(page, "/auth/signup");
-  await page.getByLabel("Organisation").fill("Instances Org");
-  await page.getByLabel("Your name").fill("Ivan");
-  await page.getByLabel("E-mail").fill(email);
-  await page.locator("#password").fill("instance password 1");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(URL + "/dashboard");
+  await signup(page, "Instances Org");
 });
 after(async () => {
   await b?.close();

@@ -108,6 +108,19 @@ export async function login(page, email, password, returnTo = "/dashboard") {
   await page.waitForURL(URL + returnTo);
 }
 
+// Signs up a new organisation through the form; returns its owner's e-mail.
+export async function signup(page, org) {
+  const email = `${org.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}@e2e.test`;
+  await go(page, "/auth/signup");
+  await page.getByLabel("Organisation").fill(org);
+  await page.getByLabel("Your name").fill(`${org} owner`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.locator("#password").fill("e2e password 1");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(URL + "/dashboard");
+  return email;
+}
+
 // The API from inside the page (its session cookie, same origin).
 export function api(page, method, p, body) {
   return page.evaluate(async ([method, p, body]) => {

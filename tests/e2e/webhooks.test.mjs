@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import http from "node:http";
 import { after, before, test } from "node:test";
-import { axe, browser, go, open, URL, waitFor } from "./lib.mjs";
+import { URL, axe, browser, open, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -36,13 +36,7 @@ before(async () => {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   b = await browser();
   page = await open(await b.newContext({ viewport: { width: 1366, height: 900 } }));
-  await go(page, "/auth/signup");
-  await page.getByLabel("Organisation").fill("Hooks Org");
-  await page.getByLabel("Your name").fill("Hana");
-  await page.getByLabel("E-mail").fill(`hooks-${Date.now()}@e2e.test`);
-  await page.locator("#password").fill("hooks password 1");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(URL + "/dashboard");
+  await signup(page, "Hooks Org");
 });
 after(async () => {
   await b?.close();
