@@ -31,7 +31,7 @@ export interface Seen {
 }
 
 export default function Events() {
-	const { t } = useTranslation();
+	const { t, i18n } = useTranslation();
 	const snap = useRealtimeState();
 	const [events, setEvents] = useState<Seen[]>([]);
 	const [paused, setPaused] = useState(false);
@@ -90,7 +90,7 @@ export default function Events() {
 	const name = (id: string | null) => instances.find((i) => i.id === id)?.name ?? id ?? '—';
 	const item = (e: Seen) => (
 		<button type="button" className="event-row" onClick={() => setShown(e)} data-testid="event">
-			<time dateTime={e.at} dir="ltr">{new Date(e.at).toLocaleTimeString()}</time>
+			<time dateTime={e.at} dir="ltr">{new Date(e.at).toLocaleTimeString(i18n.language)}</time>
 			<Tag value={e.type} severity={e.type.startsWith('message') ? 'info' : e.type.startsWith('session') ? 'success' : undefined} />
 			<span className="muted">{name(e.instanceId)}</span>
 			<code className="event-data" dir="ltr">{JSON.stringify(e.data)}</code>
