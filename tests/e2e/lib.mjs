@@ -57,9 +57,14 @@ export async function open(ctx) {
 // (minting its token is a request too).
 export async function settle(page, ms = 20000) {
   const end = Date.now() + ms;
+  // no request in flight for 300 ms on end: a chunk that just arrived starts
+  // the page's own requests a moment later
   const idle = async () => {
-    await page.waitForTimeout(100);
-    while (page.inflight > 0 && Date.now() < end) await page.waitForTimeout(50);
+    let quiet = 0;
+    while (quiet < 300 && Date.now() < end) {
+      await page.waitForTimeout(50);
+      quiet = page.inflight > 0 ? 0 : quiet + 50;
+    }
   };
   await idle();
   const status = page.locator("[data-testid=ws-status]");

@@ -16,11 +16,12 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from harness import SRC, Stack, Tap  # noqa: E402
+from harness import SRC, Stack, Tap, exclusive  # noqa: E402
 
 WEB = os.path.join(SRC, "web")
 CHROMIUM = "/usr/bin/chromium"
 
+exclusive("heavy")  # Chromium takes both cores: never beside test_campaigns
 t = Tap()
 for need, why in ((os.path.join(WEB, "node_modules", ".bin", "vitest"), "web/node_modules (make runs npm ci)"),
                   (CHROMIUM, "Debian's chromium (./waqtor test installs it)")):

@@ -24,6 +24,20 @@ BUILD = os.environ.get("WAQTOR_BUILD_DIR") or os.path.join(SRC, "build")
 IS_ROOT = os.geteuid() == 0
 
 
+_held = []
+
+
+def exclusive(name):
+    """Holds a lock of this build tree for the rest of the process, so
+    that the files taking it never run at the same time under make -j: the
+    browser tests (Chromium takes both cores) and those whose checks count
+    what an engine did under time limits (a campaign's exact sends)."""
+    import fcntl
+    f = open(os.path.join(BUILD, ".%s.lock" % name), "w")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    _held.append(f)
+
+
 class Tap:
     """TAP output for automake's driver. A file's checks are grouped into
     cases (@t.case), run in order by t.run(): a failed check prints its

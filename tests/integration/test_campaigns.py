@@ -16,8 +16,9 @@ from datetime import datetime, timedelta, timezone
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from fakes.graph import FakeGraph  # noqa: E402
-from harness import Client, Events, Stack, Tap, err, signup, wait_for  # noqa: E402
+from harness import Client, Events, Stack, Tap, err, exclusive, signup, wait_for  # noqa: E402
 
+exclusive("heavy")  # never beside the browser tests: its counts need the cores
 t = Tap()
 fake = FakeGraph(quiet=True).start()
 # (an HTTP timeout as long as the 5 s claim allows: no case here holds a
