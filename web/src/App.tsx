@@ -8,6 +8,8 @@ import { ProgressSpinner } from 'primereact/progressspinner';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api/client';
+import { MENU } from './layout/menu';
+import type { UiKitPage } from './pages/uikit/UiKit';
 import { useAuth } from './stores/auth';
 
 // the layout too: the sign-in pages load none of it
@@ -31,8 +33,8 @@ const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
-export const UIKIT_PAGES = ['button', 'charts', 'file', 'formlayout', 'input', 'message', 'table', 'badge', 'tag',
-	'chip', 'avatar'] as const;
+// the UI kit's routes are its menu section's entries
+const UIKIT_PAGES = MENU.find((s) => s.key === 'uikit')?.items.map((i) => i.key as UiKitPage) ?? [];
 
 function Loading() {
 	return (

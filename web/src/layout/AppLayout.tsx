@@ -39,7 +39,6 @@ export default function AppLayout() {
 	const [overlayOpen, setOverlayOpen] = useState(false);
 	const [mobileOpen, setMobileOpen] = useState(false);
 	const [configOpen, setConfigOpen] = useState(false);
-	const [, setLive] = useState(0);
 	const toast = useRef<Toast>(null);
 
 	// navigate changes with every route: the connection must not
@@ -53,7 +52,6 @@ export default function AppLayout() {
 			signedOut();
 			navigateRef.current(returnPath(window.location), { replace: true });
 		});
-		setLive((n) => n + 1);
 		return () => closeRealtime();
 	}, [loadSettings, loadRecent, signedOut]);
 	useLiveNotifications();

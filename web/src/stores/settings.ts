@@ -32,7 +32,6 @@ export interface SettingsState {
 	savePreferences: (p: Partial<Preferences>) => Promise<void>;
 	saveTenant: (group: 'branding' | 'general' | 'messaging', values: Record<string, unknown>) => Promise<void>;
 	setBranding: (b: Branding) => void;
-	reset: () => void;
 }
 
 export function effectiveTheme(p: Preferences): 'light' | 'dark' {
@@ -98,5 +97,4 @@ export const useSettings = create<SettingsState>((set, getState) => ({
 		const s = getState().settings;
 		if (s) set({ settings: { ...s, branding } });
 	},
-	reset: () => set({ settings: null }),
 }));
