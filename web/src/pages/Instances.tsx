@@ -14,32 +14,21 @@ import { InputNumber } from 'primereact/inputnumber';
 import { InputText } from 'primereact/inputtext';
 import { SelectButton } from 'primereact/selectbutton';
 import { Tag } from 'primereact/tag';
-import QRCode from 'qrcode';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { del, errorText, get, patch, post } from '../api/client';
+import { del, get, patch, post } from '../api/client';
 import type { Instance } from '../api/types';
 import PageHeader from '../components/PageHeader';
-import { useResync, useSocketEvent } from '../realtime';
+import Qr from '../components/Qr';
+import { useSocketEvent } from '../realtime';
+import { STATUS_SEVERITY, useLiveInstances, type StatusEvent } from '../realtime/instances';
 import { useAuth } from '../stores/auth';
 import { failed, saved } from '../toast';
 import { Field } from './auth/form';
-import { STATUS_SEVERITY } from './Dashboard';
 
-interface StatusEvent { instanceId: string; status: string; qr?: string }
 
 export function webhookUrl(id: string): string {
 	return `${window.location.origin}/api/v1/providers/cloud/${id}/webhook`;
-}
-
-function Qr({ text }: { text: string }) {
-	const { t } = useTranslation();
-	const [src, setSrc] = useState<string | null>(null);
-	useEffect(() => {
-		// a data: URL, which the Content-Security-Policy allows
-		void QRCode.toDataURL(text, { margin: 1, width: 240, errorCorrectionLevel: 'M' }).then(setSrc, () => setSrc(null));
-	}, [text]);
-	return src ? <img src={src} alt={t('instances.qrAlt')} width={240} height={240} data-testid="qr" /> : null;
 }
 
 function CreateDialog({ visible, onHide, onCreated }: {
@@ -141,41 +130,14 @@ function PacingDialog({ instance, onHide, onSaved }: { instance: Instance | null
 export default function Instances() {
 	const { t } = useTranslation();
 	const admin = useAuth((s) => s.user?.role !== 'member');
-	const [list, setList] = useState<Instance[] | null>(null);
-	const [error, setError] = useState<string | null>(null);
-	const [qr, setQr] = useState<Record<string, string>>({});
+	const { list, setList, error, qr, setQr, load } = useLiveInstances();
 	const [creating, setCreating] = useState(false);
 	const [pairing, setPairing] = useState<string | null>(null);
 	const [pacing, setPacing] = useState<Instance | null>(null);
 	const [cloudCreated, setCloudCreated] = useState<{ i: Instance; verifyToken: string } | null>(null);
 
-	// states that arrived live, and when: a list asked for before one arrived is older than it
-	const live = useRef(new Map<string, { status: string; at: number }>());
-	const setStatus = (id: string, status: string) => {
-		live.current.set(id, { status, at: performance.now() });
-		setList((l) => l?.map((i) => (i.id === id ? { ...i, status } : i)) ?? l);
-	};
-	const load = useCallback(() => {
-		const asked = performance.now();
-		get<{ instances: Instance[] }>('/api/v1/instances').then((r) => {
-			setList(r.instances.map((i) => {
-				const l = live.current.get(i.id);
-				return l && l.at > asked ? { ...i, status: l.status } : i;
-			}));
-			setError(null);
-		}, (e) => setError(errorText(e)));
-	}, []);
-	useEffect(load, [load]);
-	useResync('/status', load);
 	useSocketEvent<StatusEvent>('/status', 'status', (e) => {
-		setStatus(e.instanceId, e.status);
-		if (e.status !== 'qr') setQr((q) => { const { [e.instanceId]: _, ...rest } = q; return rest; });
 		if (e.status === 'ready') setPairing((p) => (p === e.instanceId ? null : p));
-	});
-	useSocketEvent<StatusEvent>('/status', 'qr', (e) => {
-		if (!e.qr) return;
-		setQr((q) => ({ ...q, [e.instanceId]: e.qr! }));
-		setStatus(e.instanceId, 'qr'); // a QR means the state is qr
 	});
 
 	const act = (path: string, done: string) => void post(path).then(() => saved(done), (e) => failed(t('instances.failed'), e));
