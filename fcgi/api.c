@@ -338,20 +338,10 @@ api_password_dummy(const char *password)
 void
 api_add_time(struct json_object *obj, const char *key, const char *pg)
 {
-	char	out[32];
-	size_t	frac;
+	char	out[UTIL_TS_LEN + 1];
 
-	if (pg == NULL || strlen(pg) < 19) {
-		jsonx_add_str(obj, key, pg);
-		return;
-	}
-	/* date and time, then up to three digits of the fraction */
-	memcpy(out, pg, 19);
-	out[10] = 'T';
-	frac = pg[19] == '.' ? strspn(pg + 20, "0123456789") : 0;
-	snprintf(out + 19, sizeof out - 19, ".%.3s%sZ", frac > 0 ? pg + 20 : "000",
-	    frac == 1 ? "00" : frac == 2 ? "0" : "");
-	jsonx_add_str(obj, key, out);
+	jsonx_add_str(obj, key, pg != NULL && util_pg_time(pg, out) == 0 ?
+	    out : pg);
 }
 
 /* A filter argument: 0 given, -1 absent, 1 answered (malformed). */

@@ -64,6 +64,26 @@ util_timestamp(char *out)
 	    (unsigned)(tv.tv_usec / 1000) % 1000);
 }
 
+int
+util_pg_time(const char *pg, char *out)
+{
+	char	ms[4] = "000";
+	size_t	n, i;
+
+	if (strlen(pg) < 22 || pg[4] != '-' || pg[7] != '-' || pg[10] != ' ' ||
+	    pg[13] != ':' || pg[16] != ':')
+		return -1;
+	/* PostgreSQL drops the fraction's trailing zeros: .04 is 40 ms */
+	n = pg[19] == '.' ? strspn(pg + 20, "0123456789") : 0;
+	if ((pg[19] == '.' && (n == 0 || n > 6)) ||
+	    strcmp(pg + 19 + (n > 0 ? n + 1 : 0), "+00") != 0)
+		return -1;
+	for (i = 0; i < n && i < 3; i++)
+		ms[i] = pg[20 + i];
+	snprintf(out, UTIL_TS_LEN + 1, "%.10sT%.8s.%sZ", pg, pg + 11, ms);
+	return 0;
+}
+
 void
 util_random_hex(char *out, size_t n)
 {

@@ -38,5 +38,12 @@ int util_is_rfc3339(const char *s);
  * too small.
  */
 int util_rfc3339_utc(const char *s, char *out, size_t len);
+/*
+ * A timestamptz as PostgreSQL prints it in UTC ("YYYY-MM-DD HH:MM:SS",
+ * then a fraction of 1 to 6 digits when it is not 0, then "+00") as the
+ * API's RFC 3339 with milliseconds, "YYYY-MM-DDTHH:MM:SS.mmmZ", into
+ * out[UTIL_TS_LEN + 1]. 0, or -1 when pg is not in that shape.
+ */
+int util_pg_time(const char *pg, char *out);
 
 #endif

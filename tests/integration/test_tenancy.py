@@ -612,6 +612,12 @@ def audit():
     t.ok(len(page1["items"]) == 3 and page2["items"] and
          int(page2["items"][0]["id"]) < int(page1["items"][-1]["id"]), "audit pages by cursor")
     t.eq(ann.get("/api/v1/audit?limit=0").status, 400, "a bad limit is 400")
+    # PostgreSQL prints .040000 as .04: times whose fraction it shortens
+    newest = page1["items"][0]["id"]
+    for fraction, shown in ((".04", ".040Z"), (".1", ".100Z"), ("", ".000Z"), (".000009", ".000Z")):
+        s.psql("UPDATE audit_log SET created_at = '2026-12-03 14:43:32%s+00' WHERE id = %s" % (fraction, newest))
+        got = ann.get("/api/v1/audit?limit=1").json()["items"][0]["createdAt"]
+        t.eq(got, "2026-12-03T14:43:32" + shown, "created at 14:43:32%s is %s" % (fraction or " sharp", got))
 
 
 @t.case("activity: the caller's own audit entries")

@@ -39,6 +39,21 @@ main(void)
 		{ "0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00Z" },
 		{ "9999-12-31T23:59:59-23:59", "9999-12-31T23:59:59.999999Z" },
 	};
+	/* PostgreSQL's text of a timestamptz in UTC, and the API's (NULL: refused) */
+	static const char *const pg[][2] = {
+		{ "2026-12-03 14:43:32.041+00", "2026-12-03T14:43:32.041Z" },
+		{ "2026-12-03 14:43:32.04+00", "2026-12-03T14:43:32.040Z" },
+		{ "2026-12-03 14:43:32.1+00", "2026-12-03T14:43:32.100Z" },
+		{ "2026-12-03 14:43:32.123456+00", "2026-12-03T14:43:32.123Z" },
+		{ "2026-12-03 14:43:32.000009+00", "2026-12-03T14:43:32.000Z" },
+		{ "2026-12-03 14:43:32+00", "2026-12-03T14:43:32.000Z" },
+		{ "2026-12-03 14:43:32.04+03", NULL },
+		{ "2026-12-03 14:43:32.+00", NULL },
+		{ "2026-12-03 14:43:32.1234567+00", NULL },
+		{ "2026-12-03T14:43:32+00", NULL },
+		{ "2026-12-03 14:43", NULL },
+		{ "", NULL },
+	};
 	char	buf[40];
 	size_t	i;
 
@@ -57,5 +72,14 @@ main(void)
 	    "too small a buffer is an error");
 	ok(util_rfc3339_utc("2026-02-30T00:00:00Z", buf, sizeof buf) == -1,
 	    "a day that does not exist is an error");
+	for (i = 0; i < sizeof pg / sizeof pg[0]; i++) {
+		char name[96];
+
+		snprintf(name, sizeof name, "PostgreSQL's %s is %s", pg[i][0],
+		    pg[i][1] != NULL ? pg[i][1] : "refused");
+		ok(pg[i][1] != NULL ? util_pg_time(pg[i][0], buf) == 0 &&
+		    strcmp(buf, pg[i][1]) == 0 : util_pg_time(pg[i][0], buf) == -1,
+		    name);
+	}
 	return tap_done();
 }
