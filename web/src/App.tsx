@@ -29,6 +29,7 @@ const Settings = lazy(() => import('./pages/Settings'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const Instances = lazy(() => import('./pages/Instances'));
 const Events = lazy(() => import('./pages/Events'));
+const Messages = lazy(() => import('./pages/Messages'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
@@ -94,6 +95,7 @@ export default function App() {
 					<Route path="/notifications" element={<Notifications />} />
 					<Route path="/instances" element={<Instances />} />
 					<Route path="/events" element={<Events />} />
+					<Route path="/messages" element={<Messages />} />
 					<Route path="/settings/webhooks" element={<Webhooks />} />
 					<Route path="/campaigns" element={<Premium page="campaigns" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />

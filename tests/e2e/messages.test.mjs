@@ -1,0 +1,121 @@
+// The conversations page in a real browser: a received message makes its
+// chat appear with an unread badge, opening it marks it read on the server,
+// a message typed in the composer gets its ticks moving live to read, an
+// undeliverable number's message shows it failed and why, a message
+// received while the chat is open arrives without a reload; search; Arabic
+// right-to-left and dark, axe-clean.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { api, axe, browser, go, open, shot, signup, waitFor } from "./lib.mjs";
+
+let b;
+let page;
+let instance;
+const SARA = "+966500000301";
+const SARA_CHAT = "966500000301@c.us";
+
+before(async () => {
+  b = await browser();
+  const ctx = await b.newContext({ viewport: { width: 1366, height: 900 } });
+  page = await open(ctx);
+  await signup(page, "Messages Org");
+  const r = await api(page, "POST", "/api/v1/instances", { name: "Support line", provider: "sandbox" });
+  instance = r.body.id;
+  await waitFor(async () => (await api(page, "GET", `/api/v1/instances/${instance}/state`)).body.status === "qr");
+  await api(page, "POST", `/api/v1/instances/${instance}/sandbox/pair`);
+  await waitFor(async () => (await api(page, "GET", `/api/v1/instances/${instance}/state`)).body.status === "ready");
+});
+after(async () => {
+  await b?.close();
+});
+
+function clean() {
+  assert.deepEqual(page.problems.splice(0), [], "no console error, page error or failed request");
+}
+
+const chat = (name) => page.getByTestId("chat").filter({ hasText: name });
+
+test("messages: no chat yet, then a received message brings its chat with an unread badge, live", async () => {
+  await go(page, "/messages");
+  await page.getByTestId("no-chats").waitFor();
+  const r = await api(page, "POST", `/api/v1/instances/${instance}/sandbox/inbound`,
+    { from: SARA, text: "Is the shop open today?", name: "Sara" });
+  assert.ok(r.status < 300, JSON.stringify(r.body));
+  await chat("Sara").waitFor({ timeout: 15000 });
+  assert.equal(await chat("Sara").getByTestId("unread").textContent(), "1");
+  assert.match(await chat("Sara").textContent(), /Is the shop open today\?/);
+  assert.deepEqual(await axe(page), [], "axe-clean");
+  clean();
+});
+
+test("messages: opening the chat marks it read; an answer's ticks move to read live", async () => {
+  await chat("Sara").click();
+  await chat("Sara").getByTestId("unread").waitFor({ state: "detached" });
+  assert.ok(await waitFor(async () => {
+    const chats = (await api(page, "GET", "/api/v1/chats")).body.chats;
+    return chats.find((c) => c.chatId === SARA_CHAT)?.unreadCount === 0;
+  }), "read on the server");
+  await page.getByTestId("bubble").filter({ hasText: "Is the shop open today?" }).waitFor();
+  await page.getByLabel("Type a message").fill("Yes, until 9 pm.");
+  await page.keyboard.press("Enter");
+  const mine = page.getByTestId("bubble").filter({ hasText: "Yes, until 9 pm." });
+  await mine.waitFor();
+  const seen = new Set();
+  assert.ok(await waitFor(async () => {
+    const s = await mine.getByTestId("ticks").getAttribute("data-status");
+    seen.add(s);
+    return s === "read";
+  }, 20000), `read, without a reload (seen: ${[...seen].join(", ")})`);
+  assert.equal(await page.getByLabel("Type a message").inputValue(), "", "the composer is cleared");
+  const list = (await api(page, "GET", `/api/v1/messages?chatId=${SARA_CHAT}`)).body.messages;
+  assert.equal(list[0].content.text, "Yes, until 9 pm.", "sent through the API");
+  clean();
+});
+
+test("messages: a received message arrives in the open thread; a day separator heads it", async () => {
+  await api(page, "POST", `/api/v1/instances/${instance}/sandbox/inbound`, { from: SARA, text: "Thanks!", name: "Sara" });
+  await page.getByTestId("bubble").filter({ hasText: "Thanks!" }).waitFor({ timeout: 15000 });
+  assert.equal(await page.getByRole("separator").count(), 1, "one day, one separator");
+  assert.equal(await chat("Sara").getByTestId("unread").count(), 0, "the open chat stays read");
+  clean();
+});
+
+test("messages: an undeliverable number's message shows it failed and why", async () => {
+  const r = await api(page, "POST", "/api/v1/messages/send-text", { instanceId: instance, to: "+999000111222", text: "Hello?" });
+  assert.ok(r.status < 300, JSON.stringify(r.body));
+  await chat("999000111222").waitFor({ timeout: 15000 });
+  await chat("999000111222").click();
+  const bubble = page.getByTestId("bubble").filter({ hasText: "Hello?" });
+  await bubble.waitFor();
+  assert.ok(await waitFor(async () => (await bubble.getByTestId("ticks").getAttribute("data-status")) === "failed", 20000),
+    "failed");
+  await bubble.getByTestId("failure").waitFor();
+  assert.ok((await bubble.getByTestId("failure").textContent()).length > 3, "with its reason");
+  clean();
+});
+
+test("messages: search narrows the chats", async () => {
+  await page.getByLabel("Search chats").fill("sar");
+  assert.ok(await waitFor(async () => (await page.getByTestId("chat").count()) === 1), "only Sara");
+  await page.getByLabel("Search chats").fill("999000");
+  assert.ok(await waitFor(async () => (await page.getByTestId("chat").count()) === 1), "by number");
+  await page.getByLabel("Search chats").fill("nobody here");
+  await page.getByText("No chat matches.").waitFor();
+  await page.getByLabel("Search chats").fill("");
+  clean();
+});
+
+for (const mode of [{ name: "arabic", prefs: { theme: "light", language: "ar" } },
+  { name: "dark", prefs: { theme: "dark", language: "en" } }, { name: "light", prefs: { theme: "light", language: "en" } }]) {
+  test(`messages, ${mode.name}: the open chat renders, axe-clean`, async () => {
+    await api(page, "PATCH", "/api/v1/settings", { preferences: mode.prefs });
+    await go(page, "/messages");
+    await chat("Sara").click();
+    await page.getByTestId("bubble").first().waitFor();
+    if (mode.name === "arabic") assert.equal(await page.locator("html").getAttribute("dir"), "rtl");
+    const v = await axe(page);
+    assert.deepEqual(v, [], "axe-clean: " + JSON.stringify(v));
+    await shot(page, `messages-${mode.name}`);
+    clean();
+  });
+}

@@ -1,0 +1,264 @@
+/*
+ * The conversations, as people know them from WhatsApp Web: the chats with
+ * their unread counts and a search, the open chat's thread with a separator
+ * per day, each sent message's ticks moving live from /status (sent,
+ * delivered, read; failed with its reason), received messages arriving
+ * from /smartbot, and a composer for text. Opening a chat marks it read.
+ */
+import { Badge } from 'primereact/badge';
+import { Button } from 'primereact/button';
+import { InputText } from 'primereact/inputtext';
+import { InputTextarea } from 'primereact/inputtextarea';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { errorText, get, post } from '../api/client';
+import PageHeader from '../components/PageHeader';
+import { useResync, useSocketEvent } from '../realtime';
+import { failed } from '../toast';
+
+type Status = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+interface Message {
+	id: string; instanceId: string; chatId: string; direction: 'in' | 'out'; type: string;
+	content: Record<string, unknown>; status: Status; error: Record<string, unknown> | null;
+	createdAt: string; contactName?: string | null;
+}
+interface Chat {
+	instanceId: string; chatId: string; name: string | null; unreadCount: number;
+	lastMessage: Pick<Message, 'id' | 'direction' | 'type' | 'content' | 'status' | 'createdAt'>;
+}
+interface StatusEvent { messageId: string; instanceId: string; chatId: string; status: Status; error?: Record<string, unknown> }
+interface IncomingEvent {
+	messageId: string; instanceId: string; chatId: string; contactName?: string | null; type: string; content: Record<string, unknown>;
+}
+
+/* A status only moves forward (a late "sent" never undoes "read"). */
+const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4, received: 0 };
+const TICKS: Partial<Record<Status, string>> = {
+	pending: 'pi pi-clock', sent: 'pi pi-check', delivered: 'pi pi-check-circle', read: 'pi pi-check-circle', failed: 'pi pi-exclamation-circle',
+};
+const key = (c: { instanceId: string; chatId: string }) => `${c.instanceId} ${c.chatId}`;
+/** A chat's name, else its number as people write it. */
+const title = (c: Chat) => c.name ?? '+' + c.chatId.replace(/@.*/, '');
+
+/** What a message says in a line: its text, or its kind. */
+function preview(m: { type: string; content: Record<string, unknown> }, t: TFunction): string {
+	const text = m.content.text ?? m.content.body ?? m.content.caption;
+	return typeof text === 'string' && text ? text : t(`messages.kind.${m.type}`, { defaultValue: t('messages.kind.unknown') });
+}
+
+function errorReason(e: Record<string, unknown> | null): string | null {
+	if (!e) return null;
+	const m = e.message ?? e.title ?? e.code;
+	return typeof m === 'string' || typeof m === 'number' ? String(m) : JSON.stringify(e);
+}
+
+function Ticks({ m }: { m: Message }) {
+	const { t } = useTranslation();
+	if (m.direction !== 'out') return null;
+	const label = m.status === 'failed' && errorReason(m.error)
+		? `${t('messages.status.failed')}: ${errorReason(m.error)}` : t(`messages.status.${m.status}`);
+	return (
+		<span className={`ticks ticks-${m.status}`} data-testid="ticks" data-status={m.status} title={label}>
+			<i className={TICKS[m.status]} aria-hidden="true" />
+			<span className="visually-hidden">{label}</span>
+		</span>
+	);
+}
+
+function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) {
+	const { t, i18n } = useTranslation();
+	const [messages, setMessages] = useState<Message[] | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const [text, setText] = useState('');
+	const [busy, setBusy] = useState(false);
+	const end = useRef<HTMLDivElement>(null);
+	const load = useCallback(() => {
+		const q = `chatId=${encodeURIComponent(chat.chatId)}&instanceId=${chat.instanceId}&limit=200`;
+		get<{ messages: Message[] }>(`/api/v1/messages?${q}`).then((r) => {
+			setMessages(r.messages.slice().reverse()); // newest first from the API; oldest first here
+			setError(null);
+		}, (e) => setError(errorText(e)));
+	}, [chat.chatId, chat.instanceId]);
+	useEffect(load, [load]);
+	useResync('/status', load);
+	useEffect(() => {
+		end.current?.scrollIntoView({ block: 'end' });
+	}, [messages?.length]);
+	useSocketEvent<StatusEvent>('/status', 'message-status', (e) => setMessages((l) => l?.map((m) =>
+		m.id === e.messageId && RANK[e.status] > RANK[m.status] ? { ...m, status: e.status, error: e.error ?? m.error } : m) ?? l));
+	useSocketEvent<IncomingEvent>('/smartbot', 'incoming', (e) => {
+		if (e.chatId !== chat.chatId || e.instanceId !== chat.instanceId) return;
+		setMessages((l) => (l && !l.some((m) => m.id === e.messageId) ? [...l, {
+			id: e.messageId, instanceId: e.instanceId, chatId: e.chatId, direction: 'in', type: e.type, content: e.content,
+			status: 'received', error: null, createdAt: new Date().toISOString(), contactName: e.contactName,
+		}] : l));
+		void post(`/api/v1/chats/${encodeURIComponent(chat.chatId)}/read?instanceId=${chat.instanceId}`);
+	});
+
+	const send = async (ev?: FormEvent) => {
+		ev?.preventDefault();
+		const body = text.trim();
+		if (!body || busy) return;
+		setBusy(true);
+		try {
+			const q = await post<{ messageId: string; timestamp: string }>('/api/v1/messages/send-text',
+				{ instanceId: chat.instanceId, chatId: chat.chatId, text: body },
+				{ headers: { 'Idempotency-Key': crypto.randomUUID() } });
+			const m: Message = { id: q.messageId, instanceId: chat.instanceId, chatId: chat.chatId, direction: 'out', type: 'text',
+				content: { text: body }, status: 'pending', error: null, createdAt: q.timestamp };
+			setMessages((l) => (l && !l.some((x) => x.id === m.id) ? [...l, m] : l));
+			onSent(m);
+			setText('');
+		} catch (e) {
+			failed(t('messages.sendFailed'), e);
+		} finally {
+			setBusy(false);
+		}
+	};
+	const enter = (e: KeyboardEvent) => {
+		if (e.key === 'Enter' && !e.shiftKey) {
+			e.preventDefault();
+			void send();
+		}
+	};
+
+	const day = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'full' });
+	const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
+	let last = '';
+	return (
+		<section className="thread" aria-label={t('messages.threadWith', { name: title(chat) })}>
+			<header className="thread-head">
+				<strong dir="auto">{title(chat)}</strong>
+				<span className="muted text-sm" dir="ltr">{'+' + chat.chatId.replace(/@.*/, '')}</span>
+			</header>
+			<div className="thread-body" role="log" aria-live="polite" data-testid="thread">
+				{error && <p className="error-text" role="alert">{error}</p>}
+				{messages === null && !error && <p className="muted">{t('common.loading')}</p>}
+				{messages?.length === 0 && <p className="muted">{t('messages.noMessages')}</p>}
+				{messages?.map((m) => {
+					const d = day.format(new Date(m.createdAt));
+					const sep = d !== last;
+					last = d;
+					return (
+						<div key={m.id}>
+							{sep && <div className="day-separator" role="separator"><span>{d}</span></div>}
+							<div className={`bubble bubble-${m.direction}`} data-testid="bubble" data-id={m.id}>
+								<div className="bubble-text" dir="auto">{preview(m, t)}</div>
+								<div className="bubble-meta">
+									<time dateTime={m.createdAt}>{time.format(new Date(m.createdAt))}</time>
+									<Ticks m={m} />
+								</div>
+								{m.status === 'failed' && errorReason(m.error) && (
+									<div className="bubble-error" data-testid="failure">{errorReason(m.error)}</div>
+								)}
+							</div>
+						</div>
+					);
+				})}
+				<div ref={end} />
+			</div>
+			<form className="composer" onSubmit={(e) => void send(e)}>
+				<label htmlFor="composer-text" className="visually-hidden">{t('messages.type')}</label>
+				<InputTextarea id="composer-text" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={enter}
+					rows={1} autoResize maxLength={4096} placeholder={t('messages.type')} className="flex-1" />
+				<Button type="submit" icon="pi pi-send" aria-label={t('messages.send')} loading={busy} disabled={!text.trim()} />
+			</form>
+		</section>
+	);
+}
+
+export default function Messages() {
+	const { t, i18n } = useTranslation();
+	const [chats, setChats] = useState<Chat[] | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const [search, setSearch] = useState('');
+	const [open, setOpen] = useState<string | null>(null);
+	const load = useCallback(() => {
+		get<{ chats: Chat[] }>('/api/v1/chats').then((r) => { setChats(r.chats); setError(null); }, (e) => setError(errorText(e)));
+	}, []);
+	useEffect(load, [load]);
+	useResync('/smartbot', load);
+
+	/* a chat's last message changed: it moves to the top */
+	const bump = (k: string, last: Chat['lastMessage'], unread: (n: number) => number) => setChats((l) => {
+		const c = l?.find((x) => key(x) === k);
+		if (!l || !c) return l;
+		return [{ ...c, lastMessage: last, unreadCount: unread(c.unreadCount) }, ...l.filter((x) => x !== c)];
+	});
+	useSocketEvent<IncomingEvent>('/smartbot', 'incoming', (e) => {
+		const k = key(e);
+		if (!chats?.some((c) => key(c) === k)) {
+			load(); // a new chat
+			return;
+		}
+		bump(k, { id: e.messageId, direction: 'in', type: e.type, content: e.content, status: 'received',
+			createdAt: new Date().toISOString() }, (n) => (k === open ? 0 : n + 1));
+	});
+	useSocketEvent<StatusEvent>('/status', 'message-status', (e) => {
+		if (!chats?.some((c) => key(c) === key(e))) {
+			load(); // a chat written to from elsewhere (the API, a campaign)
+			return;
+		}
+		setChats((l) => l?.map((c) => c.lastMessage.id === e.messageId && RANK[e.status] > RANK[c.lastMessage.status]
+			? { ...c, lastMessage: { ...c.lastMessage, status: e.status } } : c) ?? l);
+	});
+
+	const select = (c: Chat) => {
+		setOpen(key(c));
+		if (c.unreadCount > 0) {
+			setChats((l) => l?.map((x) => (x === c ? { ...x, unreadCount: 0 } : x)) ?? l);
+			void post(`/api/v1/chats/${encodeURIComponent(c.chatId)}/read?instanceId=${c.instanceId}`)
+				.catch((e) => failed(t('messages.readFailed'), e));
+		}
+	};
+	const shown = useMemo(() => {
+		const q = search.trim().toLowerCase();
+		return (chats ?? []).filter((c) => !q || (c.name ?? '').toLowerCase().includes(q) || c.chatId.includes(q.replace(/[^\d]/g, '') || q));
+	}, [chats, search]);
+	const current = chats?.find((c) => key(c) === open) ?? null;
+	const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
+
+	return (
+		<>
+			<PageHeader title={t('menu.messages')} subtitle={t('messages.subtitle')} />
+			{error && <p className="error-text" role="alert">{error}</p>}
+			<div className="card chat-layout p-0">
+				<aside className="chat-list" aria-label={t('messages.chats')}>
+					<div className="p-2">
+						<InputText value={search} onChange={(e) => setSearch(e.target.value)} className="w-full"
+							placeholder={t('messages.search')} aria-label={t('messages.search')} type="search" />
+					</div>
+					{chats === null && !error && <p className="muted p-3">{t('common.loading')}</p>}
+					{chats?.length === 0 && <p className="muted p-3" data-testid="no-chats">{t('messages.noChats')}</p>}
+					{chats && chats.length > 0 && shown.length === 0 && <p className="muted p-3">{t('messages.noMatch')}</p>}
+					<ul className="list-none p-0 m-0">
+						{shown.map((c) => (
+							<li key={key(c)}>
+								<button type="button" className={`chat-item${key(c) === open ? ' active' : ''}`} onClick={() => select(c)}
+									aria-current={key(c) === open ? 'true' : undefined} data-testid="chat">
+									<span className="chat-name" dir="auto">{title(c)}</span>
+									<time className="muted text-sm" dateTime={c.lastMessage.createdAt}>
+										{time.format(new Date(c.lastMessage.createdAt))}</time>
+									<span className="chat-preview muted text-sm" dir="auto">
+										{c.lastMessage.direction === 'out' && <i className={TICKS[c.lastMessage.status]} aria-hidden="true" />}{' '}
+										{preview(c.lastMessage, t)}
+									</span>
+									{c.unreadCount > 0 && (
+										<Badge value={c.unreadCount} data-testid="unread"
+											aria-label={t('messages.unread', { count: c.unreadCount })} />
+									)}
+								</button>
+							</li>
+						))}
+					</ul>
+				</aside>
+				{current ? (
+					<Thread key={open} chat={current} onSent={(m) => bump(key(m), m, () => 0)} />
+				) : (
+					<div className="thread-empty muted"><i className="pi pi-comments" aria-hidden="true" /> {t('messages.pick')}</div>
+				)}
+			</div>
+		</>
+	);
+}
