@@ -82,6 +82,7 @@ test("overview: a running campaign's progress fills and it leaves the list when 
   }, 40000), "gone from the running list when completed");
   assert.ok([...seen].some((v) => v !== null && Number(v) > 0 && Number(v) < 100),
     `seen part way (${[...seen].join(", ")})`);
+  assert.ok([...seen].every((v) => v === null || Number(v) <= 100), `never past the whole (${[...seen].join(", ")})`);
   await page.getByText("No campaign is running.").waitFor();
   clean();
 });

@@ -26,7 +26,11 @@ const COLOURS: Record<Figure, string> = {
 };
 interface Point extends Record<Figure, number> { start: string; local: string }
 interface Campaign { id: string; name: string; status: string; total: number; counts: Record<string, number> }
-interface Progress { campaignId: string; status: string; total: number; [count: string]: number | string }
+/* campaign.progress: `sent` counts every recipient sent to (delivered and read ones too), the rest are states */
+interface Progress {
+	campaignId: string; status: string; total: number;
+	sent: number; pending: number; queued: number; delivered: number; read: number; failed: number; skipped: number;
+}
 
 /* How long the figures wait after a message moved before they are asked
  * for again: a busy tenant's receipts make one request a second at most. */
@@ -146,8 +150,8 @@ function Campaigns() {
 		setList((l) => l?.flatMap((c) => {
 			if (c.id !== p.campaignId) return [c];
 			if (p.status !== 'running') return [];
-			const counts = { ...c.counts };
-			for (const k of Object.keys(counts)) if (typeof p[k] === 'number') counts[k] = p[k] as number;
+			const counts = { pending: p.pending, queued: p.queued, sent: p.sent - p.delivered - p.read, delivered: p.delivered,
+				read: p.read, failed: p.failed, skipped: p.skipped };
 			return [{ ...c, total: p.total, counts }];
 		}) ?? l);
 	});
