@@ -26,7 +26,6 @@ import { useAuth } from '../stores/auth';
 import { failed, saved } from '../toast';
 import { Field } from './auth/form';
 
-
 export function webhookUrl(id: string): string {
 	return `${window.location.origin}/api/v1/providers/cloud/${id}/webhook`;
 }
