@@ -38,8 +38,15 @@ const TICKS: Partial<Record<Status, string>> = {
 	pending: 'pi pi-clock', sent: 'pi pi-check', delivered: 'pi pi-check-circle', read: 'pi pi-check-circle', failed: 'pi pi-exclamation-circle',
 };
 const key = (c: { instanceId: string; chatId: string }) => `${c.instanceId} ${c.chatId}`;
-/** A chat's name, else its number as people write it. */
-const title = (c: Chat) => c.name ?? '+' + c.chatId.replace(/@.*/, '');
+/** A chat's number as people write it. */
+const phone = (chatId: string) => '+' + chatId.replace(/@.*/, '');
+/** A chat's name, else its number. */
+const title = (c: Chat) => c.name ?? phone(c.chatId);
+/** Whether a message at `from` moves on to `to`. */
+const forward = (from: Status, to: Status) => RANK[to] > RANK[from];
+/** Marks the chat's received messages read on the server. */
+const markRead = (c: { instanceId: string; chatId: string }) =>
+	post(`/api/v1/chats/${encodeURIComponent(c.chatId)}/read?instanceId=${c.instanceId}`);
 
 /** What a message says in a line: its text, or its kind. */
 function preview(m: { type: string; content: Record<string, unknown> }, t: TFunction): string {
@@ -86,14 +93,14 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 		end.current?.scrollIntoView({ block: 'end' });
 	}, [messages?.length]);
 	useSocketEvent<StatusEvent>('/status', 'message-status', (e) => setMessages((l) => l?.map((m) =>
-		m.id === e.messageId && RANK[e.status] > RANK[m.status] ? { ...m, status: e.status, error: e.error ?? m.error } : m) ?? l));
+		m.id === e.messageId && forward(m.status, e.status) ? { ...m, status: e.status, error: e.error ?? m.error } : m) ?? l));
 	useSocketEvent<IncomingEvent>('/smartbot', 'incoming', (e) => {
 		if (e.chatId !== chat.chatId || e.instanceId !== chat.instanceId) return;
 		setMessages((l) => (l && !l.some((m) => m.id === e.messageId) ? [...l, {
 			id: e.messageId, instanceId: e.instanceId, chatId: e.chatId, direction: 'in', type: e.type, content: e.content,
 			status: 'received', error: null, createdAt: new Date().toISOString(), contactName: e.contactName,
 		}] : l));
-		void post(`/api/v1/chats/${encodeURIComponent(chat.chatId)}/read?instanceId=${chat.instanceId}`);
+		void markRead(chat);
 	});
 
 	const send = async (ev?: FormEvent) => {
@@ -130,7 +137,7 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 		<section className="thread" aria-label={t('messages.threadWith', { name: title(chat) })}>
 			<header className="thread-head">
 				<strong dir="auto">{title(chat)}</strong>
-				<span className="muted text-sm" dir="ltr">{'+' + chat.chatId.replace(/@.*/, '')}</span>
+				<span className="muted text-sm" dir="ltr">{phone(chat.chatId)}</span>
 			</header>
 			<div className="thread-body" role="log" aria-live="polite" data-testid="thread">
 				{error && <p className="error-text" role="alert">{error}</p>}
@@ -200,7 +207,7 @@ export default function Messages() {
 			load(); // a chat written to from elsewhere (the API, a campaign)
 			return;
 		}
-		setChats((l) => l?.map((c) => c.lastMessage.id === e.messageId && RANK[e.status] > RANK[c.lastMessage.status]
+		setChats((l) => l?.map((c) => c.lastMessage.id === e.messageId && forward(c.lastMessage.status, e.status)
 			? { ...c, lastMessage: { ...c.lastMessage, status: e.status } } : c) ?? l);
 	});
 
@@ -208,7 +215,7 @@ export default function Messages() {
 		setOpen(key(c));
 		if (c.unreadCount > 0) {
 			setChats((l) => l?.map((x) => (x === c ? { ...x, unreadCount: 0 } : x)) ?? l);
-			void post(`/api/v1/chats/${encodeURIComponent(c.chatId)}/read?instanceId=${c.instanceId}`)
+			void markRead(c)
 				.catch((e) => failed(t('messages.readFailed'), e));
 		}
 	};
