@@ -242,7 +242,7 @@ test("newcomer: logs out; a page that needs a session goes to the login and back
 
 const FULL = ["/auth/login", "/auth/signup", "/auth/access", "/auth/error", "/landing", "/pages/notfound",
   "/no/such/page", "/accept-invite?token=" + "0".repeat(64)];
-const INSIDE = ["/dashboard", "/instances", "/messages", "/events", "/settings/webhooks", "/profile", "/about", "/settings", "/settings?tab=keys", "/settings?tab=members",
+const INSIDE = ["/dashboard", "/instances", "/messages", "/smartbot", "/events", "/settings/webhooks", "/profile", "/about", "/settings", "/settings?tab=keys", "/settings?tab=members",
   "/settings?tab=branding", "/settings?tab=subscription", "/notifications", "/campaigns", "/reports", "/interactive",
   ...["button", "charts", "file", "formlayout", "input", "message", "table", "badge", "tag", "chip", "avatar"]
     .map((p) => "/uikit/" + p)];

@@ -31,6 +31,7 @@ const Instances = lazy(() => import('./pages/Instances'));
 const Events = lazy(() => import('./pages/Events'));
 const Messages = lazy(() => import('./pages/Messages'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
+const SmartBot = lazy(() => import('./pages/smartbot/SmartBot'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -97,6 +98,7 @@ export default function App() {
 					<Route path="/events" element={<Events />} />
 					<Route path="/messages" element={<Messages />} />
 					<Route path="/settings/webhooks" element={<Webhooks />} />
+					<Route path="/smartbot" element={<SmartBot />} />
 					<Route path="/campaigns" element={<Premium page="campaigns" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />

@@ -47,7 +47,7 @@ export interface Settings {
 	branding: Branding;
 	messaging: { default_country_code: string; [k: string]: unknown };
 	general: { time_zone: string };
-	smartbot: Record<string, unknown>;
+	smartbot: { enabled: boolean; handover_minutes: number; chat_replies_per_minute: number };
 	preferences: Preferences | null;
 }
 

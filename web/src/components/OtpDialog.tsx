@@ -42,7 +42,7 @@ export default function OtpDialog({ visible, onHide, onVerify }: {
 	};
 
 	return (
-		<Dialog visible={visible} onHide={onHide} header={t('premium.enterCode')} className="w-full md:w-40rem"
+		<Dialog visible={visible} onHide={onHide} header={t('premium.enterCode')} className="dialog-md"
 			footer={<Button label={t('premium.verify')} icon="pi pi-check" loading={busy}
 				disabled={value.length !== CODE_LENGTH} onClick={() => void verify()} data-testid="otp-verify" />}>
 			<p id="otp-help">{t('premium.codeHelp')}</p>

@@ -130,7 +130,7 @@ export default function Events() {
 					</section>
 				)}
 			</div>
-			<Dialog visible={!!shown} onHide={() => setShown(null)} header={shown?.type} className="w-full md:w-45rem">
+			<Dialog visible={!!shown} onHide={() => setShown(null)} header={shown?.type} className="dialog-md">
 				{shown && <pre className="secret-box text-sm" dir="ltr" data-testid="event-json">{JSON.stringify(
 					{ type: shown.type, instanceId: shown.instanceId, at: shown.at, data: shown.data }, null, 2)}</pre>}
 			</Dialog>

@@ -65,7 +65,7 @@ function CreateDialog({ visible, onHide, onCreated }: {
 		</Field>
 	);
 	return (
-		<Dialog visible={visible} onHide={onHide} header={t('instances.new')} className="w-full md:w-35rem">
+		<Dialog visible={visible} onHide={onHide} header={t('instances.new')} className="dialog-sm">
 			<form onSubmit={(e) => void submit(e)} noValidate>
 				<Field id="ci-name" label={t('instances.name')} error={errors.name}>
 					<InputText id="ci-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} invalid={!!errors.name} />
@@ -205,7 +205,7 @@ export default function Instances() {
 				)}
 			</Dialog>
 			<Dialog visible={!!cloudCreated} onHide={() => setCloudCreated(null)} header={t('instances.cloudCreated')}
-				className="w-full md:w-40rem" footer={<Button label={t('common.done')} onClick={() => setCloudCreated(null)} />}>
+				className="dialog-md" footer={<Button label={t('common.done')} onClick={() => setCloudCreated(null)} />}>
 				{cloudCreated && <>
 					<p>{t('instances.pasteInMeta')}</p>
 					<Field id="cc-url" label={t('instances.callbackUrl')}>

@@ -27,18 +27,13 @@ import PageHeader from '../components/PageHeader';
 import TimeAgo from '../components/TimeAgo';
 import { LANGUAGES } from '../i18n';
 import { Choice, usePreferenceSaver } from '../layout/AppConfig';
-import { useAuth } from '../stores/auth';
+import { useAuth, useIsAdmin } from '../stores/auth';
 import { useSettings } from '../stores/settings';
 import { failed, saved } from '../toast';
 import { Field } from './auth/form';
 import { avatarProblem } from './Profile';
 
 const TABS = ['general', 'keys', 'members', 'branding', 'subscription'] as const;
-
-function useIsAdmin(): boolean {
-	const role = useAuth((s) => s.user?.role);
-	return role === 'owner' || role === 'admin';
-}
 
 function Switch({ id, label, checked, onChange, disabled }: {
 	id: string; label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean;
@@ -179,7 +174,7 @@ function ApiKeys() {
 					<Button icon="pi pi-trash" text rounded severity="danger" aria-label={t('keys.revokeNamed', { name: k.name })}
 						onClick={() => revoke(k)} />)} />
 			</DataTable>
-			<Dialog visible={!!created} onHide={() => setCreated(null)} header={t('keys.createdTitle')} className="w-full md:w-40rem"
+			<Dialog visible={!!created} onHide={() => setCreated(null)} header={t('keys.createdTitle')} className="dialog-md"
 				footer={<Button label={t('common.done')} onClick={() => setCreated(null)} />}>
 				<p>{t('keys.onceOnly')}</p>
 				<div className="secret-box" dir="ltr" data-testid="new-key">{created?.key}</div>
@@ -254,7 +249,7 @@ function Members() {
 					<Button icon="pi pi-times" text rounded severity="danger" aria-label={t('members.withdrawNamed', { email: i.email })}
 						onClick={() => remove(`/api/v1/invitations/${i.id}`, t('members.withdrawText', { email: i.email }))} />) : null} />
 			</DataTable>
-			<Dialog visible={!!invited} onHide={() => setInvited(null)} header={t('members.invitedTitle')} className="w-full md:w-40rem"
+			<Dialog visible={!!invited} onHide={() => setInvited(null)} header={t('members.invitedTitle')} className="dialog-md"
 				footer={<Button label={t('common.done')} onClick={() => setInvited(null)} />}>
 				<p>{t('members.invitedText')}</p>
 				<div className="secret-box" dir="ltr" data-testid="invite-link">{invited}</div>

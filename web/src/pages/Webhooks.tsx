@@ -43,7 +43,7 @@ const SEVERITY = { delivered: 'success', failed: 'danger', pending: 'warning', s
 function Secret({ secret, onHide }: { secret: string | null; onHide: () => void }) {
 	const { t } = useTranslation();
 	return (
-		<Dialog visible={!!secret} onHide={onHide} header={t('webhooks.secretTitle')} className="w-full md:w-40rem"
+		<Dialog visible={!!secret} onHide={onHide} header={t('webhooks.secretTitle')} className="dialog-md"
 			footer={<Button label={t('common.done')} onClick={onHide} />}>
 			<p>{t('webhooks.secretOnce')}</p>
 			<div className="secret-box" dir="ltr" data-testid="webhook-secret">{secret}</div>
@@ -75,7 +75,7 @@ function Deliveries({ endpoint, onHide }: { endpoint: Endpoint; onHide: () => vo
 		</DataTable>
 	);
 	return (
-		<Dialog visible onHide={onHide} header={t('webhooks.logOf', { url: endpoint.url })} className="w-full lg:w-60rem">
+		<Dialog visible onHide={onHide} header={t('webhooks.logOf', { url: endpoint.url })} className="dialog-xl">
 			<div className="flex flex-wrap gap-2 align-items-end mb-3">
 				<Field id="wh-since" label={t('webhooks.replaySince')}>
 					<Calendar inputId="wh-since" value={since} onChange={(e) => setSince(e.value ?? null)} showTime hourFormat="24" />
@@ -171,7 +171,7 @@ export default function Webhooks() {
 						</div>)} />
 				</DataTable>
 			</div>
-			<Dialog visible={adding} onHide={() => setAdding(false)} header={t('webhooks.add')} className="w-full md:w-35rem">
+			<Dialog visible={adding} onHide={() => setAdding(false)} header={t('webhooks.add')} className="dialog-sm">
 				<form onSubmit={(e) => void create(e)} noValidate>
 					<Field id="wh-url" label={t('webhooks.url')} error={fields.url}>
 						<InputText id="wh-url" type="url" dir="ltr" value={form.url} invalid={!!fields.url}

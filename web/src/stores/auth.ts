@@ -61,3 +61,9 @@ export const useAuth = create<AuthState>((set) => ({
 	},
 	signedOut: () => set({ status: 'out', user: null, tenant: null }),
 }));
+
+/** Whether the signed-in user may change the organisation's settings (an owner or admin). */
+export function useIsAdmin(): boolean {
+	const role = useAuth((s) => s.user?.role);
+	return role === 'owner' || role === 'admin';
+}

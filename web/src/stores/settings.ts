@@ -30,7 +30,7 @@ export interface SettingsState {
 	preferences: Preferences;
 	load: () => Promise<void>;
 	savePreferences: (p: Partial<Preferences>) => Promise<void>;
-	saveTenant: (group: 'branding' | 'general' | 'messaging', values: Record<string, unknown>) => Promise<void>;
+	saveTenant: (group: 'branding' | 'general' | 'messaging' | 'smartbot', values: Record<string, unknown>) => Promise<void>;
 	setBranding: (b: Branding) => void;
 }
 

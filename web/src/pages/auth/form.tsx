@@ -1,7 +1,7 @@
 /*
  * Form fields with real labels, and the API's validation errors shown on
- * the field they name (400 validation_failed: details maps each bad field
- * to its message).
+ * the field they name (400 validation_failed, 422 invalid_rule: details
+ * maps each bad field to its message).
  */
 import { InputText } from 'primereact/inputtext';
 import { Password } from 'primereact/password';
@@ -10,9 +10,12 @@ import { ApiError } from '../../api/client';
 
 export type FieldErrors = Record<string, string>;
 
+/* the codes whose details map fields to their reasons (a SmartBot rule's bad regex is invalid_rule) */
+const FIELD_CODES = new Set(['validation_failed', 'invalid_rule']);
+
 export function fieldErrors(e: unknown): { fields: FieldErrors; message: string } {
 	const fields: FieldErrors = {};
-	if (e instanceof ApiError && e.code === 'validation_failed' && e.details && typeof e.details === 'object')
+	if (e instanceof ApiError && FIELD_CODES.has(e.code) && e.details && typeof e.details === 'object')
 		for (const [field, message] of Object.entries(e.details as Record<string, unknown>))
 			if (typeof message === 'string') fields[field] = message;
 	return { fields, message: e instanceof Error ? e.message : String(e) };
