@@ -27,7 +27,8 @@
  * limits), or more than WAQTOR_CAMPAIGN_FAILURE_PERCENT of the last
  * WAQTOR_CAMPAIGN_FAILURE_WINDOW sends failed. Resume continues with the
  * next pending recipient. Progress is published coalesced, at most every
- * CAMPAIGN_PROGRESS_MS per campaign.
+ * CAMPAIGN_PROGRESS_MS per campaign, on sends and on receipts (delivered
+ * and read keep moving the funnel after the campaign completed).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -47,6 +48,8 @@
 #define CAMPAIGN_BATCH_MAX	100	/* recipients per statement */
 #define CAMPAIGN_RELOAD_MS	500	/* scheduled starts are this late */
 #define CAMPAIGN_PROGRESS_MS	250
+#define CAMPAIGN_RECEIPTED_MAX	256	/* inactive campaigns per batch; more
+					   wait for their next receipt */
 #define CAMPAIGN_IDLE_MS	1000	/* recheck a campaign with nothing
 					   to send (deferred, all queued) */
 #define CAMPAIGN_WINDOW_MS	61000	/* a minute, and a margin */
@@ -113,6 +116,8 @@ campaign_free_all(struct engine *e)
 		e->campaigns = c->next;
 		campaign_free(c);
 	}
+	json_object_put(e->receipted);
+	e->receipted = NULL;
 }
 
 void
@@ -662,6 +667,29 @@ campaign_dispatch(struct inst *in, int n)
 }
 
 void
+campaign_receipt(struct engine *e, const char *campaign_id)
+{
+	struct campaign	*c = campaign_find(e, campaign_id);
+	size_t		 i, n;
+
+	if (c != NULL) {
+		c->dirty = 1;
+		return;
+	}
+	if (e->receipted == NULL)
+		e->receipted = json_object_new_array();
+	n = json_object_array_length(e->receipted);
+	for (i = 0; i < n; i++) {
+		if (strcmp(json_object_get_string(json_object_array_get_idx(
+		    e->receipted, i)), campaign_id) == 0)
+			return;
+	}
+	if (n < CAMPAIGN_RECEIPTED_MAX)
+		json_object_array_add(e->receipted,
+		    json_object_new_string(campaign_id));
+}
+
+void
 campaign_outcome(struct engine *e, const char *campaign_id,
     const struct outcome *o)
 {
@@ -739,4 +767,11 @@ campaign_tick(struct engine *e)
 	if (dirty != NULL)
 		campaign_progress(e, jsonx_string(dirty));
 	json_object_put(dirty);
+	if (e->receipted != NULL && now - e->receipted_ms >=
+	    CAMPAIGN_PROGRESS_MS) {
+		campaign_progress(e, jsonx_string(e->receipted));
+		json_object_put(e->receipted);
+		e->receipted = NULL;
+		e->receipted_ms = now;
+	}
 }

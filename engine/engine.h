@@ -164,6 +164,10 @@ struct engine {
 	struct campaign		*campaigns;	/* campaign.c: the active ones
 						   of our instances */
 	long long		 campaigns_loaded_ms;
+	struct json_object	*receipted;	/* campaign.c: ids of campaigns
+						   not active here that receipts
+						   moved, for the next progress */
+	long long		 receipted_ms;
 	uv_signal_t		 sigterm;
 	uv_signal_t		 sigint;
 	int			 stopping;
@@ -236,6 +240,9 @@ void campaign_dispatch(struct inst *, int n);
 /* A campaign message's outcome (outbox_done): counts, auto-pause. */
 void campaign_outcome(struct engine *, const char *campaign_id,
     const struct outcome *);
+/* A receipt moved one of the campaign's recipients: its progress is
+ * published with the next coalesced batch, also after it completed. */
+void campaign_receipt(struct engine *, const char *campaign_id);
 /* Reload the campaigns soon (NOTIFY waqtor_campaigns). */
 void campaign_wake(struct engine *);
 void campaign_free_all(struct engine *);

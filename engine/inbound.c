@@ -133,16 +133,19 @@ status_apply(struct engine *e, const char *tenant,
 	    "CASE WHEN $4 = 'read' THEN now() ELSE read_at END, claimed_by = "
 	    "NULL, claim_until = NULL, updated_at = now() WHERE instance_id = $1 "
 	    "AND direction = 'out' AND (id = $2::uuid OR provider_id = $3) AND "
-	    "status_rank($4) > status_rank(status) RETURNING id, chat_id",
-	    5, params, 0);
+	    "status_rank($4) > status_rank(status) RETURNING id, chat_id, "
+	    "campaign_id", 5, params, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_error(res, err, errlen);
 		goto out;
 	}
-	if (PQntuples(res) == 1)
+	if (PQntuples(res) == 1) {
 		engine_emit(e, "message.sent", tenant, instance,
 		    session_message_status(PQgetvalue(res, 0, 0), instance,
 		    PQgetvalue(res, 0, 1), status, provider_id, error));
+		if (!PQgetisnull(res, 0, 2))
+			campaign_receipt(e, PQgetvalue(res, 0, 2));
+	}
 	rc = 0;
 out:
 	PQclear(res);

@@ -63,7 +63,7 @@ static int
 campaign_pacing(struct req *r, struct json_object *pacing, char out[3][16])
 {
 	static const struct vfield fields[] = {
-		{ "ratePerMinute", V_INT, 0, 1, 60000, NULL },
+		{ "ratePerMinute", V_INT, V_NULLABLE, 1, 60000, NULL },
 		{ "minDelayMs", V_INT, 0, 0, 3600000, NULL },
 		{ "maxDelayMs", V_INT, 0, 0, 3600000, NULL },
 	};

@@ -215,11 +215,13 @@ validate_object(struct json_object *obj, const struct vfield *fields,
 
 		snprintf(key, sizeof key, "%s%s", prefix, fields[i].name);
 		if (!json_object_object_get_ex(obj, fields[i].name, &v)) {
-			if (fields[i].required)
+			if (fields[i].required == 1)
 				problem = "is required";
-		} else if (v == NULL)
-			problem = fields[i].required ? "is required" :
-			    "must not be null";
+		} else if (v == NULL) {
+			if (fields[i].required != V_NULLABLE)
+				problem = fields[i].required ? "is required" :
+				    "must not be null";
+		}
 		else if ((problem = validate_one(&fields[i], v, why,
 		    sizeof why)) == NULL && fields[i].type == V_INT &&
 		    json_object_is_type(v, json_type_double))

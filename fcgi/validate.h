@@ -34,6 +34,10 @@ enum vtype {
 	V_ANY,		/* any value (not null): the handler checks it */
 };
 
+/* vfield.required: 0 optional, 1 required, V_NULLABLE optional with null
+ * meaning absent (the spec's type [x, "null"]) */
+#define V_NULLABLE	2
+
 struct vfield {
 	const char		*name;
 	enum vtype		 type;

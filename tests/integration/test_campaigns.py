@@ -112,6 +112,9 @@ def create_checks():
          ["Hi Sara, 50% off", "Hi Omar, 70% off", "Hi Huda, 30% off"],
          "then the preview renders campaign, per-recipient and contact values", r.body)
     t.eq(api.get("/api/v1/campaigns").json()["campaigns"], [], "and the preview created nothing")
+    r = api.post("/api/v1/campaigns/preview?limit=1", dict(base, pacing={"ratePerMinute": None, "minDelayMs": 0}))
+    t.eq(r.status, 200, "ratePerMinute null is none, as the spec's type [integer, null] says (the dashboard sends it)",
+         r.body[:300])
     later = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
     for body, status, code in [
         (dict(base, instanceId=c1), 422, "template_required"),
@@ -155,6 +158,12 @@ def big():
     t.ok(wait_for(status_is(big_id, "completed"), 180, 0.5), "it completes", camp(big_id))
     t.ok(wait_for(lambda: camp(big_id)["counts"]["delivered"] == 10000, 60, 0.5),
          "every recipient is delivered (receipts still count after completion)", camp(big_id)["counts"])
+
+    def last_progress():
+        p = ev.of("campaign.progress", campaignId=big_id)
+        return p[-1]["data"] if p else {}
+    t.ok(wait_for(lambda: last_progress().get("delivered", 0) + last_progress().get("read", 0) == 10000, 10),
+         "and campaign.progress follows those receipts, also after completion", last_progress())
     got = sent_to("2000000001")
     t.eq(len(got), 10000, "the Graph API got exactly 10,000 messages")
     t.eq(len({g[1] for g in got}), 10000, "one per recipient")
