@@ -32,6 +32,7 @@ const Events = lazy(() => import('./pages/Events'));
 const Messages = lazy(() => import('./pages/Messages'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
 const SmartBot = lazy(() => import('./pages/smartbot/SmartBot'));
+const CampaignPages = lazy(() => import('./pages/campaigns'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -99,7 +100,9 @@ export default function App() {
 					<Route path="/messages" element={<Messages />} />
 					<Route path="/settings/webhooks" element={<Webhooks />} />
 					<Route path="/smartbot" element={<SmartBot />} />
-					<Route path="/campaigns" element={<Premium page="campaigns" />} />
+					<Route path="/campaigns" element={<CampaignPages view="list" />} />
+					<Route path="/campaigns/new" element={<CampaignPages view="new" />} />
+					<Route path="/campaigns/:id" element={<CampaignPages view="detail" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />
 					{UIKIT_PAGES.map((p) => <Route key={p} path={`/uikit/${p}`} element={<UiKit page={p} />} />)}

@@ -8,7 +8,9 @@
  *   controls. The input alone keeps the role, state and label.
  * - Dropdown keeps a hidden <select> copy of its value and a trigger with
  *   role="button" that cannot be focused, both without a name: hidden from
- *   assistive technology, which uses the labelled combobox input.
+ *   assistive technology, which uses the labelled combobox input. Its
+ *   root <div>, which has no role, gets aria-activedescendant (to
+ *   "dropdownItem_-1" once an option is chosen): not allowed there.
  * - Chips calls its list of tokens a listbox without a name, holding an
  *   input item: a plain list.
  */
@@ -16,6 +18,7 @@ export const A11Y_PT = {
 	inputswitch: { root: { role: undefined, 'aria-checked': undefined } },
 	checkbox: { root: { role: undefined, 'aria-checked': undefined, 'aria-label': undefined } },
 	dropdown: {
+		root: { 'aria-activedescendant': undefined },
 		select: { 'aria-hidden': true },
 		trigger: { 'aria-hidden': true, role: undefined },
 	},

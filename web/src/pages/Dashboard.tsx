@@ -170,7 +170,7 @@ function Campaigns() {
 				return (
 					<li key={c.id} className="py-2" data-testid="running-campaign">
 						<div className="flex justify-content-between mb-1">
-							<Link to="/campaigns">{c.name}</Link>
+							<Link to={`/campaigns/${c.id}`}>{c.name}</Link>
 							<span className="muted text-sm" dir="ltr">
 								{done.toLocaleString(i18n.language)} / {c.total.toLocaleString(i18n.language)}
 							</span>
