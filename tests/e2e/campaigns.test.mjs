@@ -9,7 +9,7 @@
 // axe-clean.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, axe, browser, CODES, go, open, settle, shot, signup, waitFor } from "./lib.mjs";
+import { api, axe, browser, CODES, go, open, pick, settle, shot, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -40,16 +40,10 @@ function clean() {
 const CSV = "customer,mobile number,code\nAmal,+966500000501,A10\nBader,+966500000502,B20\nCyrine,12,C30\n";
 const FIXED = CSV.replace("12,C30", "+966500000503,C30");
 
-// picks a PrimeReact dropdown's option (its readonly input, which has the label, takes no click),
-// and waits for its panel to go, so that the next dropdown's options are the only ones
-async function choose(label, option) {
-  await page.locator(".p-dropdown", { has: page.getByLabel(label, { exact: true }) }).click();
-  await page.getByRole("option", { name: option, exact: true }).click();
-  await page.locator(".p-dropdown-panel").waitFor({ state: "detached" });
-}
+const choose = (label, option) => pick(page, label, option);
 
 async function upload(text) {
-  await page.locator("#cw-csv").setInputFiles({ name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+  await page.locator("#cw-csv-file").setInputFiles({ name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
 }
 
 test("campaigns: none yet; the wizard refuses a CSV row by its line, imports the file once its columns are mapped", async () => {

@@ -220,7 +220,7 @@ test("newcomer: hits the premium gate and unlocks it with an operator's code", a
   }, CODES[1]);
   await page.getByTestId("otp-verify").click();
   await page.getByTestId("premium-gate").waitFor({ state: "detached" });
-  await page.getByText("No campaign yet.").waitFor();
+  await page.getByTestId("no-campaigns").waitFor();
   await go(page, "/settings?tab=subscription");
   assert.match(await page.getByTestId("subscription").textContent(), /Pro.*Active/);
   clean();
@@ -243,7 +243,7 @@ test("newcomer: logs out; a page that needs a session goes to the login and back
 const FULL = ["/auth/login", "/auth/signup", "/auth/access", "/auth/error", "/landing", "/pages/notfound",
   "/no/such/page", "/accept-invite?token=" + "0".repeat(64)];
 const INSIDE = ["/dashboard", "/instances", "/messages", "/smartbot", "/events", "/settings/webhooks", "/profile", "/about", "/settings", "/settings?tab=keys", "/settings?tab=members",
-  "/settings?tab=branding", "/settings?tab=subscription", "/notifications", "/campaigns", "/reports", "/interactive",
+  "/settings?tab=branding", "/settings?tab=subscription", "/notifications", "/campaigns", "/campaigns/new", "/contacts", "/contacts/lists", "/contacts/opt-outs", "/reports", "/interactive",
   ...["button", "charts", "file", "formlayout", "input", "message", "table", "badge", "tag", "chip", "avatar"]
     .map((p) => "/uikit/" + p)];
 const MODES = [

@@ -126,6 +126,15 @@ export async function signup(page, org) {
   return email;
 }
 
+// Picks an option of the PrimeReact dropdown labelled `label` (its readonly
+// input has the label and takes no click), and waits for its panel to go,
+// so that the next dropdown's options are the only ones.
+export async function pick(page, label, option) {
+  await page.locator(".p-dropdown", { has: page.getByLabel(label, { exact: true }) }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+  await page.locator(".p-dropdown-panel").waitFor({ state: "detached" });
+}
+
 // The API from inside the page (its session cookie, same origin).
 export function api(page, method, p, body) {
   return page.evaluate(async ([method, p, body]) => {

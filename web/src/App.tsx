@@ -33,6 +33,7 @@ const Messages = lazy(() => import('./pages/Messages'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
 const SmartBot = lazy(() => import('./pages/smartbot/SmartBot'));
 const CampaignPages = lazy(() => import('./pages/campaigns'));
+const ContactPages = lazy(() => import('./pages/contacts'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -103,6 +104,10 @@ export default function App() {
 					<Route path="/campaigns" element={<CampaignPages view="list" />} />
 					<Route path="/campaigns/new" element={<CampaignPages view="new" />} />
 					<Route path="/campaigns/:id" element={<CampaignPages view="detail" />} />
+					<Route path="/contacts" element={<ContactPages view="contacts" />} />
+					<Route path="/contacts/lists" element={<ContactPages view="lists" />} />
+					<Route path="/contacts/lists/:id" element={<ContactPages view="list" />} />
+					<Route path="/contacts/opt-outs" element={<ContactPages view="optouts" />} />
 					<Route path="/reports" element={<Premium page="reports" />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />
 					{UIKIT_PAGES.map((p) => <Route key={p} path={`/uikit/${p}`} element={<UiKit page={p} />} />)}

@@ -23,6 +23,7 @@ export const MENU: MenuSection[] = [
 			{ key: 'instances', icon: 'pi pi-mobile', to: '/instances' },
 			{ key: 'messages', icon: 'pi pi-comments', to: '/messages' },
 			{ key: 'campaigns', icon: 'pi pi-megaphone', to: '/campaigns', badge: 'new', premium: true },
+			{ key: 'contacts', icon: 'pi pi-users', to: '/contacts' },
 			{ key: 'smartbot', icon: 'pi pi-android', to: '/smartbot' },
 			{ key: 'interactive', icon: 'pi pi-th-large', to: '/interactive', badge: 'new', premium: true },
 		],

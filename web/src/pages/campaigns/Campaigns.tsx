@@ -12,10 +12,11 @@ import { DataTable } from 'primereact/datatable';
 import { ProgressBar } from 'primereact/progressbar';
 import { SelectButton } from 'primereact/selectbutton';
 import { Tag } from 'primereact/tag';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { errorText, get, post } from '../../api/client';
+import { errorText, post } from '../../api/client';
+import { usePages } from '../../api/pages';
 import TimeAgo from '../../components/TimeAgo';
 import { useResync, useSocketEvent } from '../../realtime';
 import { failed, saved } from '../../toast';
@@ -67,22 +68,9 @@ export function Bar({ c }: { c: Campaign }) {
 export default function Campaigns() {
 	const { t } = useTranslation();
 	const [filter, setFilter] = useState<Status | 'all'>('all');
-	const [list, setList] = useState<Campaign[] | null>(null);
-	const [next, setNext] = useState<string | null>(null);
-	const [error, setError] = useState<string | null>(null);
-	const query = useCallback((cursor?: string) =>
-		`/api/v1/campaigns?limit=50${filter === 'all' ? '' : `&status=${filter}`}${cursor ? `&cursor=${cursor}` : ''}`, [filter]);
-	const load = useCallback(() => {
-		get<{ campaigns: Campaign[]; nextCursor: string | null }>(query()).then((r) => {
-			setList(r.campaigns);
-			setNext(r.nextCursor);
-			setError(null);
-		}, (e) => setError(errorText(e)));
-	}, [query]);
-	useEffect(load, [load]);
+	const { items: list, setItems: setList, more, reload: load, error } =
+		usePages<Campaign>(`/api/v1/campaigns?limit=50${filter === 'all' ? '' : `&status=${filter}`}`, 'campaigns');
 	useResync('/campaigns', load);
-	const more = () => next && void get<{ campaigns: Campaign[]; nextCursor: string | null }>(query(next))
-		.then((r) => { setList((l) => [...(l ?? []), ...r.campaigns]); setNext(r.nextCursor); }, (e) => failed(t('campaigns.loadFailed'), e));
 	useSocketEvent<Progress>('/campaigns', 'progress', (p) => {
 		if (!list?.some((c) => c.id === p.campaignId)) return;
 		setList((l) => l?.map((c) => (c.id === p.campaignId ? { ...c, status: p.status, total: p.total, counts: fromProgress(p) } : c)) ?? l);
@@ -102,8 +90,8 @@ export default function Campaigns() {
 				</Link>
 			</div>
 			<div className="card">
-				{error && <p className="error-text" role="alert">{error}</p>}
-				<DataTable value={list ?? []} loading={list === null && !error} dataKey="id" size="small" aria-label={t('menu.campaigns')}
+				{error != null && <p className="error-text" role="alert">{errorText(error)}</p>}
+				<DataTable value={list ?? []} loading={list === null && error == null} dataKey="id" size="small" aria-label={t('menu.campaigns')}
 					emptyMessage={<p className="m-0" data-testid="no-campaigns">{t('campaigns.none')}</p>}>
 					<Column header={t('campaigns.name')} body={(c: Campaign) => (
 						<div>
@@ -119,7 +107,7 @@ export default function Campaigns() {
 					<Column header={t('campaigns.progress')} style={{ minWidth: '12rem' }} body={(c: Campaign) => <Bar c={c} />} />
 					<Column header={<span className="visually-hidden">{t('common.actions')}</span>} body={(c: Campaign) => <Actions c={c} act={act} />} />
 				</DataTable>
-				{next && <Button label={t('common.more')} text onClick={more} className="mt-2" />}
+				{more && <Button label={t('common.more')} text onClick={more} className="mt-2" />}
 			</div>
 			<ConfirmDialog />
 		</>

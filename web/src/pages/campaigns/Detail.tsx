@@ -15,6 +15,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { errorText, get } from '../../api/client';
+import { usePages } from '../../api/pages';
 import TimeAgo from '../../components/TimeAgo';
 import { useResync, useSocketEvent } from '../../realtime';
 import { failed } from '../../toast';
@@ -57,25 +58,17 @@ function Funnel({ c }: { c: Campaign }) {
 function Recipients({ c }: { c: Campaign }) {
 	const { t } = useTranslation();
 	const [status, setStatus] = useState<RecipientStatus | null>(null);
-	const [rows, setRows] = useState<Recipient[] | null>(null);
-	const [next, setNext] = useState<number | null>(null);
-	const query = useCallback((cursor?: number) => `/api/v1/campaigns/${c.id}/recipients?limit=100${status ? `&status=${status}` : ''}`
-		+ (cursor ? `&cursor=${cursor}` : ''), [c.id, status]);
-	const load = useCallback(() => {
-		get<{ recipients: Recipient[]; nextCursor: number | null }>(query())
-			.then((r) => { setRows(r.recipients); setNext(r.nextCursor); }, (e) => failed(t('campaigns.loadFailed'), e));
-	}, [query, t]);
-	useEffect(load, [load]);
+	const { items: rows, more, reload, error } =
+		usePages<Recipient>(`/api/v1/campaigns/${c.id}/recipients?limit=100${status ? `&status=${status}` : ''}`, 'recipients');
+	useEffect(() => { if (error != null) failed(t('campaigns.loadFailed'), error); }, [error, t]);
 	/* the counts moved: the first page is read again (at most once a second) */
 	const stamp = JSON.stringify(c.counts);
 	const first = useRef(true);
 	useEffect(() => {
 		if (first.current) { first.current = false; return; }
-		const id = window.setTimeout(load, REFRESH_MS);
+		const id = window.setTimeout(reload, REFRESH_MS);
 		return () => window.clearTimeout(id);
-	}, [stamp]); // load changes with the filter, which loads by itself
-	const more = () => next && void get<{ recipients: Recipient[]; nextCursor: number | null }>(query(next))
-		.then((r) => { setRows((l) => [...(l ?? []), ...r.recipients]); setNext(r.nextCursor); }, (e) => failed(t('campaigns.loadFailed'), e));
+	}, [stamp]); // reload changes with the filter, which loads by itself
 
 	return (
 		<section className="card" aria-labelledby="cd-recipients">
@@ -104,7 +97,7 @@ function Recipients({ c }: { c: Campaign }) {
 					? <span className="text-sm">{[r.errorCode, r.reason].filter(Boolean).join(' · ')}</span> : '—')} />
 				<Column header={t('campaigns.updated')} body={(r: Recipient) => <TimeAgo iso={r.updatedAt} />} />
 			</DataTable>
-			{next && <Button label={t('common.more')} text onClick={more} className="mt-2" />}
+			{more && <Button label={t('common.more')} text onClick={more} className="mt-2" />}
 		</section>
 	);
 }

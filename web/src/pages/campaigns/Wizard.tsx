@@ -15,121 +15,24 @@ import { InputText } from 'primereact/inputtext';
 import { InputTextarea } from 'primereact/inputtextarea';
 import { SelectButton } from 'primereact/selectbutton';
 import { Steps } from 'primereact/steps';
-import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, ApiError, errorText, get, post } from '../../api/client';
 import { failed } from '../../toast';
 import { Field } from '../auth/form';
-import { csvColumns, guessMapping, pacingText, renameHeader, type Campaign, type Mapping } from './model';
+import CsvImport from '../../components/CsvImport';
+import { pacingText, type Campaign } from './model';
 
 interface Instance { id: string; name: string; provider: string }
 interface List { id: string; name: string; memberCount: number }
-interface ImportError { line: number; reason: string }
 interface Preview { total: number; previews: { to: string; type: string; content: Record<string, unknown> }[] }
 
 const STEPS = ['audience', 'message', 'pacing', 'schedule', 'review'] as const;
-const MAX_CSV = 64 * 1024 * 1024;
 const PREVIEW_MS = 400;
 
 /** Numbers pasted one per line (or separated by commas or semicolons). */
 const pasted = (s: string) => [...new Set(s.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean))];
-
-function CsvImport({ campaignName, onList }: { campaignName: string; onList: (l: List | null) => void }) {
-	const { t } = useTranslation();
-	const [file, setFile] = useState<{ name: string; text: string } | null>(null);
-	const [mapping, setMapping] = useState<Mapping[]>([]);
-	const [list, setList] = useState<List | null>(null);
-	const [errors, setErrors] = useState<ImportError[]>([]);
-	const [message, setMessage] = useState<string | null>(null);
-	const [result, setResult] = useState<string | null>(null);
-	const [busy, setBusy] = useState(false);
-	const columns = useMemo(() => (file ? csvColumns(file.text) : []), [file]);
-	const pick = async (e: ChangeEvent<HTMLInputElement>) => {
-		const f = e.target.files?.[0];
-		setErrors([]);
-		setResult(null);
-		onList(null);
-		if (!f) return;
-		if (f.size > MAX_CSV) {
-			setMessage(t('campaigns.csvTooBig'));
-			return;
-		}
-		const text = await f.text();
-		setMessage(null);
-		setFile({ name: f.name, text });
-		setMapping(guessMapping(csvColumns(text)));
-	};
-	const kinds = [
-		{ value: 'phone', label: t('campaigns.mapPhone') }, { value: 'name', label: t('campaigns.mapName') },
-		{ value: 'variable', label: t('campaigns.mapVariable') }, { value: 'ignore', label: t('campaigns.mapIgnore') },
-	];
-	const setKind = (i: number, kind: Mapping['kind']) => setMapping((m) => m.map((x, j) => (j !== i ? x
-		: kind === 'variable' ? { kind, name: columns[i] } : { kind })));
-	const phones = mapping.filter((m) => m.kind === 'phone').length;
-	const upload = async () => {
-		if (!file) return;
-		setBusy(true);
-		setErrors([]);
-		setMessage(null);
-		try {
-			const l = list ?? await post<List>('/api/v1/contact-lists', { name: `${campaignName || t('campaigns.untitled')} · ${file.name}`.slice(0, 200) });
-			setList(l);
-			const body = new Blob([renameHeader(file.text, mapping)], { type: 'text/csv' });
-			const r = await api<{ imported: number; contacts: number; duplicates: number }>('POST', `/api/v1/contact-lists/${l.id}/import`, body);
-			setResult(t('campaigns.imported', { contacts: r.contacts, duplicates: r.duplicates }));
-			onList({ ...l, memberCount: r.contacts });
-		} catch (e) {
-			const details = e instanceof ApiError ? (e.details as { errors?: ImportError[] } | null) : null;
-			setErrors(details?.errors ?? []);
-			setMessage(errorText(e));
-		} finally {
-			setBusy(false);
-		}
-	};
-	return (
-		<div>
-			<div className="field">
-				<label htmlFor="cw-csv">{t('campaigns.csvFile')}</label>
-				<input id="cw-csv" type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void pick(e)} className="block" />
-				<small className="muted">{t('campaigns.csvHelp')}</small>
-			</div>
-			{columns.length > 0 && (
-				<table className="mapping" aria-label={t('campaigns.mapping')}>
-					<thead><tr><th scope="col">{t('campaigns.column')}</th><th scope="col">{t('campaigns.becomes')}</th></tr></thead>
-					<tbody>
-						{columns.map((c, i) => (
-							<tr key={i}>
-								<td dir="auto">{c || <span className="muted">{t('campaigns.unnamed')}</span>}</td>
-								<td className="flex gap-2">
-									<label htmlFor={`cw-map-${i}`} className="visually-hidden">{t('campaigns.mapOf', { column: c })}</label>
-									<Dropdown inputId={`cw-map-${i}`} value={mapping[i]?.kind} options={kinds} onChange={(e) => setKind(i, e.value)} />
-									{mapping[i]?.kind === 'variable' && (
-										<InputText value={(mapping[i] as { name: string }).name} dir="ltr" aria-label={t('campaigns.variableOf', { column: c })}
-											onChange={(e) => setMapping((m) => m.map((x, j) => (j === i ? { kind: 'variable', name: e.target.value } : x)))} />
-									)}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			)}
-			{file && (
-				<Button type="button" label={t('campaigns.import')} icon="pi pi-upload" className="mt-2" loading={busy}
-					disabled={phones !== 1} onClick={() => void upload()} />
-			)}
-			{file && phones !== 1 && <p className="error-text" role="alert">{t('campaigns.onePhone')}</p>}
-			{message && <p className="error-text" role="alert">{message}</p>}
-			{errors.length > 0 && (
-				<table className="mapping" aria-label={t('campaigns.importErrors')} data-testid="import-errors">
-					<thead><tr><th scope="col">{t('campaigns.line')}</th><th scope="col">{t('campaigns.reason')}</th></tr></thead>
-					<tbody>{errors.map((x) => <tr key={x.line}><td>{x.line}</td><td>{x.reason}</td></tr>)}</tbody>
-				</table>
-			)}
-			{result && <p className="success-text" role="status" data-testid="import-result">{result}</p>}
-		</div>
-	);
-}
 
 export default function Wizard() {
 	const { t } = useTranslation();
@@ -143,6 +46,11 @@ export default function Wizard() {
 	const [numbers, setNumbers] = useState('');
 	const [listId, setListId] = useState<string | null>(null);
 	const [imported, setImported] = useState<List | null>(null);
+	/* the CSV's list: made on the first import, filled again by the next */
+	const csvListRef = useRef<Promise<{ id: string }> | null>(null);
+	const csvList = () => (csvListRef.current ??= post<List>('/api/v1/contact-lists',
+		{ name: `${name.trim() || t('campaigns.untitled')} · ${new Date().toLocaleString()}`.slice(0, 100) })
+		.catch((e) => { csvListRef.current = null; throw e; }));
 	const [text, setText] = useState('');
 	const [mediaUrl, setMediaUrl] = useState('');
 	const [template, setTemplate] = useState({ name: '', language: 'en_US' });
@@ -264,7 +172,8 @@ export default function Wizard() {
 						options={lists.map((l) => ({ value: l.id, label: t('campaigns.listOption', { name: l.name, n: l.memberCount }) }))} />
 				</Field>
 			)}
-			{audience === 'csv' && <CsvImport campaignName={name} onList={setImported} />}
+			{audience === 'csv' && <CsvImport id="cw-csv" list={csvList} onPick={() => setImported(null)}
+				onImported={(r, id) => setImported({ id, name: '', memberCount: r.contacts })} />}
 		</div>,
 		<div key="m" className="grid">
 			<div className="col-12 lg:col-7">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowed, csvColumns, fromProgress, funnel, guessMapping, pacingText, percent, renameHeader, type Campaign, type Counts } from './model';
+import { allowed, fromProgress, funnel, pacingText, percent, type Campaign, type Counts } from './model';
 
 const ZERO: Counts = { pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0 };
 
@@ -35,23 +35,5 @@ describe('pacing in words', () => {
 		expect(pacingText(t, { ratePerMinute: 30, minDelayMs: 0, maxDelayMs: 500 })).toContain('delayRange');
 		expect(pacingText(t, { ratePerMinute: 30, minDelayMs: 0, maxDelayMs: 0 })).toContain('noDelay');
 		expect(pacingText(t, { ratePerMinute: 30, minDelayMs: 900, maxDelayMs: 100 })).toContain('pace.delay{');
-	});
-});
-
-describe('the CSV import header', () => {
-	it('reads the columns with the delimiter the file uses, quotes and a byte-order mark dropped', () => {
-		expect(csvColumns('\uFEFFphone;"Full name";code\r\n+966500000001;Amal;A1\n')).toEqual(['phone', 'Full name', 'code']);
-		expect(csvColumns('a\tb')).toEqual(['a', 'b']);
-	});
-	it('guesses the phone and name columns once each, the rest are variables', () => {
-		expect(guessMapping(['Mobile', 'name', 'phone', ' ', 'city'])).toEqual([
-			{ kind: 'phone' }, { kind: 'name' }, { kind: 'variable', name: 'phone' }, { kind: 'ignore' }, { kind: 'variable', name: 'city' },
-		]);
-	});
-	it('renames only the header row, quoting a name that needs it, and leaves the rows as they were', () => {
-		const file = 'tel;cliente;x\r\n"+966 50";"Ana; B";1\r\n';
-		expect(renameHeader(file, [{ kind: 'phone' }, { kind: 'name' }, { kind: 'variable', name: 'code; "v"' }]))
-			.toBe('phone;name;"code; ""v"""\r\n"+966 50";"Ana; B";1\r\n');
-		expect(renameHeader('a,b', [{ kind: 'phone' }, { kind: 'ignore' }])).toBe('phone,');
 	});
 });
