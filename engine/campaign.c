@@ -553,8 +553,10 @@ campaign_send(struct campaign *c, struct inst *in, int n)
 		goto out;
 	c->dirty = 1;
 	for (i = 0; i < PQntuples(res); i++) {
-		campaign_paced(c, now);
 		outbox_send(in, outbox_msg(in, res, i));
+		/* from the hand-off, not the decision: the statement's own
+		 * time would come off the delay */
+		campaign_paced(c, util_now_ms());
 		sent++;
 	}
 	metrics_add("waqtor_engine_campaign_messages", "", (unsigned long long)sent);

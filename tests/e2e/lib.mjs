@@ -43,6 +43,9 @@ export async function open(ctx) {
   page.on("requestfinished", () => page.inflight--);
   page.on("requestfailed", (r) => {
     page.inflight--;
+    // what a navigation of ours cut short (settle() makes it rare: a socket
+    // event can still start a refetch at that moment) is not the page's fault
+    if (page.leaving && r.failure()?.errorText === "net::ERR_ABORTED") return;
     problem(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on("response", (r) => {
@@ -80,7 +83,12 @@ export async function settle(page, ms = 20000) {
 
 export async function go(page, route) {
   await settle(page);
-  await page.goto(URL + route);
+  page.leaving = true;
+  try {
+    await page.goto(URL + route);
+  } finally {
+    page.leaving = false;
+  }
   await settle(page);
 }
 
