@@ -36,7 +36,7 @@ try:
     s.up()
     creds = dict(l.split("=", 1) for l in open(s.path("demo-credentials")).read().split())
     codes = [s.waqtor("ctl", "accesscode", "create", "--plan", "pro", "--days", "30").stdout.split()[-1]
-             for _ in range(5)]
+             for _ in range(6)]
     env = dict(s.env)
     env.update({
         "WQ_URL": "http://127.0.0.1:%d" % s.port,

@@ -34,6 +34,7 @@ const Webhooks = lazy(() => import('./pages/Webhooks'));
 const SmartBot = lazy(() => import('./pages/smartbot/SmartBot'));
 const CampaignPages = lazy(() => import('./pages/campaigns'));
 const ContactPages = lazy(() => import('./pages/contacts'));
+const Reports = lazy(() => import('./pages/reports'));
 const Premium = lazy(() => import('./pages/Premium'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
@@ -108,7 +109,7 @@ export default function App() {
 					<Route path="/contacts/lists" element={<ContactPages view="lists" />} />
 					<Route path="/contacts/lists/:id" element={<ContactPages view="list" />} />
 					<Route path="/contacts/opt-outs" element={<ContactPages view="optouts" />} />
-					<Route path="/reports" element={<Premium page="reports" />} />
+					<Route path="/reports" element={<Reports />} />
 					<Route path="/interactive" element={<Premium page="interactive" />} />
 					{UIKIT_PAGES.map((p) => <Route key={p} path={`/uikit/${p}`} element={<UiKit page={p} />} />)}
 				</Route>

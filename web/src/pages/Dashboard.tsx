@@ -12,6 +12,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError, errorText, get } from '../api/client';
+import { CHART_FIGURES, figureColour, themedOptions, type ChartFigure } from '../charts';
 import PageHeader from '../components/PageHeader';
 import Qr from '../components/Qr';
 import { useResync, useSocketEvent } from '../realtime';
@@ -19,12 +20,7 @@ import { STATUS_SEVERITY, useLiveInstances } from '../realtime/instances';
 import { useAuth } from '../stores/auth';
 import { useNotifications } from '../stores/notifications';
 
-const FIGURES = ['sent', 'delivered', 'read', 'failed', 'inbound'] as const;
-type Figure = (typeof FIGURES)[number];
-const COLOURS: Record<Figure, string> = {
-	sent: '--wq-primary', delivered: '--wq-success', read: '--wq-info', failed: '--wq-danger', inbound: '--wq-warning',
-};
-interface Point extends Record<Figure, number> { start: string; local: string }
+interface Point extends Record<ChartFigure, number> { start: string; local: string }
 interface Campaign { id: string; name: string; status: string; total: number; counts: Record<string, number> }
 /* campaign.progress: `sent` counts every recipient sent to (delivered and read ones too), the rest are states */
 interface Progress {
@@ -95,7 +91,7 @@ function Today({ week }: { week: Point[] | 'premium' | null }) {
 	const today = week?.[week.length - 1];
 	return (
 		<div className="grid">
-			{FIGURES.map((k) => (
+			{CHART_FIGURES.map((k) => (
 				<div key={k} className="col-6 md:col-4 xl:col">
 					<div className="label muted">{t(`figures.${k}`)}</div>
 					<div className="text-2xl font-semibold" data-testid={`today-${k}`}>
@@ -109,27 +105,15 @@ function Today({ week }: { week: Point[] | 'premium' | null }) {
 
 function WeekChart({ week }: { week: Point[] }) {
 	const { t, i18n } = useTranslation();
-	const css = getComputedStyle(document.documentElement);
-	const text = css.getPropertyValue('--text-color');
-	const grid = css.getPropertyValue('--surface-border');
 	// a day's label from its local date, never shifted by the browser's zone
 	const day = new Intl.DateTimeFormat(i18n.language, { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
 	const data = {
 		labels: week.map((p) => day.format(new Date(p.local.slice(0, 10) + 'T12:00:00Z'))),
-		datasets: FIGURES.map((k) => ({
-			label: t(`figures.${k}`), data: week.map((p) => p[k]), backgroundColor: css.getPropertyValue(COLOURS[k]),
+		datasets: CHART_FIGURES.map((k) => ({
+			label: t(`figures.${k}`), data: week.map((p) => p[k]), backgroundColor: figureColour(k),
 		})),
 	};
-	const rtl = i18n.dir() === 'rtl';
-	const options = {
-		maintainAspectRatio: false,
-		plugins: { legend: { rtl, labels: { color: text } }, tooltip: { rtl } },
-		scales: {
-			x: { reverse: rtl, ticks: { color: text }, grid: { color: grid } },
-			y: { beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { color: grid } },
-		},
-	};
-	return <Chart type="bar" data={data} options={options} style={{ height: '18rem' }} ariaLabel={t('dashboard.weekChart')} />;
+	return <Chart type="bar" data={data} options={themedOptions(i18n.dir() === 'rtl')} style={{ height: '18rem' }} ariaLabel={t('dashboard.weekChart')} />;
 }
 
 function Campaigns() {
