@@ -35,7 +35,7 @@ const SmartBot = lazy(() => import('./pages/smartbot/SmartBot'));
 const CampaignPages = lazy(() => import('./pages/campaigns'));
 const ContactPages = lazy(() => import('./pages/contacts'));
 const Reports = lazy(() => import('./pages/reports'));
-const Premium = lazy(() => import('./pages/Premium'));
+const Interactive = lazy(() => import('./pages/interactive'));
 const UiKit = lazy(() => import('./pages/uikit/UiKit'));
 
 // the UI kit's routes are its menu section's entries
@@ -110,7 +110,7 @@ export default function App() {
 					<Route path="/contacts/lists/:id" element={<ContactPages view="list" />} />
 					<Route path="/contacts/opt-outs" element={<ContactPages view="optouts" />} />
 					<Route path="/reports" element={<Reports />} />
-					<Route path="/interactive" element={<Premium page="interactive" />} />
+					<Route path="/interactive" element={<Interactive />} />
 					{UIKIT_PAGES.map((p) => <Route key={p} path={`/uikit/${p}`} element={<UiKit page={p} />} />)}
 				</Route>
 				<Route path="*" element={<NotFound />} />
