@@ -523,7 +523,10 @@ h_chats_list(struct req *r)
 	    "l.direction, l.type, l.content, l.status, l.created_at, "
 	    "(SELECT count(*) FROM messages u WHERE u.instance_id = "
 	    "l.instance_id AND u.chat_id = l.chat_id AND u.direction = 'in' AND "
-	    "NOT u.read_by_us), l.contact_name FROM (SELECT DISTINCT ON "
+	    "NOT u.read_by_us), (SELECT n.contact_name FROM messages n WHERE "
+	    "n.instance_id = l.instance_id AND n.chat_id = l.chat_id AND "
+	    "n.contact_name IS NOT NULL ORDER BY n.created_at DESC LIMIT 1) "
+	    "FROM (SELECT DISTINCT ON "
 	    "(instance_id, chat_id) * FROM messages WHERE ($1::uuid IS NULL OR "
 	    "instance_id = $1) ORDER BY instance_id, chat_id, created_at DESC) l "
 	    "ORDER BY l.created_at DESC LIMIT 200", 1, params)) == NULL)

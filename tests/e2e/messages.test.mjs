@@ -2,11 +2,13 @@
 // chat appear with an unread badge, opening it marks it read on the server,
 // a message typed in the composer gets its ticks moving live to read, an
 // undeliverable number's message shows it failed and why, a message
-// received while the chat is open arrives without a reload; search; Arabic
+// received while the chat is open arrives without a reload; files picked or
+// dropped on the thread are checked for kind and size before any upload,
+// and sent as a photo with its caption or a document; search; Arabic
 // right-to-left and dark, axe-clean.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, axe, browser, go, open, shot, signup, waitFor } from "./lib.mjs";
+import { api, axe, browser, go, open, png, shot, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -91,6 +93,53 @@ test("messages: an undeliverable number's message shows it failed and why", asyn
     "failed");
   await bubble.getByTestId("failure").waitFor();
   assert.ok((await bubble.getByTestId("failure").textContent()).length > 3, "with its reason");
+  clean();
+});
+
+test("messages: a file too large or of a kind WhatsApp does not take is refused before any upload", async () => {
+  await chat("Sara").click();
+  await page.getByTestId("bubble").filter({ hasText: "Thanks!" }).waitFor();
+  const before = page.problems.length;
+  let uploads = 0;
+  page.on("request", (r) => { if (r.url().includes("send-media")) uploads++; });
+  const input = page.getByTestId("file-input");
+  await input.setInputFiles({ name: "big.png", mimeType: "image/png", buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+  await page.getByText("big.png is too large").waitFor();
+  await page.getByText("A Photo can be at most 5 MB.").waitFor();
+  await input.setInputFiles({ name: "dance.gif", mimeType: "image/gif", buffer: Buffer.from("GIF89a") });
+  await page.getByText("dance.gif cannot be sent").waitFor();
+  assert.equal(await page.getByTestId("attachment").count(), 0, "nothing attached");
+  assert.equal(uploads, 0, "nothing uploaded");
+  assert.equal(page.problems.length, before);
+  for (const close of await page.locator(".p-toast-icon-close").all()) await close.click();
+  clean();
+});
+
+test("messages: a photo dropped on the thread is sent with its caption; a picked PDF as a document", async () => {
+  const photo = await png(page, "#d97706");
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], "shop.png", { type: "image/png" }));
+    const zone = document.querySelector("[data-testid=thread-drop]");
+    zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [...photo]);
+  await page.getByTestId("attachment").filter({ hasText: "shop.png" }).waitFor();
+  await page.getByLabel("Add a caption").fill("Our new shop");
+  await page.getByRole("button", { name: "Send" }).click();
+  const bubble = page.getByTestId("bubble").filter({ hasText: "Our new shop" });
+  await bubble.getByTestId("bubble-image").waitFor();
+  assert.equal(await page.getByTestId("attachment").count(), 0, "the composer is empty again");
+  assert.ok(await waitFor(async () => (await bubble.getByTestId("ticks").getAttribute("data-status")) === "read", 20000), "read");
+  assert.ok(await bubble.getByTestId("bubble-image").evaluate((img) => img.complete && img.naturalWidth === 64), "the photo is shown");
+  await page.getByTestId("file-input").setInputFiles({ name: "offer.pdf", mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });
+  await page.getByTestId("attachment").filter({ hasText: "offer.pdf" }).waitFor();
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByTestId("bubble-file").filter({ hasText: "offer.pdf" }).waitFor();
+  const out = (await api(page, "GET", `/api/v1/messages?chatId=${SARA_CHAT}&instanceId=${instance}&limit=2`)).body.messages;
+  assert.deepEqual(out.map((m) => [m.type, m.content.filename, m.content.caption ?? null]),
+    [["document", "offer.pdf", null], ["image", "shop.png", "Our new shop"]]);
   clean();
 });
 

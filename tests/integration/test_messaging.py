@@ -140,6 +140,11 @@ def sandbox_pairing():
     r = api.post("/api/v1/chats/966501234567%40c.us/read")
     t.ok(r.status == 200 and r.json()["marked"] == 1, "mark the chat read", r.body)
     t.eq(api.get("/api/v1/chats").json()["chats"][0]["unreadCount"], 0, "no unread left")
+    r = api.post("/api/v1/messages/send-text", {"instanceId": sb, "chatId": "966501234567@c.us", "text": "you're welcome"})
+    t.eq(r.status, 202, "an answer")
+    c = [c for c in api.get("/api/v1/chats?instanceId=" + sb).json()["chats"] if c["chatId"] == "966501234567@c.us"][0]
+    t.ok(c["name"] == "Sara" and c["lastMessage"]["direction"] == "out",
+         "the chat keeps its contact's name when the last message is ours", c)
 
     msgs = api.get("/api/v1/messages?instanceId=%s&direction=out&limit=2" % sb).json()
     t.ok(len(msgs["messages"]) == 2 and msgs["nextCursor"], "list messages, newest first, paged", msgs)

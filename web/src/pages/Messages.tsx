@@ -3,7 +3,9 @@
  * their unread counts and a search, the open chat's thread with a separator
  * per day, each sent message's ticks moving live from /status (sent,
  * delivered, read; failed with its reason), received messages arriving
- * from /smartbot, and a composer for text. Opening a chat marks it read.
+ * from /smartbot, and a composer for text and media (picked or dropped on
+ * the thread; its kind and size checked before the upload, media.ts).
+ * Opening a chat marks it read.
  */
 import { Badge } from 'primereact/badge';
 import { Button } from 'primereact/button';
@@ -13,6 +15,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { errorText, get, post } from '../api/client';
+import { ACCEPT, checkFile, sizeText, type MediaType } from '../media';
 import PageHeader from '../components/PageHeader';
 import { useResync, useSocketEvent } from '../realtime';
 import { failed } from '../toast';
@@ -48,6 +51,29 @@ const forward = (from: Status, to: Status) => RANK[to] > RANK[from];
 const markRead = (c: { instanceId: string; chatId: string }) =>
 	post(`/api/v1/chats/${encodeURIComponent(c.chatId)}/read?instanceId=${c.instanceId}`);
 
+/** A media message's file, when this page may show it (the API's own media, same origin). */
+function mediaUrl(m: { content: Record<string, unknown> }): string | null {
+	const u = m.content.url;
+	return typeof u === 'string' && u.startsWith(`${location.origin}/api/v1/media/`) ? u : null;
+}
+
+function Media({ m }: { m: Message }) {
+	const { t } = useTranslation();
+	const url = mediaUrl(m);
+	const name = typeof m.content.filename === 'string' ? m.content.filename : t(`messages.kind.${m.type}`, { defaultValue: m.type });
+	if (m.type === 'image' || m.type === 'sticker') {
+		return url ? <img src={url} alt={name} className="bubble-image" loading="lazy" data-testid="bubble-image" /> : null;
+	}
+	if (!['audio', 'video', 'document'].includes(m.type)) return null;
+	const icon = { audio: 'pi pi-volume-up', video: 'pi pi-video', document: 'pi pi-file' }[m.type];
+	return (
+		<div className="bubble-file" data-testid="bubble-file">
+			<i className={icon} aria-hidden="true" />
+			{url ? <a href={url} target="_blank" rel="noreferrer" dir="auto">{name}</a> : <span dir="auto">{name}</span>}
+		</div>
+	);
+}
+
 /** What a message says in a line: its text, or its kind. */
 function preview(m: { type: string; content: Record<string, unknown> }, t: TFunction): string {
 	const text = m.content.text ?? m.content.body ?? m.content.caption;
@@ -79,6 +105,9 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 	const [error, setError] = useState<string | null>(null);
 	const [text, setText] = useState('');
 	const [busy, setBusy] = useState(false);
+	const [file, setFile] = useState<{ file: File; type: MediaType } | null>(null);
+	const [dragging, setDragging] = useState(false);
+	const picker = useRef<HTMLInputElement>(null);
 	const end = useRef<HTMLDivElement>(null);
 	const load = useCallback(() => {
 		const q = `chatId=${encodeURIComponent(chat.chatId)}&instanceId=${chat.instanceId}&limit=200`;
@@ -103,20 +132,45 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 		void markRead(chat);
 	});
 
+	/* a file picked or dropped: refused at once when WhatsApp would not take it */
+	const attach = (f: File | undefined) => {
+		if (!f) return;
+		const c = checkFile(f);
+		if (c.ok) setFile({ file: f, type: c.type });
+		else if (c.reason === 'size') {
+			failed(t('messages.fileTooBig', { name: f.name }), new Error(t('messages.fileMax', {
+				kind: t(`messages.kind.${c.type}`), max: sizeText(c.max, i18n.language) })));
+		} else failed(t('messages.fileKind', { name: f.name }), new Error(t('messages.fileKinds')));
+	};
 	const send = async (ev?: FormEvent) => {
 		ev?.preventDefault();
 		const body = text.trim();
-		if (!body || busy) return;
+		if ((!body && !file) || busy) return;
 		setBusy(true);
 		try {
-			const q = await post<{ messageId: string; timestamp: string }>('/api/v1/messages/send-text',
-				{ instanceId: chat.instanceId, chatId: chat.chatId, text: body },
-				{ headers: { 'Idempotency-Key': crypto.randomUUID() } });
-			const m: Message = { id: q.messageId, instanceId: chat.instanceId, chatId: chat.chatId, direction: 'out', type: 'text',
-				content: { text: body }, status: 'pending', error: null, createdAt: q.timestamp };
-			setMessages((l) => (l && !l.some((x) => x.id === m.id) ? [...l, m] : l));
-			onSent(m);
+			const idem = { headers: { 'Idempotency-Key': crypto.randomUUID() } };
+			let q: { messageId: string; timestamp: string };
+			let m: Pick<Message, 'type' | 'content'>;
+			if (file) {
+				const form = new FormData();
+				const fields = { instanceId: chat.instanceId, chatId: chat.chatId, type: file.type, filename: file.file.name };
+				for (const [k, v] of Object.entries(fields)) form.append(k, v);
+				if (body) form.append('caption', body);
+				form.append('file', file.file);
+				q = await post('/api/v1/messages/send-media', form, idem);
+				// the stored message has the file's URL: read it back for the bubble
+				const stored = await get<Message>(`/api/v1/messages/${q.messageId}`).catch(() => null);
+				m = { type: file.type, content: stored?.content ?? { caption: body, filename: file.file.name } };
+			} else {
+				q = await post('/api/v1/messages/send-text', { instanceId: chat.instanceId, chatId: chat.chatId, text: body }, idem);
+				m = { type: 'text', content: { text: body } };
+			}
+			const sent: Message = { id: q.messageId, instanceId: chat.instanceId, chatId: chat.chatId, direction: 'out', ...m,
+				status: 'pending', error: null, createdAt: q.timestamp };
+			setMessages((l) => (l && !l.some((x) => x.id === sent.id) ? [...l, sent] : l));
+			onSent(sent);
 			setText('');
+			setFile(null);
 		} catch (e) {
 			failed(t('messages.sendFailed'), e);
 		} finally {
@@ -134,7 +188,11 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 	const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
 	let last = '';
 	return (
-		<section className="thread" aria-label={t('messages.threadWith', { name: title(chat) })}>
+		<section className={`thread${dragging ? ' dragging' : ''}`} aria-label={t('messages.threadWith', { name: title(chat) })}
+			onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) { e.preventDefault(); setDragging(true); } }}
+			onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}
+			onDrop={(e) => { e.preventDefault(); setDragging(false); attach(e.dataTransfer.files[0]); }} data-testid="thread-drop">
+			{dragging && <div className="drop-hint" aria-hidden="true"><i className="pi pi-upload" /> {t('messages.drop')}</div>}
 			<header className="thread-head">
 				<strong dir="auto">{title(chat)}</strong>
 				<span className="muted text-sm" dir="ltr">{phone(chat.chatId)}</span>
@@ -151,7 +209,10 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 						<div key={m.id}>
 							{sep && <div className="day-separator" role="separator"><span>{d}</span></div>}
 							<div className={`bubble bubble-${m.direction}`} data-testid="bubble" data-id={m.id}>
-								<div className="bubble-text" dir="auto">{preview(m, t)}</div>
+								<Media m={m} />
+								{(m.type === 'text' || !mediaUrl(m) || !!m.content.caption) && (
+									<div className="bubble-text" dir="auto">{preview(m, t)}</div>
+								)}
 								<div className="bubble-meta">
 									<time dateTime={m.createdAt}>{time.format(new Date(m.createdAt))}</time>
 									<Ticks m={m} />
@@ -165,11 +226,24 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 				})}
 				<div ref={end} />
 			</div>
+			{file && (
+				<div className="attachment" data-testid="attachment">
+					<i className={file.type === 'image' || file.type === 'sticker' ? 'pi pi-image' : 'pi pi-file'} aria-hidden="true" />
+					<span dir="auto" className="attachment-name">{file.file.name}</span>
+					<span className="muted text-sm">{t(`messages.kind.${file.type}`)} · {sizeText(file.file.size, i18n.language)}</span>
+					<Button type="button" icon="pi pi-times" text rounded size="small" aria-label={t('messages.removeFile')}
+						onClick={() => setFile(null)} />
+				</div>
+			)}
 			<form className="composer" onSubmit={(e) => void send(e)}>
-				<label htmlFor="composer-text" className="visually-hidden">{t('messages.type')}</label>
+				<input ref={picker} type="file" accept={ACCEPT} hidden data-testid="file-input"
+					onChange={(e) => { attach(e.target.files?.[0]); e.target.value = ''; }} />
+				<Button type="button" icon="pi pi-paperclip" text aria-label={t('messages.attach')} onClick={() => picker.current?.click()} />
+				<label htmlFor="composer-text" className="visually-hidden">{file ? t('messages.caption') : t('messages.type')}</label>
 				<InputTextarea id="composer-text" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={enter}
-					rows={1} autoResize maxLength={4096} placeholder={t('messages.type')} className="flex-1" />
-				<Button type="submit" icon="pi pi-send" aria-label={t('messages.send')} loading={busy} disabled={!text.trim()} />
+					rows={1} autoResize maxLength={file ? 1024 : 4096} placeholder={file ? t('messages.caption') : t('messages.type')}
+					className="flex-1" />
+				<Button type="submit" icon="pi pi-send" aria-label={t('messages.send')} loading={busy} disabled={!text.trim() && !file} />
 			</form>
 		</section>
 	);
