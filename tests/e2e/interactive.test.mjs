@@ -7,7 +7,7 @@
 // Arabic right-to-left and dark, axe-clean.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { CODES, api, axe, browser, go, open, shot, signup, waitFor } from "./lib.mjs";
+import { CODES, api, axe, browser, go, open, readySandbox, shot, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -18,11 +18,7 @@ before(async () => {
   const ctx = await b.newContext({ viewport: { width: 1366, height: 900 } });
   page = await open(ctx);
   await signup(page, "Interactive Org");
-  const r = await api(page, "POST", "/api/v1/instances", { name: "Shop line", provider: "sandbox" });
-  instance = r.body.id;
-  await waitFor(async () => (await api(page, "GET", `/api/v1/instances/${instance}/state`)).body.status === "qr");
-  await api(page, "POST", `/api/v1/instances/${instance}/sandbox/pair`);
-  await waitFor(async () => (await api(page, "GET", `/api/v1/instances/${instance}/state`)).body.status === "ready");
+  instance = await readySandbox(page, "Shop line");
 });
 after(async () => {
   await b?.close();

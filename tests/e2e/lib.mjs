@@ -174,3 +174,13 @@ export async function png(page, colour = "#0f766e") {
   }, colour);
   return Buffer.from(data.split(",")[1], "base64");
 }
+
+// A sandbox instance made through the API and paired; its id.
+export async function readySandbox(page, name) {
+  const r = await api(page, "POST", "/api/v1/instances", { name, provider: "sandbox" });
+  const state = async () => (await api(page, "GET", `/api/v1/instances/${r.body.id}/state`)).body.status;
+  await waitFor(async () => (await state()) === "qr");
+  await api(page, "POST", `/api/v1/instances/${r.body.id}/sandbox/pair`);
+  await waitFor(async () => (await state()) === "ready");
+  return r.body.id;
+}

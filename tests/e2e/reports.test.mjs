@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, test } from "node:test";
-import { CODES, api, axe, browser, go, open, shot, signup, waitFor } from "./lib.mjs";
+import { CODES, api, axe, browser, go, open, readySandbox, shot, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -22,13 +22,7 @@ before(async () => {
   await signup(page, "Reports Org");
   assert.equal((await api(page, "POST", "/api/v1/subscription/redeem", { code: CODES[5] })).status, 200);
   assert.equal((await api(page, "PATCH", "/api/v1/settings", { general: { time_zone: "Asia/Riyadh" } })).status, 200);
-  for (const name of ["North", "South"]) {
-    const r = await api(page, "POST", "/api/v1/instances", { name, provider: "sandbox" });
-    inst[name] = r.body.id;
-    await waitFor(async () => (await api(page, "GET", `/api/v1/instances/${r.body.id}/state`)).body.status === "qr");
-    await api(page, "POST", `/api/v1/instances/${r.body.id}/sandbox/pair`);
-    await waitFor(async () => (await api(page, "GET", `/api/v1/instances/${r.body.id}/state`)).body.status === "ready");
-  }
+  for (const name of ["North", "South"]) inst[name] = await readySandbox(page, name);
 });
 after(async () => {
   await b?.close();
