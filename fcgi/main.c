@@ -118,7 +118,6 @@ master_reap(int stopping)
 	}
 	for (i = 0; i < nslots; i++)
 		alive += slots[i].pid != 0;
-	metrics_set("waqtor_api_workers", "", alive);
 	return alive;
 }
 
@@ -152,9 +151,13 @@ master_loop(const sigset_t *set, const sigset_t *oldmask)
 		}
 		for (i = 0; !stopping && i < nslots; i++) {
 			if (slots[i].pid == 0 &&
-			    util_now_ms() >= slots[i].respawn_at_ms)
+			    util_now_ms() >= slots[i].respawn_at_ms) {
 				master_spawn(&slots[i], oldmask);
+				alive += slots[i].pid != 0;
+			}
 		}
+		/* (after the spawns: the gauge never shows a gap of a tick) */
+		metrics_set("waqtor_api_workers", "", alive);
 		sig = sigtimedwait(set, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT) {
 			if (stopping) {
