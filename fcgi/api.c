@@ -362,6 +362,28 @@ query_filter(struct req *r, const char *name, char *out, size_t len,
 	return 1;
 }
 
+int
+api_is_search(const char *s)
+{
+	return jsonx_utf8_valid(s, strlen(s)) && validate_chars(s) <= 100 &&
+	    validate_controls(s, 0);
+}
+
+void
+api_search_digits(const char *search, char *out, size_t len)
+{
+	size_t	n = 0;
+
+	/* only a search that looks like a number: "guest 12" is a name */
+	if (search[strspn(search, "0123456789 +-().")] != '\0')
+		search = "";
+	for (; *search != '\0' && n + 1 < len; search++) {
+		if (*search >= '0' && *search <= '9')
+			out[n++] = *search;
+	}
+	out[n] = '\0';
+}
+
 long
 query_long(struct req *r, const char *name, long def, long max)
 {

@@ -111,6 +111,14 @@ long query_long(struct req *r, const char *name, long def, long max);
  * -1 absent, 1 answered 400 naming it. */
 int query_filter(struct req *r, const char *name, char *out, size_t len,
     int (*check)(const char *));
+/*
+ * A ?search argument (UTF-8, at most 100 characters, no controls) for
+ * query_filter; api_search_digits copies its digits into out when it looks
+ * like a phone number (digits and + - ( ) . spaces: "+966 50" searches
+ * 96650), else "".
+ */
+int api_is_search(const char *s);
+void api_search_digits(const char *search, char *out, size_t len);
 /* Password hashing with argon2id; -1 only when out of memory. */
 int api_password_hash(const char *password, char *out, size_t outlen)
     __attribute__((warn_unused_result));

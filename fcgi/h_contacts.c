@@ -114,12 +114,6 @@ is_text(const char *s, long max)
 }
 
 static int
-is_search(const char *s)
-{
-	return is_text(s, 100);
-}
-
-static int
 is_tag(const char *s)
 {
 	return *s != '\0' && is_text(s, 200);
@@ -138,9 +132,8 @@ contacts_page(struct req *r, const char *list_id)
 	const char	*params[6];
 	PGresult	*res;
 	long		 n;
-	size_t		 i, nd = 0;
 
-	if (query_filter(r, "search", search, sizeof search, is_search) == 1 ||
+	if (query_filter(r, "search", search, sizeof search, api_is_search) == 1 ||
 	    query_filter(r, "tag", tag, sizeof tag, is_tag) == 1 ||
 	    (list_id == NULL && query_filter(r, "listId", list, sizeof list,
 	    util_is_uuid) == 1) ||
@@ -149,14 +142,8 @@ contacts_page(struct req *r, const char *list_id)
 		return;
 	params[0] = http_query(r, "search", search, sizeof search) == 0 &&
 	    *search != '\0' ? search : NULL;
-	/* a phone search ignores its separators: "+966 50" finds 96650... */
-	for (i = 0; params[0] != NULL && search[i] != '\0' &&
-	    nd < sizeof digits - 1; i++) {
-		if (search[i] >= '0' && search[i] <= '9')
-			digits[nd++] = search[i];
-	}
-	digits[nd] = '\0';
-	params[1] = nd > 0 ? digits : NULL;
+	api_search_digits(params[0] != NULL ? search : "", digits, sizeof digits);
+	params[1] = *digits != '\0' ? digits : NULL;
 	params[2] = http_query(r, "tag", tag, sizeof tag) == 0 ? tag : NULL;
 	params[3] = list_id != NULL ? list_id : http_query(r, "listId", list,
 	    sizeof list) == 0 ? list : NULL;

@@ -23,6 +23,7 @@
 
 #define IDEMPOTENCY_KEY_MAX	128
 #define MESSAGES_PAGE_MAX	200
+#define CHATS_PAGE_MAX		200
 
 /* The chat id ("<digits>@c.us") of "to" (E.164, + optional) or "chatId". */
 static int
@@ -510,26 +511,39 @@ h_messages_list(struct req *r)
 void
 h_chats_list(struct req *r)
 {
-	char			 inst[40];
-	const char		*params[1];
+	char			 inst[40], search[512], digits[32], cursor[40];
+	char			 limit[8];
+	const char		*params[5];
 	struct json_object	*body, *items;
 	PGresult		*res;
+	long			 n;
 	int			 i;
 
-	if (query_filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1)
+	if (query_filter(r, "instanceId", inst, sizeof inst, util_is_uuid) == 1 ||
+	    query_filter(r, "search", search, sizeof search, api_is_search) == 1 ||
+	    query_filter(r, "cursor", cursor, sizeof cursor, util_is_uuid) == 1 ||
+	    (n = query_long(r, "limit", 50, CHATS_PAGE_MAX)) == -1)
 		return;
 	params[0] = http_query(r, "instanceId", inst, sizeof inst) == 0 ? inst : NULL;
-	if ((res = api_query(r, "SELECT l.instance_id, l.chat_id, l.id, "
-	    "l.direction, l.type, l.content, l.status, l.created_at, "
-	    "(SELECT count(*) FROM messages u WHERE u.instance_id = "
-	    "l.instance_id AND u.chat_id = l.chat_id AND u.direction = 'in' AND "
-	    "NOT u.read_by_us), (SELECT n.contact_name FROM messages n WHERE "
-	    "n.instance_id = l.instance_id AND n.chat_id = l.chat_id AND "
-	    "n.contact_name IS NOT NULL ORDER BY n.created_at DESC LIMIT 1) "
-	    "FROM (SELECT DISTINCT ON "
-	    "(instance_id, chat_id) * FROM messages WHERE ($1::uuid IS NULL OR "
-	    "instance_id = $1) ORDER BY instance_id, chat_id, created_at DESC) l "
-	    "ORDER BY l.created_at DESC LIMIT 200", 1, params)) == NULL)
+	params[1] = http_query(r, "search", search, sizeof search) == 0 &&
+	    *search != '\0' ? search : NULL;
+	api_search_digits(params[1] != NULL ? search : "", digits, sizeof digits);
+	params[2] = *digits != '\0' ? digits : NULL;
+	params[3] = http_query(r, "cursor", cursor, sizeof cursor) == 0 ?
+	    cursor : NULL;
+	snprintf(limit, sizeof limit, "%ld", n);
+	params[4] = limit;
+	/* the cursor is the last chat's last message: where that chat stood */
+	if ((res = api_query(r, "SELECT c.instance_id, c.chat_id, m.id, "
+	    "m.direction, m.type, m.content, m.status, m.created_at, c.unread, "
+	    "c.name FROM chats c JOIN messages m ON m.id = c.last_id WHERE "
+	    "($1::uuid IS NULL OR c.instance_id = $1) AND "
+	    "($2::text IS NULL OR strpos(lower(c.name), lower($2)) > 0 OR "
+	    "($3::text IS NOT NULL AND strpos(c.chat_id, $3) > 0)) AND "
+	    "($4::uuid IS NULL OR (c.last_at, c.instance_id, c.chat_id) < "
+	    "(SELECT created_at, instance_id, chat_id FROM messages WHERE id = "
+	    "$4)) ORDER BY c.last_at DESC, c.instance_id DESC, c.chat_id DESC "
+	    "LIMIT $5::int", 5, params)) == NULL)
 		return;
 	items = json_object_new_array();
 	for (i = 0; i < PQntuples(res); i++) {
@@ -553,9 +567,11 @@ h_chats_list(struct req *r)
 		jsonx_add_str(c, "name", api_value(res, i, 9));
 		json_object_array_add(items, c);
 	}
-	PQclear(res);
 	body = json_object_new_object();
 	json_object_object_add(body, "chats", items);
+	jsonx_add_str(body, "nextCursor", PQntuples(res) == n ?
+	    PQgetvalue(res, PQntuples(res) - 1, 2) : NULL);
+	PQclear(res);
 	http_respond_json(r, 200, body);
 }
 

@@ -160,6 +160,67 @@ def sandbox_pairing():
         t.eq(api.get("/api/v1/messages?" + q).status, 400, "a bad filter is 400 (%s)" % q)
 
 
+@t.case("the chat list: pages by cursor, search, unread kept with the messages")
+def chat_list():
+    # 250 more chats, written as the engine writes them (the triggers keep the list)
+    s.psql("INSERT INTO messages (tenant_id, instance_id, direction, chat_id, type, content, status, "
+           "contact_name, created_at) SELECT tenant_id, id, 'in', '96655' || lpad(i::text, 7, '0') || '@c.us', "
+           "'text', jsonb_build_object('text', 'hello ' || i), 'received', 'Guest ' || i, "
+           "now() - interval '1 day' + i * interval '1 second' FROM instances, generate_series(1, 250) i "
+           "WHERE id = '%s'" % sb)
+    want = int(s.psql("SELECT count(DISTINCT chat_id) FROM messages WHERE instance_id = '%s'" % sb))
+    seen, cursor, pages = [], None, 0
+    while True:
+        r = api.get("/api/v1/chats?limit=100" + ("&cursor=" + cursor if cursor else ""))
+        if r.status != 200 or pages > 5:
+            break
+        seen += r.json()["chats"]
+        cursor, pages = r.json()["nextCursor"], pages + 1
+        if cursor is None:
+            break
+    ids = [c["chatId"] for c in seen]
+    t.ok(want >= 252 and len(ids) == want and len(set(ids)) == want and pages == 3,
+         "three pages of 100 give every chat once", (want, len(ids), len(set(ids)), pages))
+    times = [c["lastMessage"]["createdAt"] for c in seen]
+    t.ok(times == sorted(times, reverse=True), "newest first across the pages")
+    t.eq(api.get("/api/v1/chats").json()["nextCursor"] is not None and
+         len(api.get("/api/v1/chats").json()["chats"]), 50, "50 to a page unless asked")
+
+    r = api.get("/api/v1/chats?search=guest%2012").json()["chats"]
+    t.eq(sorted(c["name"] for c in r), ["Guest 12"] + ["Guest %d" % i for i in range(120, 130)],
+         "search finds the names that contain it, whatever the case")
+    r = api.get("/api/v1/chats?search=%2B966%2055%20000%200012").json()["chats"]
+    t.eq([c["chatId"] for c in r], ["966550000012@c.us"], "and the number, whatever its separators")
+    t.eq(api.get("/api/v1/chats?search=nobody").json()["chats"], [], "nothing found is an empty page")
+
+    chat = "966550000007@c.us"
+    s.psql("INSERT INTO messages (tenant_id, instance_id, direction, chat_id, type, content, status, created_at) "
+           "SELECT tenant_id, id, 'in', '%s', 'text', '{\"text\": \"older\"}', 'received', now() - "
+           "interval '2 days' FROM instances WHERE id = '%s'" % (chat, sb))
+    c = [c for c in api.get("/api/v1/chats?search=%s&instanceId=%s" % (chat[:12], sb)).json()["chats"]][0]
+    t.ok(c["unreadCount"] == 2 and c["lastMessage"]["content"]["text"] == "hello 7" and c["name"] == "Guest 7",
+         "an older message counts as unread but does not displace the last one", c)
+    r = api.post("/api/v1/chats/%s/read?instanceId=%s" % (chat.replace("@", "%40"), sb))
+    t.ok(r.status == 200 and r.json()["marked"] == 2, "mark it read", r.body)
+    c = api.get("/api/v1/chats?search=%s" % chat[:12]).json()["chats"][0]
+    t.eq(c["unreadCount"], 0, "and its unread count is 0")
+    t.eq(api.post("/api/v1/chats/%s/read" % chat.replace("@", "%40")).json()["marked"], 0,
+         "marking it again changes nothing")
+    t.eq(api.get("/api/v1/chats?search=%s" % chat[:12]).json()["chats"][0]["unreadCount"], 0, "still 0")
+
+    for q in ("limit=0", "limit=201", "limit=x", "cursor=x", "instanceId=nope", "search=" + "a" * 101,
+              "search=%ff", "search=a%00b", "search=a%0Ab"):
+        r = api.get("/api/v1/chats?" + q)
+        t.ok(r.status == 400 and err(r) == "validation_failed", "a bad argument is 400 (%s)" % q[:20], r.body)
+
+    other, _ = signup(s, "chats@other.test", tenant="Other")
+    r = other.get("/api/v1/chats")
+    t.ok(r.status == 200 and r.json()["chats"] == [] and r.json()["nextCursor"] is None,
+         "another tenant sees none of these chats", r.body)
+    r = other.get("/api/v1/chats?cursor=%s&search=guest" % seen[0]["lastMessage"]["id"])
+    t.ok(r.status == 200 and r.json()["chats"] == [], "not even through a cursor of theirs", r.body)
+
+
 @t.case("sandbox: logout and restart")
 def sandbox_logout():
     r = api.post("/api/v1/instances/%s/logout" % sb)

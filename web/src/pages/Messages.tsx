@@ -1,6 +1,8 @@
 /*
  * The conversations, as people know them from WhatsApp Web: the chats with
- * their unread counts and a search, the open chat's thread with a separator
+ * their unread counts and a search (the server's, so it finds every chat),
+ * a page at a time in a virtual scroller (10,000 chats scroll as smoothly
+ * as ten: bench/web-frames.mjs), the open chat's thread with a separator
  * per day, each sent message's ticks moving live from /status (sent,
  * delivered, read; failed with its reason), received messages arriving
  * from /smartbot, and a composer for text and media (picked or dropped on
@@ -11,10 +13,12 @@ import { Badge } from 'primereact/badge';
 import { Button } from 'primereact/button';
 import { InputText } from 'primereact/inputtext';
 import { InputTextarea } from 'primereact/inputtextarea';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { VirtualScroller } from 'primereact/virtualscroller';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { errorText, get, post } from '../api/client';
+import { usePages } from '../api/pages';
 import { ACCEPT, checkFile, sizeText, type MediaType } from '../media';
 import PageHeader from '../components/PageHeader';
 import { useResync, useSocketEvent } from '../realtime';
@@ -40,6 +44,10 @@ const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 
 const TICKS: Partial<Record<Status, string>> = {
 	pending: 'pi pi-clock', sent: 'pi pi-check', delivered: 'pi pi-check-circle', read: 'pi pi-check-circle', failed: 'pi pi-exclamation-circle',
 };
+/* the chat list: a page at a time as it scrolls, each row this tall (.chat-item) */
+const PAGE = 50;
+const ITEM_PX = 68;
+const SEARCH_MS = 300;
 const key = (c: { instanceId: string; chatId: string }) => `${c.instanceId} ${c.chatId}`;
 /** A chat's number as people write it. */
 const phone = (chatId: string) => '+' + chatId.replace(/@.*/, '');
@@ -198,7 +206,7 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 				<span className="muted text-sm" dir="ltr">{phone(chat.chatId)}</span>
 			</header>
 			<div className="thread-body" role="log" aria-live="polite" data-testid="thread">
-				{error && <p className="error-text" role="alert">{error}</p>}
+				{error != null && <p className="error-text" role="alert">{errorText(error)}</p>}
 				{messages === null && !error && <p className="muted">{t('common.loading')}</p>}
 				{messages?.length === 0 && <p className="muted">{t('messages.noMessages')}</p>}
 				{messages?.map((m) => {
@@ -249,17 +257,23 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 	);
 }
 
+/** The chat's row in the list, looked up again (a chat the list did not hold). */
+const fetchChat = (c: { instanceId: string; chatId: string }) =>
+	get<{ chats: Chat[] }>(`/api/v1/chats?instanceId=${c.instanceId}&search=${c.chatId.replace(/\D/g, '')}&limit=10`)
+		.then((r) => r.chats.find((x) => key(x) === key(c)) ?? null);
+
 export default function Messages() {
 	const { t, i18n } = useTranslation();
-	const [chats, setChats] = useState<Chat[] | null>(null);
-	const [error, setError] = useState<string | null>(null);
+	const [typed, setTyped] = useState('');
 	const [search, setSearch] = useState('');
 	const [open, setOpen] = useState<string | null>(null);
-	const load = useCallback(() => {
-		get<{ chats: Chat[] }>('/api/v1/chats').then((r) => { setChats(r.chats); setError(null); }, (e) => setError(errorText(e)));
-	}, []);
-	useEffect(load, [load]);
-	useResync('/smartbot', load);
+	useEffect(() => {
+		const id = window.setTimeout(() => setSearch(typed.trim()), SEARCH_MS);
+		return () => window.clearTimeout(id);
+	}, [typed]);
+	const q = new URLSearchParams({ limit: String(PAGE), ...(search ? { search } : {}) });
+	const { items: chats, setItems: setChats, more, reload, error } = usePages<Chat>(`/api/v1/chats?${q}`, 'chats', key);
+	useResync('/smartbot', reload);
 
 	/* a chat's last message changed: it moves to the top */
 	const bump = (k: string, last: Chat['lastMessage'], unread: (n: number) => number) => setChats((l) => {
@@ -267,18 +281,25 @@ export default function Messages() {
 		if (!l || !c) return l;
 		return [{ ...c, lastMessage: last, unreadCount: unread(c.unreadCount) }, ...l.filter((x) => x !== c)];
 	});
+	/* a chat the list does not hold (new, or further down than loaded) comes to the top;
+	   a search shows what it found until it changes */
+	const arrive = (e: { instanceId: string; chatId: string }) => {
+		if (search) return;
+		void fetchChat(e).then((c) => c && setChats((l) => l && [c, ...l.filter((x) => key(x) !== key(c))]), () => undefined);
+	};
+	const held = (e: { instanceId: string; chatId: string }) => chats?.some((c) => key(c) === key(e));
 	useSocketEvent<IncomingEvent>('/smartbot', 'incoming', (e) => {
 		const k = key(e);
-		if (!chats?.some((c) => key(c) === k)) {
-			load(); // a new chat
+		if (!held(e)) {
+			arrive(e);
 			return;
 		}
 		bump(k, { id: e.messageId, direction: 'in', type: e.type, content: e.content, status: 'received',
 			createdAt: new Date().toISOString() }, (n) => (k === open ? 0 : n + 1));
 	});
 	useSocketEvent<StatusEvent>('/status', 'message-status', (e) => {
-		if (!chats?.some((c) => key(c) === key(e))) {
-			load(); // a chat written to from elsewhere (the API, a campaign)
+		if (!held(e)) {
+			arrive(e); // a chat written to from elsewhere (the API, a campaign)
 			return;
 		}
 		setChats((l) => l?.map((c) => c.lastMessage.id === e.messageId && forward(c.lastMessage.status, e.status)
@@ -293,29 +314,27 @@ export default function Messages() {
 				.catch((e) => failed(t('messages.readFailed'), e));
 		}
 	};
-	const shown = useMemo(() => {
-		const q = search.trim().toLowerCase();
-		return (chats ?? []).filter((c) => !q || (c.name ?? '').toLowerCase().includes(q) || c.chatId.includes(q.replace(/[^\d]/g, '') || q));
-	}, [chats, search]);
 	const current = chats?.find((c) => key(c) === open) ?? null;
 	const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
 
 	return (
 		<>
 			<PageHeader title={t('menu.messages')} subtitle={t('messages.subtitle')} />
-			{error && <p className="error-text" role="alert">{error}</p>}
+			{error != null && <p className="error-text" role="alert">{errorText(error)}</p>}
 			<div className="card chat-layout p-0">
 				<aside className="chat-list" aria-label={t('messages.chats')}>
 					<div className="p-2">
-						<InputText value={search} onChange={(e) => setSearch(e.target.value)} className="w-full"
+						<InputText value={typed} onChange={(e) => setTyped(e.target.value)} className="w-full"
 							placeholder={t('messages.search')} aria-label={t('messages.search')} type="search" />
 					</div>
 					{chats === null && !error && <p className="muted p-3">{t('common.loading')}</p>}
-					{chats?.length === 0 && <p className="muted p-3" data-testid="no-chats">{t('messages.noChats')}</p>}
-					{chats && chats.length > 0 && shown.length === 0 && <p className="muted p-3">{t('messages.noMatch')}</p>}
-					<ul className="list-none p-0 m-0">
-						{shown.map((c) => (
-							<li key={key(c)}>
+					{chats?.length === 0 && (search
+						? <p className="muted p-3">{t('messages.noMatch')}</p>
+						: <p className="muted p-3" data-testid="no-chats">{t('messages.noChats')}</p>)}
+					{chats && chats.length > 0 && (
+						<VirtualScroller items={chats} itemSize={ITEM_PX} className="chat-scroller"
+							onScrollIndexChange={(e) => { if (Number(e.last) >= chats.length - PAGE / 2) more?.(); }}
+							itemTemplate={(c: Chat) => (
 								<button type="button" className={`chat-item${key(c) === open ? ' active' : ''}`} onClick={() => select(c)}
 									aria-current={key(c) === open ? 'true' : undefined} data-testid="chat">
 									<span className="chat-name" dir="auto">{title(c)}</span>
@@ -330,9 +349,8 @@ export default function Messages() {
 											aria-label={t('messages.unread', { count: c.unreadCount })} />
 									)}
 								</button>
-							</li>
-						))}
-					</ul>
+							)} />
+					)}
 				</aside>
 				{current ? (
 					<Thread key={open} chat={current} onSent={(m) => bump(key(m), m, () => 0)} />
