@@ -16,35 +16,13 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execFileSync, spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
-
-const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const webRequire = createRequire(path.join(ROOT, 'web', 'package.json'));
-const { chromium } = webRequire('playwright-core');
-const PW_VERSION = webRequire('playwright-core/package.json').version;
+import { args, bytes, cmd, cpuModel, cpuSnapshot, kb, launch, ms, nginxVersion, othersCpu, PW_VERSION, signIn, stats, sum, table,
+	today, VIEWPORT } from './browser.mjs';
 
 const BUDGET_JS_GZ = 300 * 1024;	// bytes: "300 KB gzipped", KB = 1,024 bytes
 const BUDGET_LCP = 1000;		// ms
-const VIEWPORT = { width: 1366, height: 900 };
-
-function args() {
-	const a = { runs: '10', chromium: process.env.CHROMIUM ?? '/usr/bin/chromium' };
-	const v = process.argv.slice(2);
-	for (let i = 0; i < v.length; i++) {
-		if (!v[i].startsWith('--') || i + 1 >= v.length) throw new Error(`bad argument ${v[i]}`);
-		a[v[i].slice(2)] = v[++i];
-	}
-	for (const k of ['url', 'email', 'password']) if (!a[k]) throw new Error(`--${k} is required`);
-	a.runs = Number(a.runs);
-	if (!(a.runs >= 1)) throw new Error('--runs must be a positive number');
-	a.url = a.url.replace(/\/$/, '');
-	return a;
-}
 
 /* GET through nginx as a browser asks (Accept-Encoding gzip, deflate, br):
  * the bytes on the wire, their Content-Encoding, and the decoded body. */
@@ -112,19 +90,6 @@ async function initialAssets(base) {
 	};
 	return { index: { raw: index.body.length, wire: index.wire, enc: index.enc, cache: index.cache },
 		js: await measure(js), css: await measure(css) };
-}
-
-const sum = (xs, k) => xs.reduce((s, x) => s + x[k], 0);
-
-/* Order statistics of a sample: median and p95 by linear interpolation
- * between the sorted values (numpy's default), and the max. */
-function stats(xs) {
-	const v = [...xs].sort((a, b) => a - b);
-	const q = (p) => {
-		const i = p * (v.length - 1), lo = Math.floor(i), hi = Math.ceil(i);
-		return v[lo] + (v[hi] - v[lo]) * (i - lo);
-	};
-	return { median: q(0.5), p95: q(0.95), max: v[v.length - 1], min: v[0] };
 }
 
 /* In the page, after it settled: LCP from a buffered PerformanceObserver,
@@ -260,57 +225,6 @@ function reuse(warm, cold) {
  * process and its descendants (Chromium), the driver, and the stack's
  * processes (their command line names its state directory, or a parent's
  * does: nginx's workers). */
-function cpuSnapshot(stateDir) {
-	const procs = new Map();
-	for (const d of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-			const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-			const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
-			procs.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), cmd });
-		} catch { /* gone */ }
-	}
-	const ours = (pid, depth = 0) => {
-		const p = procs.get(pid);
-		if (!p || depth > 64) return false;
-		if (pid === process.pid || pid === process.ppid || (stateDir && p.cmd.includes(stateDir))) return true;
-		return ours(p.ppid, depth + 1);
-	};
-	const out = new Map();
-	for (const [pid, p] of procs) out.set(pid, { ticks: p.ticks, ours: ours(pid) });
-	return out;
-}
-
-/* The other processes' CPU seconds between two snapshots (a process that
- * started and ended between them is missed). */
-function othersCpu(a, b, hz) {
-	let t = 0;
-	for (const [pid, p] of b) if (!p.ours) t += p.ticks - (a.get(pid)?.ticks ?? 0);
-	return t / hz;
-}
-
-/* Formatting */
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
-const bytes = (b) => b.toLocaleString('en-US');
-const ms = (x) => `${Math.round(x)} ms`;
-function table(head, rows) {
-	return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
-}
-
-function cmd(file, argv) {
-	try {
-		return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-	} catch {
-		return '?';
-	}
-}
-
-function nginxVersion() {	// nginx -v writes to stderr
-	const r = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
-	return `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().replace(/^nginx version: /, '') || 'nginx ?';
-}
-
 async function main() {
 	const a = args();
 	const t0 = Date.now();
@@ -327,22 +241,13 @@ async function main() {
 	const served = [...new Set([...assets.js, ...assets.css].map((f) => f.enc))];
 
 	// -- paints ------------------------------------------------------------
-	const root = typeof process.getuid === 'function' && process.getuid() === 0;
-	const browser = await chromium.launch({ executablePath: a.chromium, headless: true, args: root ? ['--no-sandbox'] : [] });
+	const browser = await launch(a);
 	const errors = [];
 	const samples = {};	// "route cold|warm" -> [measurement]
 	let firstLogin = null, firstDash = null;
 	try {
 		const chromiumVersion = browser.version();
-		// one sign-in through the API; each signed-in context starts from its cookie
-		const auth = await browser.newContext({ viewport: VIEWPORT });
-		const r = await auth.request.post(`${base}/api/v1/auth/login`, {
-			data: { email: a.email, password: a.password }, headers: { Origin: base },
-		});
-		if (r.status() !== 200) throw new Error(`POST /api/v1/auth/login: HTTP ${r.status()} ${await r.text()}`);
-		const session = await auth.storageState();
-		await auth.close();
-		if (!session.cookies.length) throw new Error('the login set no cookie');
+		const session = await signIn(browser, base, a.email, a.password);
 
 		const routes = Object.keys(PAGES);
 		// one load of each, not counted: the browser's own first-run costs
@@ -400,9 +305,8 @@ async function main() {
 		const lcpWorst = Math.max(...Object.values(paint).map((p) => p.lcp.p95));
 		const jsOk = jsGz <= BUDGET_JS_GZ;
 		const lcpOk = lcpWorst <= BUDGET_LCP;
-		const today = new Date();
-		const date = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-		const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? 'unknown';
+		const date = today();
+		const cpu = cpuModel();
 		const largest = [...assets.js].sort((x, y) => y.gz - x.gz)[0];
 
 		const L = [];
