@@ -4,11 +4,12 @@
 // undeliverable number's message shows it failed and why, a message
 // received while the chat is open arrives without a reload; files picked or
 // dropped on the thread are checked for kind and size before any upload,
-// and sent as a photo with its caption or a document; search; Arabic
+// and sent as a photo with its caption or a document; search; a long
+// list paged as it scrolls, virtual, searched on the server; Arabic
 // right-to-left and dark, axe-clean.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { api, axe, browser, go, open, png, shot, signup, waitFor } from "./lib.mjs";
+import { api, axe, browser, go, open, ORIGIN, png, readySandbox, shot, signup, waitFor } from "./lib.mjs";
 
 let b;
 let page;
@@ -152,6 +153,59 @@ test("messages: search narrows the chats", async () => {
   await page.getByText("No chat matches.").waitFor();
   await page.getByLabel("Search chats").fill("");
   clean();
+});
+
+test("messages: a long chat list loads a page at a time as it scrolls, renders only what shows, and searches the server", async () => {
+  // a tenant of its own (its own request budget), with more chats than a page of 50
+  const N = 55;
+  const ctx = await b.newContext({ viewport: { width: 1366, height: 900 } });
+  const p = await open(ctx);
+  try {
+    await signup(p, "Busy Org");
+    const inst = await readySandbox(p, "Busy line");
+    for (let i = 1; i <= N; i++) {
+      let r;
+      do { // at the plan's pace: past its burst, 429 until the next request is due
+        r = await api(p, "POST", `/api/v1/instances/${inst}/sandbox/inbound`,
+          { from: `+96659000${String(i).padStart(4, "0")}`, text: `order ${i}`, name: `Guest ${i}` });
+      } while (r.status === 429 && await new Promise((ok) => setTimeout(ok, 250, true)));
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+    }
+    assert.ok(await waitFor(async () => (await api(p, "GET", "/api/v1/chats?limit=200")).body?.chats?.length === N, 30000),
+      `the ${N} chats are stored`);
+    // the seeding spent the session's burst: the page gets it back before it loads
+    // (asked once a second: slower than it comes back)
+    let left = 0;
+    for (let i = 0; i < 30 && left < 40; i++) {
+      await new Promise((ok) => setTimeout(ok, 1000));
+      const r = await p.request.get(`${ORIGIN}/api/v1/me`);
+      left = r.status() === 200 ? Number(r.headers()["ratelimit-remaining"]) : 0;
+    }
+    assert.ok(left >= 40, `the request budget is back (${left} left)`);
+    assert.deepEqual(p.problems.splice(0).filter((x) => !/status of 429|^HTTP 429:/.test(x)), [], "only the seeding's own 429s");
+    await go(p, "/messages");
+    const rows = p.getByTestId("chat");
+    await rows.filter({ hasText: `Guest ${N}` }).waitFor();
+    assert.ok((await rows.count()) < 40, `only the rows in view are rendered (${await rows.count()})`);
+    // scrolled to the end, again and again: the next pages come, down to the first chat
+    assert.ok(await waitFor(async () => {
+      await p.locator(".chat-scroller").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      return (await p.locator(".chat-name").filter({ hasText: /^Guest 1$/ }).count()) === 1;
+    }, 20000), "the oldest chat is reached");
+    assert.equal(await p.locator(".chat-scroller").evaluate((el) => Math.round(el.scrollHeight / 68)), N,
+      "every chat once");
+    assert.ok((await rows.count()) < 40, "still only what shows");
+    await p.getByLabel("Search chats").fill("guest 5");
+    assert.ok(await waitFor(async () => (await rows.count()) === 7), "the server finds Guest 5 and 50-55");
+    await p.getByLabel("Search chats").fill("+966 59 000 0042");
+    assert.ok(await waitFor(async () => (await rows.count()) === 1 &&
+      /Guest 42/.test(await rows.first().textContent())), "and a number, whatever its separators");
+    assert.deepEqual(await axe(p), [], "axe-clean");
+    await shot(p, "messages-many");
+    assert.deepEqual(p.problems.splice(0), [], "no console error, page error or failed request");
+  } finally {
+    await ctx.close();
+  }
 });
 
 for (const mode of [{ name: "arabic", prefs: { theme: "light", language: "ar" } },

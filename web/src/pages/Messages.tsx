@@ -14,7 +14,7 @@ import { Button } from 'primereact/button';
 import { InputText } from 'primereact/inputtext';
 import { InputTextarea } from 'primereact/inputtextarea';
 import { VirtualScroller } from 'primereact/virtualscroller';
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { errorText, get, post } from '../api/client';
@@ -257,6 +257,19 @@ function Thread({ chat, onSent }: { chat: Chat; onSent: (m: Message) => void }) 
 	);
 }
 
+/** A chat's last activity as WhatsApp shows it: the time today, the weekday this week, else the date. */
+function chatTime(lang: string) {
+	const time = new Intl.DateTimeFormat(lang, { timeStyle: 'short' });
+	const day = new Intl.DateTimeFormat(lang, { weekday: 'short' });
+	const date = new Intl.DateTimeFormat(lang, { dateStyle: 'short' });
+	return (iso: string) => {
+		const d = new Date(iso), midnight = new Date();
+		midnight.setHours(0, 0, 0, 0);
+		if (d >= midnight) return time.format(d);
+		return d.getTime() > midnight.getTime() - 6 * 86400000 ? day.format(d) : date.format(d);
+	};
+}
+
 /** The chat's row in the list, looked up again (a chat the list did not hold). */
 const fetchChat = (c: { instanceId: string; chatId: string }) =>
 	get<{ chats: Chat[] }>(`/api/v1/chats?instanceId=${c.instanceId}&search=${c.chatId.replace(/\D/g, '')}&limit=10`)
@@ -315,7 +328,7 @@ export default function Messages() {
 		}
 	};
 	const current = chats?.find((c) => key(c) === open) ?? null;
-	const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' });
+	const when = useMemo(() => chatTime(i18n.language), [i18n.language]);
 
 	return (
 		<>
@@ -339,7 +352,7 @@ export default function Messages() {
 									aria-current={key(c) === open ? 'true' : undefined} data-testid="chat">
 									<span className="chat-name" dir="auto">{title(c)}</span>
 									<time className="muted text-sm" dateTime={c.lastMessage.createdAt}>
-										{time.format(new Date(c.lastMessage.createdAt))}</time>
+										{when(c.lastMessage.createdAt)}</time>
 									<span className="chat-preview muted text-sm" dir="auto">
 										{c.lastMessage.direction === 'out' && <i className={TICKS[c.lastMessage.status]} aria-hidden="true" />}{' '}
 										{preview(c.lastMessage, t)}
